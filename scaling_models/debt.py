@@ -1,0 +1,510 @@
+"""Technical-debt ROI: what a debt item costs, what fixing it saves, and what to fix first.
+
+Implements the article's debt-assessment framework (DOMAIN section 5) and its "20 % of
+development time on debt" rule. Time is in hours, days or months as named; money is in
+one currency, whatever the caller uses (EUR in the project's examples); ROI is a fraction
+(3.0 means 300 %).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from scaling_models._checks import (
+    as_float_array,
+    require_fraction,
+    require_nonnegative,
+    require_positive,
+)
+
+__all__ = [
+    "RECOMMENDATIONS",
+    "BACKLOG_COLUMNS",
+    "DebtAssessment",
+    "sprints_per_month",
+    "recommend",
+    "assess",
+    "assess_backlog",
+    "prioritise",
+]
+
+#: Recommendation labels from best to worst: treat now, plan within 3 months, backlog, skip.
+RECOMMENDATIONS = ("now", "plan", "backlog", "skip")
+
+#: Columns of ``data/debt_backlog.csv`` that :func:`assess_backlog` needs.
+BACKLOG_COLUMNS = (
+    "item",
+    "investigation_days",
+    "implementation_days",
+    "testing_days",
+    "hours_lost_per_sprint",
+    "incidents_per_month",
+    "cost_per_incident",
+    "hours_gained_per_sprint",
+    "incidents_avoided_per_month",
+)
+
+_WEEKS_PER_MONTH = 52 / 12
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class DebtAssessment:
+    """Cost, savings and ROI of resolving debt items (see :func:`assess`).
+
+    Every field is a float (scalar inputs) or an ndarray of the broadcast shape.
+
+    Attributes
+    ----------
+    monthly_cost : float or ndarray
+        What the debt costs today. [currency/month]
+    monthly_savings : float or ndarray
+        What resolving it saves. [currency/month]
+    resolution_cost : float or ndarray
+        Cost of the fix (investigation + implementation + testing). [currency]
+    roi : float or ndarray
+        Annual savings / resolution cost, a fraction (3.0 = 300 %). [-]
+    payback_months : float or ndarray
+        Resolution cost / monthly savings; ``inf`` when nothing is saved. [month]
+    recommendation : str or ndarray of str
+        ``"now"``, ``"plan"``, ``"backlog"`` or ``"skip"`` (see :func:`recommend`).
+    """
+
+    monthly_cost: np.ndarray
+    monthly_savings: np.ndarray
+    resolution_cost: np.ndarray
+    roi: np.ndarray
+    payback_months: np.ndarray
+    recommendation: np.ndarray
+
+
+def sprints_per_month(sprint_weeks: ArrayLike = 2) -> np.ndarray:
+    """
+    Sprints in an average month: ``(52 / 12) / sprint_weeks``.
+
+    Parameters
+    ----------
+    sprint_weeks : array_like
+        Sprint length, > 0. [week]
+
+    Returns
+    -------
+    sprints : ndarray or float
+        2.1667 for two-week sprints. [sprint/month]
+    """
+    require_positive(sprint_weeks=sprint_weeks)
+    return (_WEEKS_PER_MONTH / np.asarray(sprint_weeks, dtype=float))[()]
+
+
+def recommend(roi: ArrayLike) -> np.ndarray:
+    """
+    Recommendation band for a debt item's ROI (DOMAIN section 5).
+
+    Parameters
+    ----------
+    roi : array_like
+        Annual savings / resolution cost, a fraction (3.0 = 300 %); not NaN. [-]
+
+    Returns
+    -------
+    recommendation : str or ndarray of str
+        ``"now"`` if roi > 3, ``"plan"`` (within 3 months) if roi > 1.5, ``"backlog"``
+        if roi >= 0.5, else ``"skip"``.
+
+    Notes
+    -----
+    The article's bands read "> 300 %: now", "> 150 %: plan", "< 150 %: backlog",
+    "< 50 %: do not treat": the last two overlap. The project reads them as the
+    half-open bands above, so each ROI has exactly one band, 150 % itself falls in
+    backlog and 50 % itself in backlog ("50-150 % backlog" in DOMAIN). The bands are
+    monotone: a higher ROI never gives a lower band.
+
+    References
+    ----------
+    .. [1] "Scaling et croissance" (French article, the project's seed text), "Framework
+       de décision dette technique", Recommendation; restated in DOMAIN.md section 5.
+
+    Examples
+    --------
+    >>> recommend([4.0, 3.0, 1.5, 0.5, 0.49]).tolist()
+    ['now', 'plan', 'backlog', 'backlog', 'skip']
+    """
+    r = as_float_array("roi", roi)
+    labels = np.select(
+        [r > 3.0, r > 1.5, r >= 0.5], list(RECOMMENDATIONS[:3]), default=RECOMMENDATIONS[3]
+    )
+    return labels[()]
+
+
+def assess(
+    *,
+    hours_lost_per_sprint: ArrayLike,
+    incidents_per_month: ArrayLike,
+    cost_per_incident: ArrayLike,
+    hours_gained_per_sprint: ArrayLike,
+    incidents_avoided_per_month: ArrayLike,
+    effort_days: ArrayLike | None = None,
+    investigation_days: ArrayLike | None = None,
+    implementation_days: ArrayLike | None = None,
+    testing_days: ArrayLike | None = None,
+    hourly_cost: ArrayLike,
+    hours_per_day: ArrayLike = 8,
+    sprint_weeks: ArrayLike = 2,
+) -> DebtAssessment:
+    r"""
+    Monthly cost, monthly savings, resolution cost, ROI and payback of debt items.
+
+    Scalars give scalars; arrays broadcast together and give arrays.
+
+    Parameters
+    ----------
+    hours_lost_per_sprint : array_like
+        A: developer time the debt costs today, >= 0. [hour/sprint]
+    incidents_per_month : array_like
+        B: incidents it causes, >= 0. [incident/month]
+    cost_per_incident : array_like
+        C: cost of one incident, >= 0. [currency/incident]
+    hours_gained_per_sprint : array_like
+        D: developer time saved once fixed, >= 0. [hour/sprint]
+    incidents_avoided_per_month : array_like
+        E: incidents avoided once fixed, >= 0. [incident/month]
+    effort_days : array_like, optional
+        Total effort of the fix, > 0. Give this or the three parts below. [day]
+    investigation_days, implementation_days, testing_days : array_like, optional
+        X, Y, Z: effort split, each >= 0 with a positive total. [day]
+    hourly_cost : array_like
+        Loaded cost of one developer hour, > 0. [currency/hour]
+    hours_per_day : array_like, default 8
+        Working hours in a day, > 0. [hour/day]
+    sprint_weeks : array_like, default 2
+        Sprint length, > 0; a month has ``(52 / 12) / sprint_weeks`` sprints. [week]
+
+    Returns
+    -------
+    DebtAssessment
+
+    Raises
+    ------
+    ValueError
+        Both or neither of ``effort_days`` and the X/Y/Z split, only part of the split,
+        a negative or NaN input, a zero effort or a non-positive rate.
+
+    Notes
+    -----
+    With :math:`s` sprints per month and hourly cost :math:`h`:
+
+    .. math::
+
+        \text{monthly cost} &= A h s + B C \\
+        \text{monthly savings} &= D h s + E C \\
+        \text{resolution cost} &= (X + Y + Z)\, \text{hours per day}\, h \\
+        \text{ROI} &= 12 \cdot \text{monthly savings} / \text{resolution cost} \\
+        \text{payback} &= \text{resolution cost} / \text{monthly savings}
+
+    The article writes "A x hourly cost" per sprint and adds B x C per month; converting
+    sprints to months with :math:`s` is the project's reading (DOMAIN section 5).
+
+    References
+    ----------
+    .. [1] "Scaling et croissance" (French article, the project's seed text), "Framework
+       de décision dette technique"; restated in DOMAIN.md section 5.
+
+    Examples
+    --------
+    >>> a = assess(hours_lost_per_sprint=10, incidents_per_month=2, cost_per_incident=500,
+    ...            hours_gained_per_sprint=8, incidents_avoided_per_month=1.5,
+    ...            effort_days=10, hourly_cost=60)
+    >>> float(a.roi), str(a.recommendation)
+    (4.475, 'now')
+    """
+    split = {
+        "investigation_days": investigation_days,
+        "implementation_days": implementation_days,
+        "testing_days": testing_days,
+    }
+    given = [name for name, value in split.items() if value is not None]
+    if effort_days is not None and given:
+        raise ValueError(
+            "give either effort_days or investigation_days/implementation_days/testing_days, "
+            f"not both; got effort_days={effort_days!r} and {', '.join(given)}"
+        )
+    if effort_days is None:
+        if not given:
+            raise ValueError(
+                "give the fix's effort: effort_days, or all of investigation_days, "
+                "implementation_days and testing_days"
+            )
+        if len(given) < 3:
+            missing = [name for name in split if name not in given]
+            raise ValueError(
+                f"the effort split needs all three of {list(split)}; missing {missing} "
+                "(use 0 for a phase with no work)"
+            )
+        require_nonnegative(**split)
+        days = sum(np.asarray(v, dtype=float) for v in split.values())
+        if not np.all(days > 0):
+            raise ValueError(
+                "investigation_days + implementation_days + testing_days must be > 0 "
+                f"(a free fix has no ROI); got total {days!r}"
+            )
+    else:
+        require_positive(effort_days=effort_days)
+        days = np.asarray(effort_days, dtype=float)
+
+    require_nonnegative(
+        hours_lost_per_sprint=hours_lost_per_sprint,
+        incidents_per_month=incidents_per_month,
+        cost_per_incident=cost_per_incident,
+        hours_gained_per_sprint=hours_gained_per_sprint,
+        incidents_avoided_per_month=incidents_avoided_per_month,
+    )
+    require_positive(hourly_cost=hourly_cost, hours_per_day=hours_per_day)
+    # Infinite inputs would turn the ROI into inf/inf = NaN: reject them here.
+    for name, value in {
+        "hours_lost_per_sprint": hours_lost_per_sprint,
+        "incidents_per_month": incidents_per_month,
+        "cost_per_incident": cost_per_incident,
+        "hours_gained_per_sprint": hours_gained_per_sprint,
+        "incidents_avoided_per_month": incidents_avoided_per_month,
+        "effort_days": days,
+        "hourly_cost": hourly_cost,
+        "hours_per_day": hours_per_day,
+        "sprint_weeks": sprint_weeks,
+    }.items():
+        if not np.all(np.isfinite(np.asarray(value, dtype=float))):
+            raise ValueError(f"{name} must be finite; got {value!r}")
+
+    s = np.asarray(sprints_per_month(sprint_weeks), dtype=float)
+    h = np.asarray(hourly_cost, dtype=float)
+    c = np.asarray(cost_per_incident, dtype=float)
+    a, b = np.asarray(hours_lost_per_sprint, float), np.asarray(incidents_per_month, float)
+    d = np.asarray(hours_gained_per_sprint, float)
+    e = np.asarray(incidents_avoided_per_month, float)
+
+    monthly_cost = a * h * s + b * c
+    monthly_savings = d * h * s + e * c
+    resolution_cost = days * np.asarray(hours_per_day, dtype=float) * h
+    # Broadcast every output to one shape so that fields line up element by element.
+    shape = np.broadcast_shapes(monthly_cost.shape, monthly_savings.shape, resolution_cost.shape)
+    monthly_cost = np.broadcast_to(monthly_cost, shape).copy()
+    monthly_savings = np.broadcast_to(monthly_savings, shape).copy()
+    resolution_cost = np.broadcast_to(resolution_cost, shape).copy()
+
+    roi = 12.0 * monthly_savings / resolution_cost
+    # Savings so small that the payback overflows never pay back: inf is the right answer.
+    with np.errstate(over="ignore"):
+        payback = np.divide(
+            resolution_cost,
+            monthly_savings,
+            out=np.full(shape, np.inf),
+            where=monthly_savings > 0,
+        )
+    return DebtAssessment(
+        monthly_cost=monthly_cost[()],
+        monthly_savings=monthly_savings[()],
+        resolution_cost=resolution_cost[()],
+        roi=roi[()],
+        payback_months=payback[()],
+        recommendation=recommend(roi),
+    )
+
+
+def _validated_backlog(backlog: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(backlog, pd.DataFrame):
+        raise TypeError(f"backlog must be a pandas DataFrame; got {type(backlog).__name__}")
+    missing = [c for c in BACKLOG_COLUMNS if c not in backlog.columns]
+    if missing:
+        raise ValueError(
+            f"backlog is missing column(s) {missing}; expected the columns of "
+            f"data/debt_backlog.csv: {list(BACKLOG_COLUMNS)}"
+        )
+    items = backlog["item"]
+    if items.isna().any():
+        rows = [str(i) for i in backlog.index[items.isna()]]
+        raise ValueError(f"backlog column 'item' is empty in row(s) with index {rows}")
+    numbers = {}
+    for column in BACKLOG_COLUMNS[1:]:
+        raw = backlog[column]
+        values = pd.to_numeric(raw, errors="coerce").astype(float)
+        not_number = values.isna() & raw.notna()
+        if not_number.any():
+            i = int(np.argmax(not_number.to_numpy()))
+            raise ValueError(
+                f"backlog column {column!r}, item {items.iloc[i]!r}: must be a number; "
+                f"got {raw.iloc[i]!r}"
+            )
+        for test, rule in ((values.isna(), "must not be empty (NaN)"),
+                           (~np.isfinite(values.fillna(0)), "must be finite"),
+                           (values < 0, "must be >= 0")):
+            if test.any():
+                i = int(np.argmax(test.to_numpy()))
+                raise ValueError(
+                    f"backlog column {column!r}, item {items.iloc[i]!r}: {rule}; "
+                    f"got {raw.iloc[i]!r}"
+                )
+        numbers[column] = values
+    effort = (
+        numbers["investigation_days"] + numbers["implementation_days"] + numbers["testing_days"]
+    )
+    if (effort <= 0).any():
+        i = int(np.argmax((effort <= 0).to_numpy()))
+        raise ValueError(
+            f"backlog columns investigation_days + implementation_days + testing_days, item "
+            f"{items.iloc[i]!r}: the total effort must be > 0 (a free fix has no ROI); got 0"
+        )
+    return pd.DataFrame(numbers, index=backlog.index)
+
+
+def assess_backlog(
+    backlog: pd.DataFrame,
+    *,
+    hourly_cost: float,
+    hours_per_day: float = 8,
+    sprint_weeks: float = 2,
+) -> pd.DataFrame:
+    """
+    Assess every item of a technical-debt backlog and rank them by ROI.
+
+    Parameters
+    ----------
+    backlog : pandas.DataFrame
+        The columns of ``data/debt_backlog.csv`` (:data:`BACKLOG_COLUMNS`; others such as
+        ``category`` and ``priority`` are kept). Numbers >= 0, no NaN.
+    hourly_cost : float
+        Loaded cost of one developer hour, > 0. [currency/hour]
+    hours_per_day : float, default 8
+        Working hours in a day. [hour/day]
+    sprint_weeks : float, default 2
+        Sprint length. [week]
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``effort_days`` [day], ``monthly_cost`` [currency/month],
+        ``monthly_savings`` [currency/month], ``resolution_cost`` [currency], ``roi`` [-],
+        ``payback_months`` [month] and ``recommendation`` (ordered Categorical,
+        skip < backlog < plan < now), sorted by ROI descending (ties keep the input
+        order; the original index is kept).
+
+    Raises
+    ------
+    ValueError
+        Missing columns, or a NaN, non-numeric or negative value, or a zero total effort;
+        the message names the column and the item.
+    """
+    numbers = _validated_backlog(backlog)
+    effort = (
+        numbers["investigation_days"] + numbers["implementation_days"] + numbers["testing_days"]
+    )
+    result = assess(
+        hours_lost_per_sprint=numbers["hours_lost_per_sprint"].to_numpy(),
+        incidents_per_month=numbers["incidents_per_month"].to_numpy(),
+        cost_per_incident=numbers["cost_per_incident"].to_numpy(),
+        hours_gained_per_sprint=numbers["hours_gained_per_sprint"].to_numpy(),
+        incidents_avoided_per_month=numbers["incidents_avoided_per_month"].to_numpy(),
+        effort_days=effort.to_numpy(),
+        hourly_cost=hourly_cost,
+        hours_per_day=hours_per_day,
+        sprint_weeks=sprint_weeks,
+    )
+    out = backlog.copy()
+    out["effort_days"] = effort
+    out["monthly_cost"] = np.atleast_1d(result.monthly_cost)
+    out["monthly_savings"] = np.atleast_1d(result.monthly_savings)
+    out["resolution_cost"] = np.atleast_1d(result.resolution_cost)
+    out["roi"] = np.atleast_1d(result.roi)
+    out["payback_months"] = np.atleast_1d(result.payback_months)
+    out["recommendation"] = pd.Categorical(
+        np.atleast_1d(result.recommendation),
+        categories=list(reversed(RECOMMENDATIONS)),
+        ordered=True,
+    )
+    return out.sort_values("roi", ascending=False, kind="stable")
+
+
+def prioritise(
+    assessed: pd.DataFrame,
+    *,
+    developers: float,
+    months: float = 3,
+    debt_share: float = 0.20,
+    working_days_per_month: float = 20,
+) -> pd.DataFrame:
+    """
+    Pick the debt items that fit in the time the 20 % rule sets aside.
+
+    Parameters
+    ----------
+    assessed : pandas.DataFrame
+        Output of :func:`assess_backlog` (needs ``item``, ``effort_days``, ``roi`` and
+        ``recommendation``).
+    developers : float
+        Developers (full-time equivalents) in the team, > 0. [people]
+    months : float, default 3
+        Planning horizon, > 0; 3 matches "plan within 3 months". [month]
+    debt_share : float, default 0.20
+        Share of development time spent on debt, in [0, 1]; 0.20 is the article's rule.
+    working_days_per_month : float, default 20
+        Working days per developer and month, > 0. [day/month]
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy sorted by ROI descending with ``selected`` (bool) and
+        ``cumulative_effort_days`` (effort of the items selected so far in that order,
+        including the row if selected) [day]. ``df.attrs`` holds ``capacity_days`` (the
+        budget: ``debt_share * developers * working_days_per_month * months``) and
+        ``selected_effort_days`` (the part of it used). [day]
+
+    Notes
+    -----
+    Greedy: walk the items by ROI, best first, and take each one that is not "skip" and
+    still fits in the remaining budget (an item too big is passed over, a smaller one
+    after it may still fit). This is what a team does sprint by sprint: take the most
+    profitable item that fits. It can leave budget unused; an exact 0/1 knapsack on
+    annual savings would squeeze more out of a fixed budget, but its selection can jump
+    around when one estimate changes, which makes it harder to plan with.
+
+    References
+    ----------
+    .. [1] "Scaling et croissance" (the project's seed text): "20 % du temps de
+       développement dédié à la réduction de dette technique"; DOMAIN.md section 5.
+    """
+    if not isinstance(assessed, pd.DataFrame):
+        raise TypeError(f"assessed must be a pandas DataFrame; got {type(assessed).__name__}")
+    needed = ("item", "effort_days", "roi", "recommendation")
+    missing = [c for c in needed if c not in assessed.columns]
+    if missing:
+        raise ValueError(
+            f"assessed is missing column(s) {missing}; pass the output of assess_backlog()"
+        )
+    require_positive(
+        developers=developers, months=months, working_days_per_month=working_days_per_month
+    )
+    require_fraction(debt_share=debt_share)
+    for name in ("effort_days", "roi"):
+        values = as_float_array(f"assessed[{name!r}]", assessed[name].to_numpy())
+        if np.any(values < 0):
+            raise ValueError(f"assessed[{name!r}] must be >= 0; got {values.min()!r}")
+
+    capacity = float(debt_share * developers * working_days_per_month * months)
+    out = assessed.sort_values("roi", ascending=False, kind="stable").copy()
+    effort = out["effort_days"].to_numpy(dtype=float)
+    eligible = (out["recommendation"].astype(str) != "skip").to_numpy()
+    selected = np.zeros(len(out), dtype=bool)
+    cumulative = np.zeros(len(out))
+    used = 0.0
+    # A loop, not a cumsum: whether an item fits depends on the items taken before it.
+    for i in range(len(out)):
+        if eligible[i] and used + effort[i] <= capacity * (1 + 1e-12):
+            selected[i] = True
+            used += float(effort[i])
+        cumulative[i] = used
+    out["selected"] = selected
+    out["cumulative_effort_days"] = cumulative
+    out.attrs["capacity_days"] = capacity
+    out.attrs["selected_effort_days"] = used
+    return out

@@ -1,0 +1,372 @@
+"""Tests for scaling_models.debt: DOMAIN section 5, hand-computed examples, bad inputs."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose
+
+from scaling_models import debt
+
+# One debt item worked by hand (DOMAIN section 5 formulas, 2-week sprints, 8 h days):
+#   sprints per month  s = (52 / 12) / 2           = 2.1666...
+#   monthly cost       = A h s + B C = 10*60*s + 2*500   = 1300 + 1000 = 2300 EUR/month
+#   monthly savings    = D h s + E C = 8*60*s + 1.5*500  = 1040 +  750 = 1790 EUR/month
+#   resolution cost    = (X+Y+Z) * 8 * h = (2+5+3)*8*60  = 4800 EUR
+#   ROI                = 12 * 1790 / 4800 = 21480 / 4800 = 4.475 (447.5 % > 300 % -> "now")
+#   payback            = 4800 / 1790                     = 2.6816 months
+ITEM = dict(
+    hours_lost_per_sprint=10,
+    incidents_per_month=2,
+    cost_per_incident=500,
+    hours_gained_per_sprint=8,
+    incidents_avoided_per_month=1.5,
+    hourly_cost=60,
+)
+SPLIT = dict(investigation_days=2, implementation_days=5, testing_days=3)
+
+
+def test_sprints_per_month():
+    assert debt.sprints_per_month(2) == pytest.approx(52 / 24)
+    assert debt.sprints_per_month(1) == pytest.approx(52 / 12)
+
+
+def test_assess_hand_computed_example():
+    result = debt.assess(**ITEM, **SPLIT)
+    assert result.monthly_cost == pytest.approx(2300)
+    assert result.monthly_savings == pytest.approx(1790)
+    assert result.resolution_cost == pytest.approx(4800)
+    assert result.roi == pytest.approx(4.475)
+    assert result.payback_months == pytest.approx(4800 / 1790)
+    assert result.payback_months == pytest.approx(2.6816, abs=1e-4)
+    assert result.recommendation == "now"
+
+
+def test_assess_effort_days_equals_split():
+    a = debt.assess(**ITEM, **SPLIT)
+    b = debt.assess(**ITEM, effort_days=10)
+    assert b.resolution_cost == a.resolution_cost and b.roi == a.roi
+
+
+def test_assess_sprint_and_day_options():
+    # 1-week sprints: s = 52/12 = 4.333; monthly savings = 8*60*4.333 + 750 = 2830
+    # 7-hour days: resolution = 10*7*60 = 4200; ROI = 12*2830/4200 = 8.0857
+    result = debt.assess(**ITEM, effort_days=10, sprint_weeks=1, hours_per_day=7)
+    assert result.monthly_savings == pytest.approx(8 * 60 * 52 / 12 + 750)
+    assert result.resolution_cost == pytest.approx(4200)
+    assert result.roi == pytest.approx(12 * 2830 / 4200)
+
+
+def test_assess_scalar_outputs_are_scalars():
+    result = debt.assess(**ITEM, effort_days=10)
+    for field in ("monthly_cost", "monthly_savings", "resolution_cost", "roi", "payback_months"):
+        assert np.ndim(getattr(result, field)) == 0
+    assert isinstance(result.recommendation, str)
+
+
+@pytest.mark.parametrize("container", [list, np.array, pd.Series])
+def test_assess_vectorised(container):
+    # effort 10, 30, 100 days -> resolution 4800, 14400, 48000 EUR; savings 1790 EUR/month
+    # ROI 4.475 (now), 1.4917 (backlog), 0.4475 (skip)
+    result = debt.assess(**ITEM, effort_days=container([10, 30, 100]))
+    assert isinstance(result.roi, np.ndarray) and result.roi.shape == (3,)
+    assert_allclose(result.roi, 12 * 1790 / np.array([4800, 14400, 48000]))
+    assert result.recommendation.tolist() == ["now", "backlog", "skip"]
+    # fields broadcast to the common shape even when they do not depend on the array
+    assert_allclose(result.monthly_cost, [2300] * 3)
+    assert_allclose(result.monthly_savings, [1790] * 3)
+
+
+def test_assess_broadcasts_draws_against_items():
+    # Monte Carlo style: 5 draws of the hourly cost (axis 0) x 3 items.
+    hourly = np.linspace(40, 80, 5)[:, None]
+    result = debt.assess(**{**ITEM, "hourly_cost": hourly}, effort_days=[10, 30, 100])
+    assert result.roi.shape == (5, 3)
+    assert result.recommendation.shape == (5, 3)
+    assert result.roi[2, 0] == pytest.approx(4.475)
+
+
+def test_assess_zero_savings_gives_infinite_payback_and_skip():
+    result = debt.assess(
+        **{**ITEM, "hours_gained_per_sprint": 0, "incidents_avoided_per_month": 0},
+        effort_days=[5, 10],
+    )
+    assert_allclose(result.roi, 0.0)
+    assert np.all(np.isinf(result.payback_months))
+    assert result.recommendation.tolist() == ["skip", "skip"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({**ITEM, **SPLIT, "effort_days": 10}, "not both"),
+        (ITEM, "give the fix's effort"),
+        ({**ITEM, "investigation_days": 2}, r"missing \['implementation_days', 'testing_days'\]"),
+        ({**ITEM, "effort_days": 0}, "effort_days must be > 0"),
+        ({**ITEM, "investigation_days": 0, "implementation_days": 0, "testing_days": 0},
+         "must be > 0"),
+        ({**ITEM, **SPLIT, "testing_days": -1}, "testing_days must be >= 0"),
+        ({**ITEM, "effort_days": 10, "hours_lost_per_sprint": -1},
+         "hours_lost_per_sprint must be >= 0"),
+        ({**ITEM, "effort_days": 10, "incidents_per_month": [1, -2]},
+         "incidents_per_month must be >= 0; got -2 at index 1"),
+        ({**ITEM, "effort_days": 10, "cost_per_incident": np.nan}, "cost_per_incident must not"),
+        ({**ITEM, "effort_days": 10, "hours_gained_per_sprint": -0.5},
+         "hours_gained_per_sprint must be >= 0"),
+        ({**ITEM, "effort_days": 10, "incidents_avoided_per_month": -1},
+         "incidents_avoided_per_month must be >= 0"),
+        ({**ITEM, "effort_days": 10, "hourly_cost": 0}, "hourly_cost must be > 0"),
+        ({**ITEM, "effort_days": 10, "hours_per_day": 0}, "hours_per_day must be > 0"),
+        ({**ITEM, "effort_days": 10, "sprint_weeks": 0}, "sprint_weeks must be > 0"),
+        ({**ITEM, "effort_days": 10, "cost_per_incident": np.inf}, "cost_per_incident must be fin"),
+    ],
+)
+def test_assess_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        debt.assess(**kwargs)
+
+
+def test_assess_rejects_wrong_kind():
+    with pytest.raises(TypeError, match="hourly_cost must be a number"):
+        debt.assess(**{**ITEM, "hourly_cost": "60 EUR"}, effort_days=10)
+
+
+# --------------------------------------------------------------------------- recommend
+
+
+@pytest.mark.parametrize(
+    ("roi", "band"),
+    [
+        (3.01, "now"),
+        (3.0, "plan"),  # "> 300 %" is strict
+        (1.51, "plan"),
+        (1.5, "backlog"),  # "> 150 %" is strict
+        (0.5, "backlog"),  # "50-150 %" includes 50 %
+        (0.49, "skip"),
+        (0.0, "skip"),
+        (np.inf, "now"),
+    ],
+)
+def test_recommend_band_edges(roi, band):
+    assert debt.recommend(roi) == band
+
+
+def test_recommend_array():
+    assert debt.recommend(np.array([[4, 2], [1, 0.1]])).tolist() == [
+        ["now", "plan"],
+        ["backlog", "skip"],
+    ]
+
+
+def test_recommend_rejects_nan():
+    with pytest.raises(ValueError, match="roi must not be NaN"):
+        debt.recommend([1.0, np.nan])
+
+
+RANK = {label: rank for rank, label in enumerate(reversed(debt.RECOMMENDATIONS))}
+
+
+@given(a=st.floats(0, 1e3), b=st.floats(0, 1e3))
+def test_recommend_monotone_in_roi(a, b):
+    low, high = sorted((a, b))
+    assert RANK[str(debt.recommend(low))] <= RANK[str(debt.recommend(high))]
+
+
+positive = st.floats(0.01, 1e4, allow_nan=False, allow_infinity=False)
+nonneg = st.floats(0, 1e4, allow_nan=False, allow_infinity=False)
+
+
+@given(
+    d=nonneg, e=nonneg, c=nonneg, extra_d=nonneg, extra_e=nonneg, days=positive, hourly=positive
+)
+def test_more_savings_never_lowers_roi(d, e, c, extra_d, extra_e, days, hourly):
+    common = dict(
+        hours_lost_per_sprint=0, incidents_per_month=0, cost_per_incident=c,
+        effort_days=days, hourly_cost=hourly,
+    )  # fmt: skip
+    base = debt.assess(**common, hours_gained_per_sprint=d, incidents_avoided_per_month=e)
+    more = debt.assess(
+        **common, hours_gained_per_sprint=d + extra_d, incidents_avoided_per_month=e + extra_e
+    )
+    assert more.roi >= base.roi * (1 - 1e-12)
+    assert RANK[str(more.recommendation)] >= RANK[str(base.recommendation)]
+
+
+@given(a=nonneg, b=nonneg, c=nonneg, d=nonneg, e=nonneg, days=positive, hourly=positive,
+       sprint=st.floats(0.5, 6))
+def test_roi_times_cost_is_annual_savings(a, b, c, d, e, days, hourly, sprint):
+    r = debt.assess(
+        hours_lost_per_sprint=a, incidents_per_month=b, cost_per_incident=c,
+        hours_gained_per_sprint=d, incidents_avoided_per_month=e, effort_days=days,
+        hourly_cost=hourly, sprint_weeks=sprint,
+    )  # fmt: skip
+    assert r.roi * r.resolution_cost == pytest.approx(12 * r.monthly_savings, rel=1e-9, abs=1e-9)
+    if r.monthly_savings > 0:
+        assert r.payback_months * r.monthly_savings == pytest.approx(r.resolution_cost)
+
+
+# --------------------------------------------------------------------------- backlog
+
+
+def _backlog() -> pd.DataFrame:
+    # hourly 60, 2-week sprints (s = 13/6), 8 h days. Per item:
+    #   cache:   savings 8*60*s + 1.5*500 = 1040 + 750 = 1790; cost 10 d -> 4800; ROI 4.475 now
+    #   tests:   savings 4*60*s + 0       = 520;         cost 6 d  -> 2880; ROI 2.1667 plan
+    #   monolith savings 6*60*s + 1*1000  = 780 + 1000 = 1780; cost 60 d -> 28800; ROI 0.7417
+    #            backlog
+    #   style:   savings 1*60*s           = 130;         cost 5 d  -> 2400; ROI 0.65 backlog
+    #   docs:    savings 0.5*60*s         = 65;          cost 4 d  -> 1920; ROI 0.40625 skip
+    return pd.DataFrame(
+        {
+            "item": ["style", "monolith", "cache", "docs", "tests"],
+            "category": ["code", "architecture", "infrastructure", "code", "test"],
+            "priority": ["low", "high", "high", "low", "medium"],
+            "investigation_days": [1, 10, 2, 1, 1],
+            "implementation_days": [3, 40, 5, 2, 3],
+            "testing_days": [1, 10, 3, 1, 2],
+            "hours_lost_per_sprint": [2, 12, 10, 1, 6],
+            "incidents_per_month": [0, 2, 2, 0, 0],
+            "cost_per_incident": [0, 1000, 500, 0, 0],
+            "hours_gained_per_sprint": [1, 6, 8, 0.5, 4],
+            "incidents_avoided_per_month": [0, 1, 1.5, 0, 0],
+        }
+    )
+
+
+def test_assess_backlog_ranks_and_labels():
+    out = debt.assess_backlog(_backlog(), hourly_cost=60)
+    assert list(out["item"]) == ["cache", "tests", "monolith", "style", "docs"]
+    assert_allclose(out["roi"], [4.475, 12 * 520 / 2880, 12 * 1780 / 28800, 0.65, 0.40625])
+    assert_allclose(out["effort_days"], [10, 6, 60, 5, 4])
+    assert list(out["recommendation"].astype(str)) == ["now", "plan", "backlog", "backlog", "skip"]
+    assert isinstance(out["recommendation"].dtype, pd.CategoricalDtype)
+    assert out["recommendation"].cat.ordered
+    assert out["recommendation"].max() == "now" and out["recommendation"].min() == "skip"
+    assert list(out.index) == [2, 4, 1, 0, 3]  # original index kept
+    # descriptive columns pass through
+    assert out.loc[2, "priority"] == "high"
+
+
+def test_assess_backlog_does_not_modify_input():
+    backlog = _backlog()
+    before = backlog.copy()
+    debt.assess_backlog(backlog, hourly_cost=60)
+    pd.testing.assert_frame_equal(backlog, before)
+
+
+def test_assess_backlog_matches_assess_row_by_row():
+    out = debt.assess_backlog(_backlog(), hourly_cost=75, sprint_weeks=3)
+    row = out.iloc[0]
+    single = debt.assess(
+        hours_lost_per_sprint=row["hours_lost_per_sprint"],
+        incidents_per_month=row["incidents_per_month"],
+        cost_per_incident=row["cost_per_incident"],
+        hours_gained_per_sprint=row["hours_gained_per_sprint"],
+        incidents_avoided_per_month=row["incidents_avoided_per_month"],
+        investigation_days=row["investigation_days"],
+        implementation_days=row["implementation_days"],
+        testing_days=row["testing_days"],
+        hourly_cost=75,
+        sprint_weeks=3,
+    )
+    assert row["roi"] == pytest.approx(single.roi)
+    assert row["monthly_cost"] == pytest.approx(single.monthly_cost)
+
+
+def test_assess_backlog_shipped_file():
+    path = Path(__file__).resolve().parent.parent / "data" / "debt_backlog.csv"
+    if not path.exists():
+        pytest.skip("data/debt_backlog.csv not present")
+    out = debt.assess_backlog(pd.read_csv(path), hourly_cost=60)
+    assert out["roi"].is_monotonic_decreasing
+    assert set(out["recommendation"].astype(str)) <= set(debt.RECOMMENDATIONS)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("testing_days", -1, r"column 'testing_days', item 'cache': must be >= 0"),
+        ("cost_per_incident", np.nan, r"column 'cost_per_incident', item 'cache': must not be"),
+        ("hours_lost_per_sprint", "lots", r"'hours_lost_per_sprint', item 'cache': must be a num"),
+        ("incidents_per_month", np.inf, r"'incidents_per_month', item 'cache': must be finite"),
+    ],
+)
+def test_assess_backlog_bad_cell_names_column_and_item(column, value, message):
+    backlog = _backlog().astype({column: object})
+    backlog.loc[2, column] = value
+    with pytest.raises(ValueError, match=message):
+        debt.assess_backlog(backlog, hourly_cost=60)
+
+
+def test_assess_backlog_other_errors():
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['testing_days'\]"):
+        debt.assess_backlog(_backlog().drop(columns="testing_days"), hourly_cost=60)
+    zero = _backlog()
+    zero.loc[0, ["investigation_days", "implementation_days", "testing_days"]] = 0
+    with pytest.raises(ValueError, match="item 'style': the total effort must be > 0"):
+        debt.assess_backlog(zero, hourly_cost=60)
+    unnamed = _backlog()
+    unnamed.loc[1, "item"] = None
+    with pytest.raises(ValueError, match=r"'item' is empty in row\(s\) with index \['1'\]"):
+        debt.assess_backlog(unnamed, hourly_cost=60)
+    with pytest.raises(ValueError, match="hourly_cost must be > 0"):
+        debt.assess_backlog(_backlog(), hourly_cost=-5)
+    with pytest.raises(TypeError, match="backlog must be a pandas DataFrame"):
+        debt.assess_backlog(_backlog().to_dict(), hourly_cost=60)
+
+
+# --------------------------------------------------------------------------- prioritise
+
+
+def test_prioritise_twenty_percent_rule_greedy():
+    assessed = debt.assess_backlog(_backlog(), hourly_cost=60)
+    # 2 developers, 3 months, 20 %, 20 days/month: 0.2 * 2 * 20 * 3 = 24 developer-days.
+    # By ROI: cache 10 d (take, 10), tests 6 d (take, 16), monolith 60 d (too big, pass),
+    # style 5 d (take, 21), docs 4 d ("skip": never selected even though 21 + 4 > 24 anyway).
+    out = debt.prioritise(assessed, developers=2)
+    assert out.attrs["capacity_days"] == pytest.approx(24)
+    assert out.attrs["selected_effort_days"] == pytest.approx(21)
+    assert list(out["item"]) == ["cache", "tests", "monolith", "style", "docs"]
+    assert list(out["selected"]) == [True, True, False, True, False]
+    assert_allclose(out["cumulative_effort_days"], [10, 16, 16, 21, 21])
+
+
+def test_prioritise_never_selects_skip_even_with_room():
+    assessed = debt.assess_backlog(_backlog(), hourly_cost=60)
+    out = debt.prioritise(assessed, developers=50, months=12)
+    assert out.set_index("item")["selected"].to_dict() == {
+        "cache": True, "tests": True, "monolith": True, "style": True, "docs": False,
+    }  # fmt: skip
+    assert out.attrs["selected_effort_days"] == pytest.approx(81)
+
+
+def test_prioritise_exact_fit_and_zero_share():
+    assessed = debt.assess_backlog(_backlog(), hourly_cost=60)
+    # capacity exactly 16 days = cache + tests: 0.2 * 1 * 20 * 4 = 16
+    out = debt.prioritise(assessed, developers=1, months=4)
+    assert list(out["selected"]) == [True, True, False, False, False]
+    none = debt.prioritise(assessed, developers=5, debt_share=0)
+    assert not none["selected"].any() and none.attrs["capacity_days"] == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"developers": 0}, "developers must be > 0"),
+        ({"developers": 3, "months": -1}, "months must be > 0"),
+        ({"developers": 3, "debt_share": 20}, "debt_share must be between 0 and 1"),
+        ({"developers": 3, "working_days_per_month": 0}, "working_days_per_month must be > 0"),
+    ],
+)
+def test_prioritise_rejects_bad_parameters(kwargs, message):
+    assessed = debt.assess_backlog(_backlog(), hourly_cost=60)
+    with pytest.raises(ValueError, match=message):
+        debt.prioritise(assessed, **kwargs)
+
+
+def test_prioritise_needs_assessed_backlog():
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['effort_days', 'roi'"):
+        debt.prioritise(_backlog(), developers=3)
