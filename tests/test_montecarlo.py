@@ -1,0 +1,258 @@
+"""Tests for scaling_models.montecarlo: closed forms, agreement with core models, seeds."""
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.stats as st
+from numpy.testing import assert_allclose, assert_array_equal
+
+from scaling_models import capacity, cost, growth, queueing, thresholds
+from scaling_models import distributions as d
+from scaling_models import montecarlo as mc
+
+SMOOTH = mc.Inputs(growth_volatility=0.0, elasticity=0.8)
+
+
+def _frames_equal(a: mc.SimulationResult, b: mc.SimulationResult) -> None:
+    pd.testing.assert_frame_equal(a.percentiles, b.percentiles, check_exact=True)
+    pd.testing.assert_frame_equal(a.breach_probability, b.breach_probability, check_exact=True)
+    pd.testing.assert_frame_equal(a.breach_summary, b.breach_summary, check_exact=True)
+
+
+def test_same_seed_is_bit_identical_whatever_the_threads():
+    kwargs = {"n_paths": 3_000, "months": 24, "chunk_size": 700, "keep_paths": True}
+    one = mc.simulate(seed=5, workers=1, **kwargs)
+    two = mc.simulate(seed=5, workers=2, **kwargs)
+    _frames_equal(one, two)
+    for key in one.paths:
+        assert_array_equal(one.paths[key], two.paths[key])
+    other = mc.simulate(seed=6, workers=1, **kwargs)
+    assert not np.array_equal(one.paths["mau"], other.paths["mau"])
+
+
+def test_a_generator_is_accepted_and_reproducible():
+    a = mc.simulate(n_paths=500, months=6, rng=np.random.default_rng(3))
+    b = mc.simulate(n_paths=500, months=6, rng=np.random.default_rng(3))
+    _frames_equal(a, b)
+
+
+def test_zero_volatility_breach_month_is_months_to_threshold_rounded_up():
+    inputs = replace(SMOOTH, growth_rate=0.15)
+    res = mc.simulate(inputs, n_paths=50, months=36, seed=1)
+    attention, critical = inputs.thresholds()
+    for i, resource in enumerate(mc.RESOURCES):
+        for level, thr in (("attention", attention[i]), ("critical", critical[i])):
+            t = capacity.months_to_threshold(inputs.utilisation_avg[i], 0.15, thr, 0.8)
+            # first month strictly above: 0 when already above today, else ceil(t) (the
+            # next month when t is whole: reaching the line is not crossing it)
+            if inputs.utilisation_avg[i] > thr:
+                expected = 0.0
+            else:
+                expected = np.floor(t) + 1 if float(t).is_integer() else np.ceil(t)
+            row = res.breach_summary.loc[(resource, level)]
+            assert row["probability"] == 1.0
+            assert row["P5"] == row["P95"] == expected, (resource, level)
+            prob = res.breach_probability.query("resource == @resource and level == @level")
+            assert_array_equal(prob["probability"], (np.arange(37) >= expected).astype(float))
+
+
+def test_median_users_follow_the_deterministic_projection_at_the_median_rate():
+    inputs = replace(SMOOTH, growth_rate=d.between(0.10, 0.225))
+    res = mc.simulate(inputs, n_paths=20_001, months=24, seed=2)
+    median = res.percentile("mau", 50).to_numpy()
+    expected = growth.project(50_000, 0.15, 24)
+    # the sample median rate is within ~0.002 of 0.15: a relative error ~ 24 * 0.002 / 1.15
+    assert_allclose(median, expected, rtol=0.05)
+    assert median[0] == 50_000
+
+
+def test_paths_follow_growth_project_with_each_drawn_rate():
+    res = mc.simulate(SMOOTH, n_paths=200, months=12, seed=3, keep_paths=True)
+    rates = res.inputs_drawn["growth_rate"].to_numpy()
+    assert_allclose(res.paths["mau"], growth.project(50_000, rates, 12), rtol=1e-12)
+
+
+def test_engine_matches_the_core_model_functions():
+    inputs = mc.Inputs(market_size=None, service_time_s=(0.1, 0.2), arpu=(1.5, 2.5))
+    res = mc.simulate(inputs, n_paths=300, months=18, seed=4, keep_paths=True)
+    p, drawn = res.paths, res.inputs_drawn
+    ratio = p["mau"] / 50_000
+    e = drawn["elasticity"].to_numpy()[:, None]
+    for i, r in enumerate(mc.RESOURCES):
+        assert_allclose(
+            p[f"{r}_avg"], capacity.utilisation(inputs.utilisation_avg[i], ratio, e), rtol=1e-12
+        )
+        assert_allclose(
+            p[f"{r}_peak"], capacity.utilisation(inputs.utilisation_peak[i], ratio, e), rtol=1e-12
+        )
+    infra = cost.infrastructure_cost(
+        ratio, drawn["base_monthly_cost"].to_numpy()[:, None],
+        drawn["scale_exponent"].to_numpy()[:, None],
+    )
+    assert_allclose(p["infra_cost"], infra, rtol=1e-12)
+    assert_allclose(p["cost_per_user"], cost.cost_per_user(infra, p["mau"]), rtol=1e-12)
+    tx_month = p["transactions_per_day"] * 365.25 / 12
+    assert_allclose(p["cost_per_transaction"], cost.cost_per_transaction(infra, tx_month),
+                    rtol=1e-12)
+    arpu = drawn["arpu"].to_numpy()[:, None]
+    assert_allclose(p["revenue"], cost.revenue(p["mau"], arpu), rtol=1e-12)
+    assert_allclose(p["infra_share"], cost.infra_share_of_revenue(infra, p["revenue"]),
+                    rtol=1e-12)
+    rho = p["cpu_avg"]
+    stable = rho < 1
+    s = np.broadcast_to(drawn["service_time_s"].to_numpy()[:, None], rho.shape)
+    assert stable.any() and (~stable).any()
+    assert_allclose(
+        p["p95_latency_s"][stable],
+        queueing.mm1_response_time_percentile(rho[stable], s[stable], 0.95),
+        rtol=1e-12,
+    )
+    assert np.all(np.isinf(p["p95_latency_s"][~stable]))
+    assert_array_equal(
+        p["instances"], capacity.instances_needed(p["cpu_peak"] * inputs.instances, 1.0, 0.7, 1)
+    )
+
+
+def test_default_thresholds_come_from_the_thresholds_table():
+    table = thresholds.load_thresholds()
+    att, crit = mc.Inputs().thresholds()
+    assert_allclose(att, table.loc[list(mc.RESOURCES), "attention"])
+    assert_allclose(crit, table.loc[list(mc.RESOURCES), "critical"])
+
+
+def test_breach_tables_agree_with_per_path_breach_months():
+    res = mc.simulate(n_paths=2_000, months=12, seed=8, keep_paths=True, chunk_size=600)
+    bm = res.breach_months["bandwidth/critical"]
+    prob = res.breach_probability.query("resource == 'bandwidth' and level == 'critical'")
+    expected = [(bm <= m).mean() for m in range(13)]
+    assert_allclose(prob["probability"], expected)
+    assert np.all(np.diff(prob["probability"]) >= 0)
+    summary = res.breach_summary.loc[("bandwidth", "critical")]
+    assert summary["probability"] == pytest.approx(bm.notna().mean())
+    # first crossing recomputed from the raw utilisation paths
+    over = res.paths["bandwidth_avg"] > 0.9
+    first = np.where(over.any(axis=1), over.argmax(axis=1), np.nan)
+    assert_array_equal(first, bm.to_numpy())
+
+
+def test_chunked_percentiles_are_close_to_single_chunk_percentiles():
+    whole = mc.simulate(n_paths=20_000, months=12, seed=9, chunk_size=20_000)
+    parts = mc.simulate(n_paths=20_000, months=12, seed=9, chunk_size=2_500)
+    a = whole.percentile("cost_per_user", 50).to_numpy()
+    b = parts.percentile("cost_per_user", 50).to_numpy()
+    assert_allclose(a, b, rtol=0.01)
+
+
+def test_saturating_market_caps_users():
+    inputs = replace(mc.Inputs(), market_size=200_000.0, growth_volatility=0.0)
+    res = mc.simulate(inputs, n_paths=500, months=36, seed=10, keep_paths=True)
+    assert np.all(res.paths["mau"] <= 200_000 * (1 + 1e-9))
+    assert np.all(np.diff(res.paths["mau"], axis=1) >= 0)
+    assert res.percentile("mau", 50).iloc[-1] > 190_000
+
+
+def test_rank_correlation_between_inputs_is_imposed():
+    inputs = mc.Inputs(rank_correlation={("growth_rate", "arpu"): -0.6}, arpu=(1.5, 2.5))
+    res = mc.simulate(inputs, n_paths=8_000, months=2, seed=11, keep_paths=True)
+    rho = st.spearmanr(res.inputs_drawn["growth_rate"], res.inputs_drawn["arpu"])[0]
+    assert abs(rho + 0.6) < 0.04
+
+
+def test_report_months_and_outputs_subset():
+    res = mc.simulate(n_paths=400, months=24, seed=12, outputs=("mau", "cost_per_user"),
+                      report_months=(0, 12, 24), progress=True)
+    assert res.outputs == ["mau", "cost_per_user"]
+    assert list(res.percentile("mau").index) == [0, 12, 24]
+    assert list(res.percentiles.columns) == ["output", "month", "P5", "P10", "P25", "P50",
+                                             "P75", "P90", "P95"]
+    assert res.breach_probability["month"].max() == 24
+
+
+def test_percentiles_are_ordered():
+    res = mc.simulate(n_paths=1_000, months=12, seed=13)
+    values = res.percentiles[[f"P{p}" for p in mc.PERCENTILES]].to_numpy()
+    finite = np.isfinite(values).all(axis=1)
+    assert np.all(np.diff(values[finite], axis=1) >= 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_paths": 0}, "n_paths must be >= 1"),
+        ({"months": 0}, "months must be >= 1"),
+        ({"outputs": ("nope",)}, "unknown names"),
+        ({"report_months": (40,)}, "report_months must be within"),
+        ({"chunk_size": 0}, "chunk_size must be >= 1"),
+    ],
+)
+def test_bad_run_options_are_rejected(kwargs, message):
+    options = {"n_paths": 10, "months": 12, "seed": 0} | kwargs
+    with pytest.raises(ValueError, match=message):
+        mc.simulate(**options)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"growth_volatility": -0.1}, "growth_volatility must be >= 0"),
+        ({"growth_rate": (0.2, 0.1)}, "growth_rate: low must be < high"),
+        ({"rank_correlation": {("growth_rate", "arpu"): 1.5}}, r"must be in \[-1, 1\]"),
+        ({"rank_correlation": {("growth_rate", "x"): 0.5}}, "keys must be pairs"),
+        ({"utilisation_avg": (0.7, 0.6, 0.8)}, "one value per resource"),
+        ({"utilisation_avg": (70, 60, 80, 40)}, "a fraction"),
+        ({"initial_users": 0}, "initial_users must be > 0"),
+    ],
+)
+def test_bad_inputs_are_rejected(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        mc.Inputs(**kwargs)
+
+
+def test_impossible_draws_are_reported():
+    inputs = mc.Inputs(elasticity=(-1.0, 1.0))
+    with pytest.raises(ValueError, match="elasticity must be > 0 on every path"):
+        mc.simulate(inputs, n_paths=100, months=3, seed=0)
+
+
+def test_scenarios_run_side_by_side():
+    pct, summary, results = mc.compare_scenarios(
+        ["projection_conservative", "projection_optimistic"], n_paths=1_000, rng=14
+    )
+    assert set(pct["scenario"]) == {"projection_conservative", "projection_optimistic"}
+    assert pct["month"].max() == 12
+    cons = results["projection_conservative"].percentile("mau", 50).iloc[-1]
+    opt = results["projection_optimistic"].percentile("mau", 50).iloc[-1]
+    # medians near 50 K x 1.5 and 50 K x 6 (DOMAIN section 2)
+    assert cons == pytest.approx(75_000, rel=0.1)
+    assert opt == pytest.approx(300_000, rel=0.15)
+    p_cons = summary.loc[("projection_conservative", "cpu", "critical"), "probability"]
+    p_opt = summary.loc[("projection_optimistic", "cpu", "critical"), "probability"]
+    assert p_opt > p_cons
+    with pytest.raises(ValueError, match="unknown scenario"):
+        mc.scenario_inputs("nope")
+
+
+def test_scenario_inputs_use_the_scenario_interval():
+    row = growth.scenarios().loc["multi_year_aggressive"]
+    inputs = mc.scenario_inputs("multi_year_aggressive")
+    assert_allclose(inputs.growth_rate.ppf([0.05, 0.95]), [row.growth_low, row.growth_high])
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [mc.Inputs(), mc.Inputs(arpu=(1.5, 2.5), service_time_s=(0.1, 0.2),
+                            transactions_per_user_day=(0.15, 0.25))],
+    ids=["constants-shortcut", "all-direct"],
+)
+def test_percentiles_equal_numpy_inverted_cdf_on_raw_paths(inputs):
+    # one chunk: the engine's percentiles (partly via monotone transforms of a shared base
+    # variable) must equal numpy's inverted-CDF quantiles of the raw paths
+    res = mc.simulate(inputs, n_paths=1_999, months=6, seed=15, keep_paths=True)
+    q = np.asarray(mc.PERCENTILES) / 100
+    for name in mc.OUTPUTS:
+        expected = np.quantile(res.paths[name], q, axis=0, method="inverted_cdf").T
+        got = res.percentiles.loc[res.percentiles["output"] == name,
+                                  [f"P{p}" for p in mc.PERCENTILES]].to_numpy()
+        assert_allclose(got, expected, rtol=1e-12, err_msg=name)

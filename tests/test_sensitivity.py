@@ -1,0 +1,78 @@
+"""Tests for scaling_models.sensitivity: tornado swings and rank correlations."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from scaling_models import capacity, cost
+from scaling_models import montecarlo as mc
+from scaling_models import sensitivity as sens
+
+SMOOTH = mc.Inputs(growth_volatility=0.0)
+
+
+def test_tornado_breach_month_matches_the_closed_form_at_each_end():
+    metric = sens.breach_metric("bandwidth", "critical", "P50")
+    table = sens.tornado(metric, SMOOTH, names=["growth_rate", "elasticity"], n_paths=21,
+                         months=36, seed=1)
+    e_median = SMOOTH.elasticity.median()
+    rate = table.loc["growth_rate"]
+    for end in ("low", "high"):
+        t = capacity.months_to_threshold(0.40, rate[f"value_{end}"], 0.90, e_median)
+        assert rate[f"metric_{end}"] == np.ceil(t)
+    # faster growth -> earlier breach
+    assert rate["metric_high"] < rate["metric_low"]
+    base_t = capacity.months_to_threshold(0.40, SMOOTH.growth_rate.median(), 0.90, e_median)
+    assert table.attrs["base"] == np.ceil(base_t)
+    assert list(table["swing"]) == sorted(table["swing"], reverse=True)
+
+
+def test_tornado_cost_per_user_matches_cost_model():
+    metric = sens.output_metric("cost_per_user", 12)
+    table = sens.tornado(metric, SMOOTH, n_paths=11, months=12, seed=2)
+    assert set(table.index) == {"growth_rate", "elasticity", "scale_exponent"}
+    b = table.loc["scale_exponent"]
+    ratio = (1 + SMOOTH.growth_rate.median()) ** 12
+    for end in ("low", "high"):
+        expected = cost.cost_per_user(
+            cost.infrastructure_cost(ratio, 8_000.0, b[f"value_{end}"]), 50_000 * ratio
+        )
+        assert_allclose(b[f"metric_{end}"], expected, rtol=1e-9)
+    # elasticity does not touch cost: no swing
+    assert table.loc["elasticity", "swing"] == 0
+
+
+def test_rank_sensitivity_finds_growth_rate_drives_breach():
+    table = sens.rank_sensitivity("bandwidth/critical", n_paths=3_000, months=24, seed=3)
+    assert table.index[0] in {"growth_rate", "elasticity"}
+    assert table.loc["growth_rate", "spearman"] < -0.3  # faster growth, earlier breach
+    assert table.loc["scale_exponent", "abs"] < 0.1  # cost does not drive utilisation
+    cost_table = sens.rank_sensitivity("cost_per_user", month=12, n_paths=3_000, seed=3)
+    assert cost_table.loc["scale_exponent", "spearman"] > 0.5
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: sens.breach_metric("disk"), "resource must be one of"),
+        (lambda: sens.breach_metric("cpu", "severe"), "level must be one of"),
+        (lambda: sens.output_metric("profit", 3), "output must be one of"),
+        (lambda: sens.tornado(sens.output_metric("mau", 1), names=["arpu"]),
+         "not an uncertain input"),
+        (lambda: sens.tornado(sens.output_metric("mau", 1), low=0.9, high=0.1), "need 0 < low"),
+        (lambda: sens.rank_sensitivity("mau"), "month must be in"),
+        (lambda: sens.rank_sensitivity("nope/critical"), "target must be one of"),
+    ],
+)
+def test_bad_arguments_are_rejected(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_correlated_inputs_show_in_rank_sensitivity():
+    inputs = replace(mc.Inputs(), arpu=(1.5, 2.5),
+                     rank_correlation={("growth_rate", "arpu"): 0.8})
+    table = sens.rank_sensitivity("revenue", inputs, month=6, n_paths=3_000, months=6, seed=4)
+    assert table.loc["arpu", "spearman"] > 0.5
