@@ -1,0 +1,101 @@
+"""Command line: ``python -m scaling_models report --quarter 2024-Q2``.
+
+Exit status: 0 report written; 1 a notebook failed (the failed run is kept for
+debugging, earlier reports are untouched); 2 bad input (parameter, parameters file, data
+folder, quarter), reported in one line before anything runs; 3 the quarter's report exists
+and ``--force`` was not given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``python -m scaling_models``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m scaling_models",
+        description="Capacity planning for a startup in hyper-growth.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    report = commands.add_parser(
+        "report",
+        help="run the board report notebook(s) and write reports/<quarter>/",
+        description=(
+            "Validate every input, run the board report notebook with papermill (one run "
+            "per --params file, in parallel), and write the executed notebook(s), "
+            "report.html, report.pdf (when Chromium is installed) and summary.json into "
+            "OUT/QUARTER/ atomically."
+        ),
+    )
+    report.add_argument("--quarter", required=True, help="reporting quarter, e.g. 2024-Q2")
+    report.add_argument(
+        "--params", action="append", default=[], metavar="FILE.yaml",
+        help="YAML parameter overrides; repeat for several companies/scenarios (each runs "
+        "in parallel into its own sub-folder named after the file)",
+    )
+    report.add_argument(
+        "--data", metavar="DIR", help="company data folder (default: bundled data/)"
+    )
+    report.add_argument(
+        "--out", metavar="DIR", default="reports", help="output folder (default: reports)"
+    )
+    report.add_argument("--seed", type=_integer("--seed"), help="random seed for every run")
+    report.add_argument(
+        "--force", action="store_true",
+        help="replace an existing quarter (the old one is kept as QUARTER.backup-TIMESTAMP)",
+    )
+    report.add_argument("--jobs", type=_integer("--jobs"), help="parallel worker processes")
+    report.add_argument(
+        "--notebook", metavar="PATH", help="notebook to run (default: notebooks/board_report.ipynb)"
+    )
+    report.add_argument("--no-pdf", action="store_true", help="do not print report.pdf")
+    return parser
+
+
+def _integer(flag: str):
+    def parse(text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag} must be an integer; got {text!r}") from None
+
+    return parse
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    from scaling_models import batch
+
+    options = {}
+    if args.notebook:
+        options["notebook"] = args.notebook
+    try:
+        result = batch.build_report(
+            args.quarter, params_files=args.params, data_dir=args.data, out_dir=args.out,
+            seed=args.seed, force=args.force, jobs=args.jobs, pdf=not args.no_pdf, **options,
+        )
+    except batch.ReportExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except batch.ReportInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except batch.NotebookFailedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if result.backup_dir is not None:
+        print(f"previous report kept in {result.backup_dir}")
+    print(f"report written to {result.report_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,672 @@
+"""The quarterly board report as one batch: validate, execute, export, swap into place.
+
+:func:`build_report` checks every input before any notebook starts (quarter format,
+parameters files against :mod:`scaling_models.parameters` and the notebook's declared
+parameters, data files, the quarter present in the history), executes the board notebook
+once per parameters file with papermill (in parallel across processes), exports each
+executed notebook to ``report.html`` without code, prints ``report.pdf`` from it with
+headless Chromium when installed, and writes ``summary.json`` from the values the notebook
+recorded with :func:`scaling_models.notebook_io.record`.
+
+Everything is written into a temporary folder beside the target and renamed into
+``<out>/<quarter>/`` only when every notebook succeeded, so a failure never leaves a half
+report and never touches an earlier one. An existing quarter is replaced only with
+``force=True``, and then kept as ``<quarter>.backup-<timestamp>``. A failed run is kept as
+``<quarter>.failed-<timestamp>`` with its executed notebook(s) for debugging.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as _dt
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaling_models import parameters as _parameters
+
+__all__ = [
+    "ReportInputError",
+    "ReportExistsError",
+    "NotebookFailedError",
+    "ReportJob",
+    "ReportResult",
+    "DEFAULT_NOTEBOOK",
+    "DEFAULT_DATA_DIR",
+    "DATA_FILES",
+    "RESERVED_PARAMETERS",
+    "parse_quarter",
+    "previous_quarter",
+    "quarter_months",
+    "load_params_file",
+    "check_data_dir",
+    "plan_jobs",
+    "build_report",
+    "export_html",
+    "print_pdf",
+    "find_chromium",
+]
+
+_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_NOTEBOOK = _ROOT / "notebooks" / "board_report.ipynb"
+"""The board report notebook run by :func:`build_report`."""
+DEFAULT_DATA_DIR = _ROOT / "data"
+"""The bundled sample company data."""
+
+DATA_FILES = (
+    "company_history.csv",
+    "thresholds.csv",
+    "debt_backlog.csv",
+    "hiring_funnel.csv",
+    "scenarios.yaml",
+)
+"""Files a data folder must hold for the board report."""
+
+RESERVED_PARAMETERS = ("quarter",)
+"""Parameters the driver sets itself (from ``--quarter``); a parameters file may not."""
+
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+_KERNEL = "python3"
+
+
+class ReportInputError(ValueError):
+    """Bad command-line input, parameters file or data folder (exit status 2)."""
+
+
+class ReportExistsError(ReportInputError):
+    """The quarter's report exists and ``force`` was not given (exit status 3)."""
+
+
+class NotebookFailedError(RuntimeError):
+    """A notebook raised while executing (exit status 1); ``failed_dir`` keeps it."""
+
+    def __init__(self, message: str, failed_dir: Path):
+        super().__init__(message)
+        self.failed_dir = failed_dir
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportJob:
+    """One execution of the board notebook.
+
+    Parameters
+    ----------
+    name : str
+        Sub-folder of the quarter's report ("" writes directly into it).
+    parameters : dict
+        Validated parameters injected by papermill.
+    source : str
+        Where the parameters came from (a file path or "defaults"), for messages.
+    """
+
+    name: str
+    parameters: dict = field(default_factory=dict)
+    source: str = "defaults"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportResult:
+    """What :func:`build_report` wrote."""
+
+    report_dir: Path
+    backup_dir: Path | None
+    summaries: dict  # job name -> summary dict
+    pdf_written: bool
+    warnings: tuple = ()
+
+
+# --- quarters ----------------------------------------------------------------------------
+
+
+def parse_quarter(quarter: str) -> tuple[int, int]:
+    """Return ``(year, q)`` of a ``YYYY-Qn`` string; raise ReportInputError otherwise."""
+    match = _QUARTER.fullmatch(quarter) if isinstance(quarter, str) else None
+    if match is None:
+        raise ReportInputError(
+            f"--quarter must look like 2024-Q2 (year, dash, Q1 to Q4); got {quarter!r}"
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
+def previous_quarter(quarter: str) -> str:
+    """Return the quarter before ``quarter`` (``2024-Q1`` -> ``2023-Q4``)."""
+    year, q = parse_quarter(quarter)
+    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+
+
+def quarter_months(quarter: str) -> list[str]:
+    """Return the three months (``YYYY-MM``) of a quarter."""
+    year, q = parse_quarter(quarter)
+    return [f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+
+def load_params_file(path: str | os.PathLike[str], *, allowed: Iterable[str]) -> dict:
+    """Read a YAML parameters file and validate it.
+
+    Relative ``data_dir`` and ``previous_summary`` values are resolved against the file's
+    folder, so a company's parameters file can sit next to its data.
+
+    Raises
+    ------
+    ReportInputError
+        Missing file, invalid YAML, not a mapping, a reserved or unknown name, or a bad
+        value (the message starts with the file name).
+    """
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise ReportInputError(f"--params {path}: no such file")
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        detail = " ".join(str(exc).split())
+        raise ReportInputError(f"--params {path}: not valid YAML: {detail}") from None
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise ReportInputError(
+            f"--params {path}: must be a mapping of name: value; got {type(values).__name__}"
+        )
+    for name in RESERVED_PARAMETERS:
+        if name in values:
+            raise ReportInputError(
+                f"--params {path}: parameter {name} is set by --{name}, not by a parameters "
+                f"file; got {name}: {values[name]!r}"
+            )
+    try:
+        checked = _parameters.validate(values, allowed=allowed)
+    except _parameters.ParameterError as exc:
+        raise ReportInputError(f"--params {path}: {exc}") from None
+    for name in ("data_dir", "previous_summary"):
+        if checked.get(name):
+            checked[name] = str((path.parent / checked[name]).resolve())
+    return checked
+
+
+def check_data_dir(data_dir: str | os.PathLike[str], quarter: str) -> None:
+    """Check that ``data_dir`` holds valid data files covering ``quarter``.
+
+    The files are parsed with :func:`scaling_models.loaders.load_data_dir` (which checks
+    columns, units and ranges) and :func:`scaling_models.growth.scenarios`; the company
+    history must hold the three months of the quarter.
+
+    Raises
+    ------
+    ReportInputError
+        Naming the folder or file, what is wrong and what is expected.
+    """
+    from scaling_models import growth, loaders
+
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise ReportInputError(f"--data {folder}: no such folder")
+    missing = [name for name in DATA_FILES if not (folder / name).is_file()]
+    if missing:
+        raise ReportInputError(
+            f"--data {folder}: missing {', '.join(missing)} (a data folder holds "
+            f"{', '.join(DATA_FILES)})"
+        )
+    try:
+        bundle = loaders.load_data_dir(folder)
+        growth.scenarios(folder / "scenarios.yaml")
+    except (ValueError, TypeError, KeyError, OSError) as exc:
+        detail = " ".join(str(exc).split())
+        raise ReportInputError(f"--data {folder}: {detail}") from None
+    months = {str(m) for m in bundle.history.index}
+    absent = [m for m in quarter_months(quarter) if m not in months]
+    if absent:
+        raise ReportInputError(
+            f"--quarter {quarter}: {folder / 'company_history.csv'} has no row for "
+            f"{', '.join(absent)}; it covers {min(months)} to {max(months)}"
+        )
+
+
+def plan_jobs(
+    quarter: str,
+    *,
+    params_files: Sequence[str | os.PathLike[str]] = (),
+    data_dir: str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] = "reports",
+    seed: int | None = None,
+    notebook: str | os.PathLike[str] = DEFAULT_NOTEBOOK,
+) -> list[ReportJob]:
+    """Validate every input and return the notebook executions to run.
+
+    With zero or one parameters file the report is written flat into ``<out>/<quarter>/``;
+    with several, each file's stem names a sub-folder. ``seed`` (``--seed``) overrides the
+    files' seeds. The last quarter's ``summary.json`` is passed as ``previous_summary``
+    when it exists.
+
+    Raises
+    ------
+    ReportInputError
+        For the first bad input, before anything is executed.
+    """
+    parse_quarter(quarter)
+    notebook = Path(notebook)
+    if not notebook.is_file():
+        raise ReportInputError(f"--notebook {notebook}: no such file")
+    declared = _declared_parameters(notebook)
+    allowed = [name for name in declared if name not in RESERVED_PARAMETERS]
+    if seed is not None:
+        try:
+            seed = _parameters.validate({"seed": seed})["seed"]
+        except _parameters.ParameterError as exc:
+            raise ReportInputError(f"--seed: {exc}") from None
+
+    names = [Path(p).stem for p in params_files] if len(params_files) > 1 else [""]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ReportInputError(
+            f"--params: several files named {duplicates[0]!r}; each file's name becomes its "
+            f"report folder, so stems must differ"
+        )
+    sources = [str(p) for p in params_files] or ["defaults"]
+    jobs = []
+    for name, source in zip(names, sources, strict=True):
+        values = {} if source == "defaults" else load_params_file(source, allowed=allowed)
+        if seed is not None:
+            values["seed"] = seed
+        folder = Path(values.get("data_dir") or data_dir or DEFAULT_DATA_DIR).resolve()
+        check_data_dir(folder, quarter)
+        if "data_dir" in declared:
+            values["data_dir"] = str(folder)
+        values["quarter"] = quarter
+        previous = Path(out_dir) / previous_quarter(quarter) / name / "summary.json"
+        if values.get("previous_summary"):
+            if not Path(values["previous_summary"]).is_file():
+                raise ReportInputError(
+                    f"--params {source}: previous_summary {values['previous_summary']}: "
+                    f"no such file"
+                )
+        elif previous.is_file() and "previous_summary" in declared:
+            values["previous_summary"] = str(previous.resolve())
+        # defaults the notebook declares are validated too: a broken notebook default
+        # should not pass silently because nobody overrode it
+        merged = {k: v for k, v in declared.items() if v is not None} | values
+        try:
+            _parameters.validate(merged, allowed=declared)
+        except _parameters.ParameterError as exc:
+            raise ReportInputError(f"{source}: {exc}") from None
+        jobs.append(ReportJob(name=name, parameters=values, source=source))
+    return jobs
+
+
+def _declared_parameters(notebook: Path) -> dict[str, Any]:
+    """Names declared in the notebook's parameters cell -> default value (or None)."""
+    import ast
+
+    import papermill
+
+    try:
+        declared = papermill.inspect_notebook(str(notebook))
+    except Exception as exc:  # papermill raises several types for unreadable notebooks
+        raise ReportInputError(f"--notebook {notebook}: cannot read it: {exc}") from None
+    out: dict[str, Any] = {}
+    for name, info in declared.items():
+        try:
+            out[name] = ast.literal_eval(info.get("default", "None"))
+        except (ValueError, SyntaxError):
+            out[name] = None
+    return out
+
+
+# --- execution ---------------------------------------------------------------------------
+
+
+def _timestamp() -> str:
+    return _dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+
+
+def _free_path(base: Path) -> Path:
+    candidate, n = base, 1
+    while candidate.exists():
+        candidate = base.with_name(f"{base.name}-{n}")
+        n += 1
+    return candidate
+
+
+def build_report(
+    quarter: str,
+    *,
+    params_files: Sequence[str | os.PathLike[str]] = (),
+    data_dir: str | os.PathLike[str] | None = None,
+    out_dir: str | os.PathLike[str] = "reports",
+    seed: int | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    notebook: str | os.PathLike[str] = DEFAULT_NOTEBOOK,
+    progress: bool | None = None,
+    pdf: bool = True,
+) -> ReportResult:
+    """Run the board report for ``quarter`` and write ``<out_dir>/<quarter>/``.
+
+    Parameters
+    ----------
+    quarter : str
+        Reporting quarter, ``YYYY-Qn``; its three months must be in the history.
+    params_files : sequence of path
+        YAML parameter overrides; several files run in parallel, one sub-folder each.
+    data_dir : path, optional
+        Company data folder (default: the bundled ``data/``).
+    out_dir : path
+        Parent of the quarter folders (default ``reports``).
+    seed : int, optional
+        Overrides every job's seed.
+    force : bool
+        Replace an existing quarter, keeping it as ``<quarter>.backup-<timestamp>``.
+    jobs : int, optional
+        Worker processes (default: one per job, at most the CPU count).
+    notebook : path
+        The notebook to execute (default :data:`DEFAULT_NOTEBOOK`).
+    progress : bool, optional
+        Show progress bars (default: when stderr is a terminal).
+    pdf : bool
+        Print ``report.pdf`` when Chromium is found.
+
+    Raises
+    ------
+    ReportInputError
+        Bad input, before anything runs (the CLI exits 2).
+    ReportExistsError
+        The quarter exists and ``force`` is false (the CLI exits 3).
+    NotebookFailedError
+        A notebook failed; nothing was replaced (the CLI exits 1).
+    """
+    out_dir = Path(out_dir)
+    planned = plan_jobs(
+        quarter, params_files=params_files, data_dir=data_dir, out_dir=out_dir, seed=seed,
+        notebook=notebook,
+    )
+    target = out_dir / quarter
+    if target.exists() and not force:
+        raise ReportExistsError(
+            f"{target} already exists; pass --force to replace it (the old one is kept "
+            f"as a timestamped backup)"
+        )
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ReportInputError(f"--jobs must be an integer >= 1; got {jobs!r}")
+    if progress is None:
+        progress = sys.stderr.isatty()
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{quarter}.tmp-", dir=out_dir))
+    # mkdtemp makes the folder private (0700); a report folder follows the umask
+    umask = os.umask(0)
+    os.umask(umask)
+    work.chmod(0o777 & ~umask)
+    chromium = find_chromium() if pdf else None
+    try:
+        outcomes = _run_all(planned, Path(notebook), work, jobs, progress, chromium)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    failures = [o for o in outcomes if o["error"]]
+    if failures:
+        failed_dir = _free_path(out_dir / f"{quarter}.failed-{_timestamp()}")
+        os.replace(work, failed_dir)
+        first = failures[0]
+        where = f" ({first['job']})" if first["job"] else ""
+        raise NotebookFailedError(
+            f"report notebook failed{where}: {first['error']}; executed notebook kept in "
+            f"{failed_dir / first['job'] / Path(notebook).name}",
+            failed_dir,
+        )
+
+    backup = None
+    if target.exists():
+        backup = _free_path(out_dir / f"{quarter}.backup-{_timestamp()}")
+        os.replace(target, backup)
+    os.replace(work, target)
+    return ReportResult(
+        report_dir=target,
+        backup_dir=backup,
+        summaries={o["job"]: o["summary"] for o in outcomes},
+        pdf_written=all(o["pdf"] for o in outcomes),
+        warnings=tuple(w for o in outcomes for w in o["warnings"]),
+    )
+
+
+def _run_all(
+    planned: list[ReportJob],
+    notebook: Path,
+    work: Path,
+    jobs: int | None,
+    progress: bool,
+    chromium: str | None,
+) -> list[dict]:
+    args = [
+        (job.name, job.parameters, str(notebook), str(work / job.name), chromium,
+         progress and len(planned) == 1)
+        for job in planned
+    ]
+    workers = min(jobs or os.cpu_count() or 1, len(planned))
+    if workers <= 1:
+        return [_run_job(*a) for a in _progress(args, progress and len(planned) > 1)]
+    # spawn: the parent may hold threads (tqdm, zmq) that fork would copy half-locked
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(_run_job, *a) for a in args]
+        done = concurrent.futures.as_completed(futures)
+        for _ in _progress(done, progress, total=len(futures)):
+            pass
+        return [f.result() for f in futures]
+
+
+def _progress(items: Iterable, show: bool, total: int | None = None) -> Iterable:
+    if not show:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, total=total, desc="notebooks", unit="notebook")
+
+
+def _run_job(
+    name: str,
+    params: dict,
+    notebook: str,
+    job_dir: str,
+    chromium: str | None,
+    cell_bar: bool,
+) -> dict:
+    """Execute one notebook and export it; return a plain, picklable outcome."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from scaling_models import notebook_io
+
+    folder = Path(job_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    executed = folder / Path(notebook).name
+    outcome: dict[str, Any] = {
+        "job": name, "error": None, "summary": None, "pdf": False, "warnings": [],
+    }
+    try:
+        papermill.execute_notebook(
+            notebook, str(executed), parameters=params, kernel_name=_KERNEL,
+            progress_bar=cell_bar, log_output=False, cwd=str(folder),
+        )
+    except PapermillExecutionError as exc:
+        outcome["error"] = _describe_failure(executed, exc)
+        return outcome
+    except Exception as exc:  # kernel death, timeouts: report, never lose the folder
+        outcome["error"] = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+        return outcome
+
+    records = notebook_io.read_records(executed)
+    summary = {
+        "quarter": params.get("quarter"),
+        "seed": params.get("seed"),
+        "parameters": {k: v for k, v in sorted(params.items()) if k not in _PATH_PARAMETERS},
+        **records,
+    }
+    (folder / "summary.json").write_text(
+        json.dumps(summary, indent=2, sort_keys=True, allow_nan=False) + "\n", encoding="utf-8"
+    )
+    outcome["summary"] = summary
+    html = folder / "report.html"
+    export_html(executed, html)
+    if chromium:
+        try:
+            print_pdf(html, folder / "report.pdf", chromium=chromium)
+            outcome["pdf"] = True
+        except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
+            outcome["warnings"].append(f"report.pdf not written: {exc}")
+    return outcome
+
+
+# machine-specific paths stay out of summary.json so that it is identical across machines
+_PATH_PARAMETERS = ("data_dir", "previous_summary")
+
+
+_PAPERMILL_TAGS = {"injected-parameters", "papermill-error-cell-tag"}
+
+
+def _describe_failure(executed: Path, exc: Any) -> str:
+    """Name the failing cell: its position in the source notebook (from 0), execution
+    count, first line, and the error.
+
+    The cell is found by its error output in the executed notebook; papermill's own
+    ``cell_index`` counts the cells it inserted (parameters, error banners).
+    """
+    where = "a cell"
+    try:
+        import nbformat
+
+        nb = nbformat.read(str(executed), as_version=4)
+        # count cells as in the source notebook: papermill adds its own
+        ours = [c for c in nb.cells
+                if not set(c.metadata.get("tags", ())) & _PAPERMILL_TAGS]
+        for index, cell in enumerate(ours):
+            if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                lines = cell.source.strip().splitlines()
+                where = f"cell {index} of {executed.name}"
+                if cell.get("execution_count") is not None:
+                    where += f" (In [{cell.execution_count}])"
+                if lines:
+                    where += f" `{lines[0][:80]}`"
+                break
+    except Exception:  # the message must come out even if the notebook is unreadable
+        pass
+    evalue = " ".join(str(exc.evalue).split())
+    return f"{where} raised {exc.ename}: {evalue}"
+
+
+# --- exports -----------------------------------------------------------------------------
+
+# lab template without the CDN scripts (require.js, MathJax, Mermaid, widgets): the report
+# holds static figures only and must open offline on a board member's laptop
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{% block extra_css %}
+<style>
+  body { max-width: 1100px; margin: 0 auto; }
+  .jp-RenderedHTMLCommon table { font-size: 0.85em; }
+  @media print {
+    .jp-Cell { break-inside: avoid; }
+    body { max-width: none; }
+  }
+</style>
+{% endblock extra_css %}
+"""
+
+
+def export_html(executed: str | os.PathLike[str], html: str | os.PathLike[str]) -> Path:
+    """Export an executed notebook to a self-contained HTML file without code cells.
+
+    Inputs and prompts are removed, images are embedded as data URIs by nbconvert, and
+    recorded values (:data:`scaling_models.notebook_io.MIME_TYPE`), stderr streams and
+    code cells left without output are dropped.
+    """
+    import jinja2
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from scaling_models.notebook_io import MIME_TYPE
+
+    nb = nbformat.read(str(executed), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            # recorded values are for summary.json; stderr (warnings) is for the analyst
+            cell.outputs = [
+                o for o in cell.outputs
+                if MIME_TYPE not in o.get("data", {})
+                and not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+    # code cells with no output left (imports, parameters) would print as blank boxes
+    nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.outputs]
+    exporter = HTMLExporter(
+        extra_loaders=[jinja2.DictLoader({"board.html.j2": _TEMPLATE})],
+        template_file="board.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    html = Path(html)
+    html.write_text(body, encoding="utf-8")
+    return html
+
+
+def find_chromium() -> str | None:
+    """Return the path of a Chromium/Chrome executable, or None."""
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def print_pdf(
+    html: str | os.PathLike[str],
+    pdf: str | os.PathLike[str],
+    *,
+    chromium: str | None = None,
+    timeout: float = 120.0,
+    run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
+) -> Path:
+    """Print ``html`` to ``pdf`` with headless Chromium.
+
+    Raises
+    ------
+    RuntimeError
+        If no Chromium is found or it did not write the file.
+    """
+    chromium = chromium or find_chromium()
+    if chromium is None:
+        raise RuntimeError("no chromium executable found on PATH")
+    html, pdf = Path(html).resolve(), Path(pdf).resolve()
+    # a private profile per call: parallel jobs would otherwise fight over the profile lock
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        result = run(
+            [
+                chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                "--no-pdf-header-footer", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html.as_uri(),
+            ],
+            capture_output=True, timeout=timeout, check=False,
+        )
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        tail = (result.stderr or b"").decode(errors="replace").strip().splitlines()[-1:]
+        raise RuntimeError(
+            f"chromium exited with status {result.returncode} without writing {pdf}"
+            + (f": {tail[0]}" if tail else "")
+        )
+    return pdf

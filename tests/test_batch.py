@@ -1,0 +1,200 @@
+"""End-to-end tests of `python -m scaling_models report` (papermill, nbconvert, chromium)."""
+
+import json
+import shutil
+
+import nbformat
+import pytest
+
+from scaling_models import batch, report
+from scaling_models.__main__ import main
+
+pytestmark = pytest.mark.slow
+
+FAST = "n_paths: 200\n"
+
+
+@pytest.fixture(scope="module")
+def params(tmp_path_factory):
+    path = tmp_path_factory.mktemp("params") / "fast.yaml"
+    path.write_text(FAST)
+    return path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, params):
+    """Reports for 2024-Q1 then 2024-Q2 in one folder (Q2 compares itself with Q1)."""
+    out = tmp_path_factory.mktemp("reports")
+    for quarter in ("2024-Q1", "2024-Q2"):
+        code = main(["report", "--quarter", quarter, "--params", str(params), "--out", str(out),
+                     "--seed", "7"])
+        assert code == 0
+    return out
+
+
+def test_report_files(built):
+    folder = built / "2024-Q2"
+    assert {p.name for p in folder.iterdir()} >= {"board_report.ipynb", "report.html",
+                                                  "summary.json"}
+    if batch.find_chromium():
+        assert (folder / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    assert not list(built.glob(".2024-Q2.tmp-*"))  # temporary folder renamed away
+
+
+def test_html_has_no_code_and_embeds_images(built):
+    html = (built / "2024-Q2" / "report.html").read_text()
+    for code in ("parameters.check(", "import json", "report.status_dashboard(",
+                 "record(key, value)"):
+        assert code not in html
+    assert "Scaling dashboard" in html and "Growth achieved" in html
+    assert "data:image/png;base64" in html
+    assert "cdnjs" not in html and notebook_io_mime() not in html
+    assert "Compared with 2024-Q1" in html  # last quarter's summary.json was found
+
+
+def notebook_io_mime():
+    from scaling_models.notebook_io import MIME_TYPE
+
+    return MIME_TYPE
+
+
+def test_summary_keys_and_values(built):
+    summary = json.loads((built / "2024-Q2" / "summary.json").read_text())
+    headline = set(summary) - {"quarter", "seed", "parameters"}
+    assert headline <= set(report.SUMMARY_KEYS)
+    assert {"mau", "revenue", "p_critical_next_quarter", "remedy_start_by",
+            "scenario_probabilities", "investment_total"} <= headline
+    assert summary["quarter"] == "2024-Q2" and summary["month"] == "2024-06"
+    assert summary["seed"] == 7 and summary["parameters"]["n_paths"] == 200
+    assert 40_000 < summary["mau"] < 60_000  # DOMAIN section 1: ~50 K MAU
+    for probability in summary["p_critical_next_quarter"].values():
+        assert 0 <= probability <= 1
+    q1 = json.loads((built / "2024-Q1" / "summary.json").read_text())
+    assert q1["month"] == "2024-03" and q1["mau"] < summary["mau"]
+
+
+def test_same_seed_gives_identical_summary(built, params, tmp_path):
+    assert main(["report", "--quarter", "2024-Q2", "--params", str(params), "--out",
+                 str(tmp_path), "--seed", "7", "--no-pdf"]) == 0
+    # the Q2 run in `built` had a previous quarter; a fresh folder has none, but
+    # summary.json holds no comparison, so the two must match byte for byte
+    assert (tmp_path / "2024-Q2" / "summary.json").read_bytes() == (
+        built / "2024-Q2" / "summary.json").read_bytes()
+
+
+def test_refuses_to_overwrite_and_force_keeps_backup(built, params, capsys):
+    before = (built / "2024-Q2" / "summary.json").read_bytes()
+    assert main(["report", "--quarter", "2024-Q2", "--params", str(params), "--out",
+                 str(built)]) == 3
+    assert "already exists; pass --force" in capsys.readouterr().err
+    assert main(["report", "--quarter", "2024-Q2", "--params", str(params), "--out",
+                 str(built), "--seed", "8", "--force", "--no-pdf"]) == 0
+    backups = list(built.glob("2024-Q2.backup-*"))
+    assert len(backups) == 1
+    assert (backups[0] / "summary.json").read_bytes() == before
+    assert json.loads((built / "2024-Q2" / "summary.json").read_text())["seed"] == 8
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("n_paths: eight\n", "n_paths .*must be an integer .*got 'eight'"),
+        ("growth_low: true\n", "growth_low .*got True"),
+        ("n_path: 200\n", "unknown parameter 'n_path'; did you mean n_paths"),
+        ("quarter: 2024-Q1\n", "quarter is set by --quarter"),
+        ("seed: [1\n", "not valid YAML"),
+        ("- 1\n", "must be a mapping"),
+    ],
+)
+def test_bad_parameters_file_exits_2_before_running(tmp_path, capsys, text, message):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    out = tmp_path / "out"
+    assert main(["report", "--quarter", "2024-Q2", "--params", str(bad), "--out",
+                 str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --params") and len(err.strip().splitlines()) == 1
+    assert pytest.importorskip("re").search(message, err), err
+    assert not out.exists()  # nothing ran, nothing was written
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--quarter", "2024Q2"], "--quarter must look like 2024-Q2"),
+        (["--quarter", "2031-Q1"], "no row for 2031-01, 2031-02, 2031-03"),
+        (["--quarter", "2024-Q2", "--data", "/nonexistent"], "no such folder"),
+        (["--quarter", "2024-Q2", "--params", "/nonexistent.yaml"], "no such file"),
+        (["--quarter", "2024-Q2", "--seed", "-1"], "seed .*got -1"),
+    ],
+)
+def test_bad_command_line_exits_2(tmp_path, capsys, args, message):
+    assert main(["report", *args, "--out", str(tmp_path / "out")]) == 2
+    assert pytest.importorskip("re").search(message, capsys.readouterr().err)
+
+
+def test_bad_data_file_exits_2(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(batch.DEFAULT_DATA_DIR, data)
+    history = data / "company_history.csv"
+    history.write_text(history.read_text().replace(",0.711,", ",71.1,", 1))
+    assert main(["report", "--quarter", "2024-Q2", "--data", str(data), "--out",
+                 str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "company_history.csv" in err and "cpu_avg" in err
+
+
+def test_failing_notebook_keeps_earlier_report_and_failed_run(built, params, tmp_path,
+                                                               capsys):
+    nb = nbformat.read(batch.DEFAULT_NOTEBOOK, as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if "status_dashboard(" in c.source)
+    nb.cells[index].source = "raise RuntimeError('dashboard exploded')"
+    broken = tmp_path / "board_report.ipynb"
+    nbformat.write(nb, broken)
+    before = {p.name: p.read_bytes() for p in (built / "2024-Q1").iterdir()}
+    code = main(["report", "--quarter", "2024-Q1", "--params", str(params), "--out",
+                 str(built), "--force", "--notebook", str(broken), "--no-pdf"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert f"cell {index} of board_report.ipynb (In [" in err
+    assert "`raise RuntimeError('dashboard exploded')` raised RuntimeError" in err
+    assert {p.name: p.read_bytes() for p in (built / "2024-Q1").iterdir()} == before
+    failed = list(built.glob("2024-Q1.failed-*"))
+    assert len(failed) == 1 and (failed[0] / "board_report.ipynb").is_file()
+    assert str(failed[0]) in err
+    assert not list(built.glob("2024-Q1.backup-*"))
+
+
+def test_several_params_files_run_in_parallel_subfolders(tmp_path):
+    files = []
+    for name, rate in (("slow", "0.05"), ("fast", "0.15")):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"{FAST}growth_from_history: false\ngrowth_low: {rate}\n"
+                        f"growth_high: {float(rate) + 0.05}\n")
+        files.append(str(path))
+    out = tmp_path / "out"
+    result = batch.build_report("2024-Q2", params_files=files, out_dir=out, seed=1, jobs=2,
+                                pdf=False)
+    assert set(result.summaries) == {"slow", "fast"}
+    slow, fast = (json.loads((out / "2024-Q2" / n / "summary.json").read_text())
+                  for n in ("slow", "fast"))
+    assert (slow["p_critical_4_quarters"]["bandwidth"]
+            < fast["p_critical_4_quarters"]["bandwidth"])
+
+
+def test_quarter_helpers():
+    assert batch.previous_quarter("2024-Q1") == "2023-Q4"
+    assert batch.quarter_months("2024-Q2") == ["2024-04", "2024-05", "2024-06"]
+
+
+def test_print_pdf_reports_chromium_failure(tmp_path):
+    html = tmp_path / "r.html"
+    html.write_text("<p>x</p>")
+
+    def fake_run(*args, **kwargs):
+        import subprocess
+
+        return subprocess.CompletedProcess(args, 1, b"", b"boom")
+
+    with pytest.raises(RuntimeError, match="status 1 without writing .*boom"):
+        batch.print_pdf(html, tmp_path / "r.pdf", chromium="/bin/false", run=fake_run)
