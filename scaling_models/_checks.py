@@ -8,14 +8,17 @@ so a Monte Carlo caller learns which path is wrong without digging into numpy.
 
 from __future__ import annotations
 
+import difflib
 import math
 import numbers
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 __all__ = [
+    "closest_names",
     "as_float_array",
     "require_finite",
     "require_positive",
@@ -151,3 +154,17 @@ def require_ordered(
         raise ValueError(
             f"{low_name} must be {sign} {high_name}; got {low_name}={low!r}, {high_name}={high!r}"
         )
+
+
+def closest_names(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Up to ``n`` of ``choices`` that ``name`` was probably meant to be.
+
+    Names sharing the first word come first (``cpu_usage`` -> ``cpu``), then difflib's
+    similarity ranking (``n_path`` -> ``n_paths``), which alone would prefer ``storage``
+    for ``cpu_usage``.
+    """
+    pool = sorted(set(choices))
+    head = name.lower().split("_")[0]
+    prefixed = [c for c in pool if c.lower().split("_")[0] == head]
+    similar = difflib.get_close_matches(name, pool, n=n, cutoff=0.5)
+    return list(dict.fromkeys(prefixed + similar))[:n]

@@ -12,7 +12,6 @@ named by the column (``_days``, ``_hours``, ``_s``).
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from collections.abc import Sequence
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from scaling_models._checks import closest_names
 
 __all__ = [
     "DATA_DIR",
@@ -35,7 +36,6 @@ __all__ = [
     "load_funnel",
     "load_data_dir",
     "schema_markdown",
-    "closest_names",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -311,18 +311,6 @@ class DataBundle:
 
 
 # ----------------------------------------------------------------------------- reading
-
-
-def closest_names(name: str, choices: Sequence[str], n: int = 3) -> list[str]:
-    """Up to ``n`` of ``choices`` that ``name`` was probably meant to be.
-
-    Names sharing a word-prefix come first (``cpu_usage`` -> ``cpu``), then difflib's
-    similarity ranking, which alone would prefer ``storage``.
-    """
-    head = name.lower().split("_")[0]
-    prefixed = [c for c in choices if c.lower().split("_")[0] == head]
-    similar = difflib.get_close_matches(name, choices, n=n, cutoff=0.5)
-    return list(dict.fromkeys(prefixed + similar))[:n]
 
 
 def _list_rows(rows: Sequence[str], limit: int = 5) -> str:

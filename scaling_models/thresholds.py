@@ -27,8 +27,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from scaling_models._checks import as_float_array, require_fraction, require_growth_rate
-from scaling_models.loaders import DATA_DIR, SCHEMAS, DataError, closest_names, read_table
+from scaling_models._checks import (
+    as_float_array,
+    closest_names,
+    require_fraction,
+    require_growth_rate,
+)
+from scaling_models.loaders import DATA_DIR, SCHEMAS, DataError, read_table
 
 __all__ = ["STATUSES", "DEFAULT_PATH", "load_thresholds", "classify", "dashboard"]
 
