@@ -4,9 +4,11 @@ squigglepy, on the reference workload (issue 3).
 Reference workload: the DOMAIN section 1 company (50 K MAU, growth 15 %/month as a 90 %
 interval 10 %-22.5 % plus monthly noise, elasticity and cost exponent as PERT three-point
 estimates), the four resources, M/M/1 P95 latency and cost per user, 36 months; breach
-months of every resource and level over all months, latency and cost-per-user
-percentiles at months 12, 24 and 36 (costs are computed only for reported months, as
-PERFORMANCE.md advises).
+months of every resource and of P95 latency (2 s and 5 s lines) at both levels over all
+months, latency and cost-per-user percentiles at months 12, 24 and 36 (costs are computed
+only for reported months, as PERFORMANCE.md advises). The team outputs (velocity needed,
+developers, hires, team cost) are not in the timed workload; the redraw case computes
+every output, them included.
 
 Each case runs in a fresh Python process (``--case``) so that peak memory is its own:
 peak growth = ru_maxrss after the timed runs minus ru_maxrss after imports and a warm-up.
@@ -45,6 +47,8 @@ REDRAW_PATHS = 5_000  # the notebooks' default sample size
 U0 = 50_000.0
 AVG = (0.70, 0.60, 0.80, 0.40)
 RESOURCES = ("cpu", "memory", "db_utilisation", "bandwidth")
+BREACHES = (*RESOURCES, "p95_response_time_s")
+LATENCY_LINES = (2.0, 5.0)  # thresholds table, p95_response_time_s [s]
 SIGMA = 0.03
 SERVICE_S = 0.15
 BASE_COST = 8_000.0
@@ -83,14 +87,16 @@ def case_chain(n: int, workers: int | None) -> dict:
 
     seconds, res = _best(run, 3 if n <= 100_000 else 2)
     medians = {f"{r}/{lv}": res.breach_summary.loc[(r, lv), "P50"]
-               for r in RESOURCES for lv in ("attention", "critical")}
+               for r in BREACHES for lv in ("attention", "critical")}
     return {"seconds": seconds, "peak_mb": _peak_mb() - base,
             "medians": {k: (None if math.isnan(v) else v) for k, v in medians.items()}}
 
 
 def case_floor(n: int) -> dict:
     """The random numbers the chain consumes, drawn chunk by chunk into a reused buffer."""
-    n_inputs = 3  # growth rate, elasticity, cost exponent (one uniform each per path)
+    # growth rate, elasticity, cost exponent: one uniform each per path (the engine draws
+    # none for inputs that are constants)
+    n_inputs = 3
 
     def run():
         seeds = np.random.SeedSequence(1).spawn(math.ceil(n / CHUNK))
@@ -117,8 +123,8 @@ def case_redraw() -> dict:
 
 
 def _median_breach(months_per_path: list[list[float]]) -> dict:
-    arr = np.asarray(months_per_path, dtype=float)  # (n, 8), never = MONTHS + 1
-    names = [f"{r}/{lv}" for r in RESOURCES for lv in ("attention", "critical")]
+    arr = np.asarray(months_per_path, dtype=float)  # (n, 10), never = MONTHS + 1
+    names = [f"{r}/{lv}" for r in BREACHES for lv in ("attention", "critical")]
     out = {}
     for j, name in enumerate(names):
         v = float(np.quantile(arr[:, j], 0.5, method="inverted_cdf"))
@@ -145,7 +151,7 @@ def case_loop(n: int) -> dict:
             rate = rng.lognormvariate(mu, sd)
             e = pert(rng, 0.5, 0.65, 1.0)
             b = pert(rng, 0.6, 0.8, 1.0)
-            first = [MONTHS + 1] * 8
+            first = [MONTHS + 1] * 10
             lr = 0.0
             for month in range(MONTHS + 1):
                 if month:
@@ -158,6 +164,9 @@ def case_loop(n: int) -> dict:
                             first[2 * i + j] = month
                 rho = AVG[0] * factor
                 latency = math.log(20) * SERVICE_S / (1 - rho) if rho < 1 else math.inf
+                for j, line in enumerate(LATENCY_LINES):
+                    if first[8 + j] > MONTHS and latency > line:
+                        first[8 + j] = month
                 cost_per_user = BASE_COST * math.exp(b * lr) / (U0 * math.exp(lr))
                 if month == 12:
                     latency_12.append(latency)
@@ -183,7 +192,7 @@ def case_squigglepy(n: int) -> dict:
         # A path's rate, elasticity and exponent are drawn once: squigglepy's arithmetic
         # would redraw them in every sub-expression (PERFORMANCE.md).
         rate, e, b = ~growth, ~elasticity, ~scale
-        first = [MONTHS + 1] * 8
+        first = [MONTHS + 1] * 10
         lr = 0.0
         for month in range(MONTHS + 1):
             if month:
@@ -194,7 +203,10 @@ def case_squigglepy(n: int) -> dict:
                     if first[2 * i + j] > MONTHS and AVG[i] * factor > thr:
                         first[2 * i + j] = month
             rho = AVG[0] * factor
-            _latency = math.log(20) * SERVICE_S / (1 - rho) if rho < 1 else math.inf
+            latency = math.log(20) * SERVICE_S / (1 - rho) if rho < 1 else math.inf
+            for j, line in enumerate(LATENCY_LINES):
+                if first[8 + j] > MONTHS and latency > line:
+                    first[8 + j] = month
             _cost_per_user = BASE_COST * math.exp((b - 1) * lr) / U0
         return first
 
@@ -248,7 +260,7 @@ def main() -> None:
         ok = all((o is None and ref is None) or (o is not None and ref is not None
                                                  and abs(o - ref) <= 1) for o in others)
         agree &= ok
-        print(f"  {key:<26} {ref} / {others[0]} / {others[1]}{'' if ok else '  DISAGREE'}")
+        print(f"  {key:<30} {ref} / {others[0]} / {others[1]}{'' if ok else '  DISAGREE'}")
     print(f"summary: floor_ratio={floor_ratio:.2f} loop_speedup={loop_speedup:.0f} "
           f"squigglepy_speedup={squig_speedup:.0f} peak_mb_1m={chain[SIZES[-1]]['peak_mb']:.0f} "
           f"redraw_s={redraw['seconds']:.3f} agree={'yes' if agree else 'no'}")

@@ -31,7 +31,9 @@ def fan_chart(result: mc.SimulationResult, output: str, *, ax=None,
               show_thresholds: bool = True) -> Figure:
     """P5-P95 and P25-P75 bands and the median of one output by month.
 
-    Utilisation outputs (``cpu_avg``...) get the resource's attention and critical lines.
+    Utilisation outputs (``cpu_avg``...) get the resource's attention and critical lines,
+    ``p95_latency_s`` the latency lines (2 s and 5 s by default), ``developers`` today's
+    team size.
     """
     series = result.percentiles[result.percentiles["output"] == output]
     if series.empty:
@@ -49,12 +51,21 @@ def fan_chart(result: mc.SimulationResult, output: str, *, ax=None,
     ax.fill_between(m, col(25), col(75), alpha=0.35, color="tab:blue", label="P25-P75")
     ax.plot(m, col(50), color="tab:blue", label="median")
     resource = output.rsplit("_", 1)[0]
+    lines = []
     if show_thresholds and resource in mc.RESOURCES:
         att, crit = result.inputs.thresholds()
         i = mc.RESOURCES.index(resource)
-        for level, value in (("attention", att[i]), ("critical", crit[i])):
-            ax.axhline(value, color=_LEVEL_COLOURS[level], linestyle="--",
-                       label=f"{level} ({value:g})")
+        lines = [("attention", att[i]), ("critical", crit[i])]
+    elif show_thresholds and output == "p95_latency_s":
+        lines = list(zip(mc.LEVELS, result.inputs.latency_lines(), strict=True))
+        # a saturating queue sends latency to thousands of seconds: keep the lines visible
+        ax.set_ylim(0.0, min(ax.get_ylim()[1], 4.0 * lines[-1][1]))
+    for level, value in lines:
+        ax.axhline(value, color=_LEVEL_COLOURS[level], linestyle="--",
+                   label=f"{level} ({value:g})")
+    if show_thresholds and output == "developers":
+        ax.axhline(result.inputs.team_size, color="black", linestyle=":",
+                   label=f"today ({result.inputs.team_size})")
     ax.set_xlabel("month")
     ax.set_ylabel(output)
     ax.set_title(f"{output}: {result.n_paths:,} paths")
@@ -64,8 +75,12 @@ def fan_chart(result: mc.SimulationResult, output: str, *, ax=None,
 
 def breach_probability_chart(result: mc.SimulationResult, *, level: str = "critical",
                              resources: Sequence[str] | None = None, ax=None) -> Figure:
-    """Probability that each resource has crossed its ``level`` line by each month."""
-    resources = list(mc.RESOURCES) if resources is None else list(resources)
+    """Probability that each resource has crossed its ``level`` line by each month.
+
+    ``resources`` defaults to every breach metric (:data:`montecarlo.BREACH_METRICS`: the
+    four resources and P95 latency).
+    """
+    resources = list(mc.BREACH_METRICS) if resources is None else list(resources)
     fig, ax = _figure(ax)
     table = result.breach_probability
     for resource in resources:

@@ -1,22 +1,31 @@
 """Monte Carlo engine: the growth-to-cost chain under uncertainty, month by month.
 
 One *path* is one possible future. Per path the engine draws the uncertain inputs (monthly
-growth rate, load elasticity, cost exponent... see :class:`Inputs`), then per month:
+growth rate, churn, load elasticity, cost exponent... see :class:`Inputs`), then per month:
 
-1. users: log-growth :math:`\\ln(1 + r) + \\sigma \\varepsilon_t` with
-   :math:`\\varepsilon_t \\sim N(0, 1)` (optionally damped by a saturating market, a
-   discrete logistic); MAU and transactions are proportional to the load ratio
-   :math:`L_t = N_t / N_0`;
+1. users: log-growth :math:`\\ln(1 + r - c) + \\sigma \\varepsilon_t` with
+   :math:`\\varepsilon_t \\sim N(0, 1)`, acquisition :math:`r` net of churn :math:`c` (the
+   share of MAU lost each month: :math:`N_{t+1} = N_t (1 + r - c)` on average), optionally
+   damped by a saturating market (a discrete logistic); MAU and transactions are
+   proportional to the load ratio :math:`L_t = N_t / N_0`. With the default ``churn=0`` the
+   growth rate is the *net* growth measured on MAU history;
 2. utilisation of each resource (cpu, memory, db_utilisation, bandwidth), average and
    peak: :math:`u_t = u_0 L_t^{e}` (elasticity :math:`e`, as ``capacity.utilisation``);
 3. the first month each resource's **average** utilisation is strictly above its attention
    and critical thresholds (``thresholds.load_thresholds()`` by default), month 0 = today;
 4. P95 response time if today's fleet is not scaled, each instance an M/M/1 queue at the
    average CPU utilisation: :math:`t_{95} = -\\ln(0.05)\\, S / (1 - \\rho)` (``inf`` once
-   :math:`\\rho \\ge 1`);
+   :math:`\\rho \\ge 1`), and the first month it is strictly above the attention (2 s) and
+   critical (5 s) lines of the ``p95_response_time_s`` threshold row [1]_;
 5. instances needed to serve the CPU peak at the target utilisation plus redundancy;
 6. infrastructure cost :math:`C_0 L_t^{b}` (``cost.infrastructure_cost``), cost per user,
-   per transaction, revenue (ARPU x MAU) and the infrastructure share of revenue.
+   per transaction, revenue (ARPU x MAU) and the infrastructure share of revenue;
+7. the team: the velocity the product needs, :math:`V_t = V_0 L_t^{\\beta}` (more users,
+   more features, fixes and operations; exponent :math:`\\beta`), or a velocity path given
+   by the user; the developers needed for it (:func:`developers_needed`: teams of at most
+   ``max_team_size``, each with the communication overhead of ``team.effective_velocity``
+   [4]_), the hires relative to today's team and the team's monthly cost
+   (``cost.team_monthly_cost``).
 
 Arrays are time-major inside a chunk for speed; results come back as tidy pandas with
 paths on axis 0 and months on the last axis for raw paths. Paths are simulated in chunks
@@ -25,6 +34,8 @@ of ``chunk_size``, each with its own ``Generator(SFC64)`` spawned from one
 number of worker threads or the order chunks finish in (so chunks could run on a cluster).
 Per-month percentiles are exact within a chunk and combined across chunks as the
 size-weighted mean of chunk percentiles; breach statistics are exact (integer counts).
+Correlated inputs (:attr:`Inputs.rank_correlation`) are imposed within each chunk by a
+Gaussian copula or by Iman-Conover re-ordering (``distributions.correlated_uniforms``).
 
 References
 ----------
@@ -35,6 +46,11 @@ References
 .. [3] P. L'Ecuyer, D. Munger, B. Oreshkin and R. Simard, "Random numbers for parallel
    computers: requirements and methods," Math. Comput. Simul., vol. 135, pp. 3-17, 2017
    (independent streams per worker). doi:10.1016/j.matcom.2016.05.005
+.. [4] F. P. Brooks Jr., *The Mythical Man-Month*, Addison-Wesley, 1975, ch. 2
+   (communication channels n(n - 1)/2).
+.. [5] R. L. Iman and W. J. Conover, "A distribution-free approach to inducing rank
+   correlation among input variables," Commun. Stat. Simul. Comput., vol. 11, no. 3,
+   pp. 311-334, 1982. doi:10.1080/03610918208812265
 """
 
 from __future__ import annotations
@@ -49,41 +65,62 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scaling_models import capacity
+from scaling_models import capacity, cost, team
 from scaling_models._checks import (
+    as_float_array,
+    require_finite,
     require_fraction,
     require_integer,
     require_nonnegative,
+    require_ordered,
     require_positive,
 )
 from scaling_models.distributions import (
+    CORRELATION_METHODS,
     PERT,
+    Constant,
     Distribution,
     as_distribution,
     between,
     correlated_uniforms,
+    validate_correlation,
 )
 
 __all__ = [
     "RESOURCES",
+    "LATENCY_METRIC",
+    "BREACH_METRICS",
     "LEVELS",
     "PERCENTILES",
+    "TEAM_OUTPUTS",
     "OUTPUTS",
     "UNCERTAIN_INPUTS",
+    "CORRELATION_METHODS",
+    "DEFAULT_MAX_TEAM_SIZE",
     "Inputs",
     "SimulationResult",
     "simulate",
     "chain_outputs",
+    "developers_needed",
     "scenario_inputs",
     "compare_scenarios",
 ]
 
 #: Resources of the chain (DOMAIN section 1), in the order of the ``utilisation_*`` tuples.
 RESOURCES: tuple[str, ...] = ("cpu", "memory", "db_utilisation", "bandwidth")
+#: Threshold metric of the P95 latency breach (row of ``thresholds.load_thresholds()``); its
+#: per-month values are the output ``p95_latency_s``.
+LATENCY_METRIC: str = "p95_response_time_s"
+#: Everything with a breach month: the resources, then P95 latency (the ``resource`` column
+#: of :attr:`SimulationResult.breach_probability`).
+BREACH_METRICS: tuple[str, ...] = (*RESOURCES, LATENCY_METRIC)
 #: Threshold levels, from ``thresholds.load_thresholds()`` columns.
 LEVELS: tuple[str, ...] = ("attention", "critical")
 #: Percentiles reported per month.
 PERCENTILES: tuple[int, ...] = (5, 10, 25, 50, 75, 90, 95)
+#: Team outputs: velocity needed [story points/sprint], developers needed and hires relative
+#: to today's team [developers], the needed team's cost [currency/month].
+TEAM_OUTPUTS: tuple[str, ...] = ("velocity_needed", "developers", "hires", "team_cost")
 #: Per-month outputs the engine can report.
 OUTPUTS: tuple[str, ...] = (
     "mau",
@@ -96,6 +133,7 @@ OUTPUTS: tuple[str, ...] = (
     "cost_per_transaction",
     "revenue",
     "infra_share",
+    *TEAM_OUTPUTS,
 )
 #: Fields of :class:`Inputs` that may be distributions (drawn once per path).
 UNCERTAIN_INPUTS: tuple[str, ...] = (
@@ -107,11 +145,77 @@ UNCERTAIN_INPUTS: tuple[str, ...] = (
     "base_monthly_cost",
     "scale_exponent",
     "arpu",
+    "churn",
+    "velocity_exponent",
 )
+#: Largest team whose communication overhead (n - 1) x 0.5 h / 40 h stays within the 20 %
+#: attention line of the thresholds table (``communication_overhead``): 17 developers.
+DEFAULT_MAX_TEAM_SIZE: int = 17
 
 # -ln(1 - 0.95): the M/M/1 response-time P95 in units of S / (1 - rho).
 _LN20 = math.log(20.0)
 _DAYS_PER_MONTH = 365.25 / 12
+
+
+def _team_velocity_per_head(
+    size: int, max_team_size: int, hours_per_channel_per_week: float
+) -> float:
+    """Velocity of ``size`` developers split as full teams plus one, for v = 1."""
+    full, rest = divmod(int(size), int(max_team_size))
+    kwargs = {"hours_per_channel_per_week": hours_per_channel_per_week}
+    return float(full * team.effective_velocity(max_team_size, 1.0, **kwargs)
+                 + team.effective_velocity(rest, 1.0, **kwargs))
+
+
+def developers_needed(
+    target_velocity: np.ndarray,
+    velocity_per_developer: float,
+    *,
+    max_team_size: int = DEFAULT_MAX_TEAM_SIZE,
+    hours_per_channel_per_week: float = 0.5,
+) -> np.ndarray:
+    """Developers delivering a target velocity when split into teams of ``max_team_size``.
+
+    Parameters
+    ----------
+    target_velocity : array_like
+        Velocity to deliver. [story points/sprint, >= 0]
+    velocity_per_developer : float
+        Velocity of one developer free of coordination cost (``team.velocity_per_developer``).
+        [story points/sprint/developer, > 0]
+    max_team_size : int
+        Developers per team; at most ``team.peak_team_size`` (beyond it a hire lowers the
+        team's velocity). [developers]
+    hours_per_channel_per_week : float
+        Coordination per pair of teammates (``team.communication_overhead``). [h/week]
+
+    Returns
+    -------
+    ndarray of float, shape of ``target_velocity``
+        Whole developers. [developers]
+
+    Notes
+    -----
+    The organisation is :math:`k` full teams of :math:`m` = ``max_team_size``, each
+    delivering :math:`V_m` = ``team.effective_velocity(m, v)``, plus one team of
+    ``team.developers_for_velocity`` for the rest: :math:`k = \\lfloor V / V_m \\rfloor`,
+    :math:`n = k m + n(V - k V_m)`. Coordination counts within teams only (no cost between
+    teams: optimistic for many teams). When :math:`V \\le V_m` this is exactly
+    ``team.developers_for_velocity(V, v)``, one team, as the article's worked example [4]_.
+    It is a staffing rule (fill a team before opening the next), not the least headcount:
+    smaller teams coordinate less per head.
+    """
+    target = as_float_array("target_velocity", target_velocity)
+    kwargs = {"hours_per_channel_per_week": hours_per_channel_per_week}
+    full_velocity = float(team.effective_velocity(max_team_size, velocity_per_developer,
+                                                  **kwargs))
+    # 1e-9: a target of exactly k full teams must not open a (k + 1)-th team of one.
+    full = np.floor(target / full_velocity + 1e-9)
+    rest = target - full * full_velocity
+    # after subtracting full teams, a residue below 1e-9 of a team is rounding, not work
+    rest = np.where((full == 0) | (rest > 1e-9 * full_velocity), np.maximum(rest, 0.0), 0.0)
+    last = team.developers_for_velocity(rest, velocity_per_developer, **kwargs)
+    return full * max_team_size + np.asarray(last, dtype=float)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,8 +231,9 @@ class Inputs:
     initial_users : float
         MAU at month 0: 50 K (DOMAIN section 1). [users]
     growth_rate : distribution
-        Monthly growth rate of the path. Default: 90 % interval 10 %-22.5 %, lognormal with
-        median 15 % (DOMAIN section 1, "15 % month over month"). [month⁻¹]
+        Monthly growth rate of the path: new users as a share of MAU, before ``churn``.
+        Default: 90 % interval 10 %-22.5 %, lognormal with median 15 % (DOMAIN section 1,
+        "15 % month over month", a net figure: hence the default churn 0). [month⁻¹]
     growth_volatility : float
         Standard deviation of the month-to-month noise on the log-growth
         :math:`\\ln(1 + r)`. 0 gives smooth paths. [month⁻¹, >= 0]
@@ -161,10 +266,50 @@ class Inputs:
         Cost grows as load ratio to this power (``cost.infrastructure_cost``); default
         PERT(0.6, 0.8, 1.0) around cost.py's 0.8. [-]
     arpu : distribution
-        Revenue per MAU: 100 K EUR / 50 K = 2 (DOMAIN section 1). [currency/user/month]
+        Revenue per MAU: 100 K EUR / 50 K = 2 (DOMAIN section 1); revenue = MAU x ARPU.
+        [currency/user/month]
+    churn : distribution
+        Share of MAU lost each month, subtracted from ``growth_rate``: net monthly growth
+        ``growth_rate - churn``. Default 0, so that ``growth_rate`` is the net growth
+        measured on MAU history; set both (e.g. gross 0.19 and churn 0.04, the sample
+        history's level) to correlate or swing them separately. [fraction/month, in [0, 1)]
+    team_size : int
+        Developers today, all fully productive: 13 (the sample company,
+        ``data/company_history.csv`` 2024-06; DOMAIN section 1 gives only the velocity).
+        [developers]
+    current_velocity : float
+        Team velocity today: 30 (DOMAIN section 1, ``team.CURRENT_VELOCITY``). With
+        ``team_size`` it fixes the velocity of one developer. [story points/sprint]
+    velocity_exponent : distribution
+        :math:`\\beta` in :math:`V_t = V_0 L_t^{\\beta}`, the velocity the product needs as
+        MAU grows. Default 0.6 (project assumption): with 13 developers it gives 21, 36 and
+        58 developers for x2, x5 and x11 users, near DOMAIN section 8 (+8, +20 and +50
+        developers: 21, 33 and 63), and 40 for x6 (section 2: "triple the headcount").
+        [-, >= 0]
+    velocity_target : sequence of float or None
+        Velocity needed in months 0, 1, 2... given by the user instead of the exponent
+        rule; at least ``months + 1`` values. [story points/sprint]
+    max_team_size : int
+        Developers per team before another team is opened (:func:`developers_needed`);
+        default 17, the largest team whose communication overhead stays within the 20 %
+        attention line (DOMAIN section 3). [developers]
+    hours_per_channel_per_week : float
+        Coordination per pair of teammates (``team.communication_overhead``). [h/week]
+    developer_annual_cost : float
+        60 K EUR (``cost.DEFAULT_DEVELOPER_ANNUAL_COST``, DOMAIN section 6).
+        [currency/developer/year]
+    latency_thresholds : (float, float) or None
+        Attention and critical lines on P95 latency; None reads the ``p95_response_time_s``
+        row of ``thresholds.load_thresholds()`` (2 s and 5 s, DOMAIN section 3). [s]
     rank_correlation : mapping
-        ``{(input_a, input_b): rho_s}`` Spearman rank correlations between uncertain inputs,
-        imposed with a Gaussian copula (``distributions.correlated_uniforms``).
+        ``{(input_a, input_b): rho_s}`` Spearman rank correlations between uncertain inputs
+        (e.g. ``{("growth_rate", "churn"): 0.5, ("growth_rate", "arpu"): -0.3}``); pairs
+        not given are independent, pairs with an input that is a constant are ignored. A
+        set of pairs that is not a valid correlation matrix is repaired to the nearest one
+        with a warning when simulating (``distributions.validate_correlation``).
+    correlation_method : {"copula", "iman-conover"}
+        How ``rank_correlation`` is imposed within each chunk
+        (``distributions.correlated_uniforms``): Gaussian copula, or Iman-Conover [5]_.
     """
 
     initial_users: float = 50_000.0
@@ -184,7 +329,17 @@ class Inputs:
     base_monthly_cost: Any = 8_000.0
     scale_exponent: Any = field(default_factory=lambda: PERT(low=0.6, mode=0.8, high=1.0))
     arpu: Any = 2.0
+    churn: Any = 0.0
+    team_size: int = 13
+    current_velocity: float = team.CURRENT_VELOCITY
+    velocity_exponent: Any = 0.6
+    velocity_target: tuple[float, ...] | None = None
+    max_team_size: int = DEFAULT_MAX_TEAM_SIZE
+    hours_per_channel_per_week: float = 0.5
+    developer_annual_cost: float = cost.DEFAULT_DEVELOPER_ANNUAL_COST
+    latency_thresholds: tuple[float, float] | None = None
     rank_correlation: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    correlation_method: str = "copula"
 
     def __post_init__(self) -> None:
         require_positive(initial_users=self.initial_users)
@@ -213,13 +368,88 @@ class Inputs:
         require_integer("redundancy", self.redundancy, minimum=0)
         require_positive(target_utilisation=self.target_utilisation)
         require_fraction(target_utilisation=self.target_utilisation)
+        self._check_team()
+        if self.latency_thresholds is not None:
+            if len(self.latency_thresholds) != 2:
+                raise ValueError(
+                    f"latency_thresholds must be (attention, critical); got "
+                    f"{self.latency_thresholds!r}"
+                )
+            require_positive(latency_thresholds=self.latency_thresholds)
+            require_ordered("latency attention", self.latency_thresholds[0],
+                            "latency critical", self.latency_thresholds[1], strict=False)
+        if self.correlation_method not in CORRELATION_METHODS:
+            raise ValueError(
+                f"correlation_method must be one of {CORRELATION_METHODS}; got "
+                f"{self.correlation_method!r}"
+            )
+        seen: dict[frozenset, float] = {}
         for pair, rho in dict(self.rank_correlation).items():
-            if len(pair) != 2 or any(p not in UNCERTAIN_INPUTS for p in pair):
+            if (not isinstance(pair, tuple) or len(pair) != 2
+                    or any(p not in UNCERTAIN_INPUTS for p in pair)):
                 raise ValueError(
                     f"rank_correlation keys must be pairs of {UNCERTAIN_INPUTS}; got {pair!r}"
                 )
+            if pair[0] == pair[1]:
+                raise ValueError(
+                    f"rank_correlation pairs must name two different inputs; got {pair!r}"
+                )
+            require_finite(**{f"rank_correlation {pair}": rho})
             if not -1.0 <= float(rho) <= 1.0:
                 raise ValueError(f"rank_correlation {pair} must be in [-1, 1]; got {rho!r}")
+            key = frozenset(pair)
+            if key in seen and seen[key] != float(rho):
+                raise ValueError(
+                    f"rank_correlation gives {pair} twice with different values: "
+                    f"{seen[key]!r} and {rho!r}"
+                )
+            seen[key] = float(rho)
+
+    def _check_team(self) -> None:
+        require_integer("team_size", self.team_size, minimum=1)
+        require_integer("max_team_size", self.max_team_size, minimum=1)
+        require_positive(current_velocity=self.current_velocity)
+        require_finite(current_velocity=self.current_velocity,
+                       developer_annual_cost=self.developer_annual_cost)
+        require_nonnegative(hours_per_channel_per_week=self.hours_per_channel_per_week,
+                            developer_annual_cost=self.developer_annual_cost)
+        if self.hours_per_channel_per_week > 0:
+            peak = team.peak_team_size(self.hours_per_channel_per_week)
+            if self.max_team_size > peak:
+                raise ValueError(
+                    f"max_team_size must be <= {peak}, the team size of peak velocity at "
+                    f"hours_per_channel_per_week={self.hours_per_channel_per_week!r} (beyond "
+                    f"it a hire lowers velocity); got {self.max_team_size!r}"
+                )
+        if self.velocity_target is not None:
+            target = as_float_array("velocity_target", self.velocity_target)
+            if target.ndim != 1 or target.size == 0:
+                raise ValueError(
+                    f"velocity_target must be a sequence of velocities for months 0, 1, 2...; "
+                    f"got {self.velocity_target!r}"
+                )
+            require_nonnegative(velocity_target=target)
+            require_finite(velocity_target=target)
+
+    def velocity_per_developer(self) -> float:
+        """Velocity of one developer free of coordination cost, from today's team.
+
+        ``current_velocity`` divided by the velocity of ``team_size`` developers split as
+        :func:`developers_needed` staffs them (``team.velocity_per_developer`` when
+        ``team_size <= max_team_size``). [story points/sprint/developer]
+        """
+        return float(self.current_velocity) / _team_velocity_per_head(
+            self.team_size, self.max_team_size, self.hours_per_channel_per_week
+        )
+
+    def latency_lines(self) -> tuple[float, float]:
+        """Attention and critical P95 latency (reading the thresholds table if None). [s]"""
+        if self.latency_thresholds is not None:
+            return float(self.latency_thresholds[0]), float(self.latency_thresholds[1])
+        from scaling_models import thresholds
+
+        row = thresholds.load_thresholds().loc[LATENCY_METRIC]
+        return float(row["attention"]), float(row["critical"])
 
     def thresholds(self) -> tuple[np.ndarray, np.ndarray]:
         """Attention and critical thresholds per resource (reading the table if None)."""
@@ -240,36 +470,78 @@ class Inputs:
             if not (name == "market_size" and self.market_size is None)
         }
 
+    def correlation(self) -> tuple[list[str], np.ndarray]:
+        """The uncertain inputs that vary, in drawing order, and their rank correlation.
 
-def _draw_parameters(inputs: Inputs, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    dists = inputs.distributions()
-    names = list(dists)
-    if inputs.rank_correlation:
+        Pairs of :attr:`rank_correlation` naming a constant input (or an absent
+        ``market_size``) are left out: a constant has no rank. The matrix is validated by
+        ``distributions.validate_correlation`` and, if not positive semi-definite, replaced
+        by the nearest correlation matrix with a :class:`UserWarning`.
+        """
+        names = [k for k, v in self.distributions().items() if not isinstance(v, Constant)]
         c = np.eye(len(names))
         index = {k: i for i, k in enumerate(names)}
-        for (a, b), rho in inputs.rank_correlation.items():
+        for (a, b), rho in dict(self.rank_correlation).items():
             if a in index and b in index:
-                c[index[a], index[b]] = c[index[b], index[a]] = rho
-        u = correlated_uniforms(n, c, rng=rng)
-    else:
-        u = np.clip(rng.random((n, len(names))), 1e-12, 1.0 - 1e-12)
-    params = {k: dists[k].ppf(u[:, i]) for i, k in enumerate(names)}
-    for name, low, rule in (
-        ("growth_rate", -1.0, "> -1"),
-        ("elasticity", 0.0, "> 0"),
-        ("transactions_per_user_day", 0.0, "> 0"),
-        ("service_time_s", 0.0, "> 0"),
-        ("scale_exponent", 0.0, "> 0"),
-        ("base_monthly_cost", -1e-300, ">= 0"),
-        ("arpu", 0.0, "> 0"),
-        ("market_size", 0.0, "> 0"),
-    ):
-        if name in params and np.any(params[name] <= low):
-            bad = params[name][params[name] <= low][0]
-            raise ValueError(
-                f"{name} must be {rule} on every path; its distribution drew {bad!r}"
-            )
-    return params
+                c[index[a], index[b]] = c[index[b], index[a]] = float(rho)
+        if len(names) > 1 and not np.array_equal(c, np.eye(len(names))):
+            c = validate_correlation(c, name="rank_correlation")
+        return names, c
+
+
+# Rules every drawn input must obey on every path: (name, bound, strict, rule text).
+_DRAW_RULES: tuple[tuple[str, float, bool, str], ...] = (
+    ("growth_rate", -1.0, True, "> -1"),
+    ("elasticity", 0.0, True, "> 0"),
+    ("transactions_per_user_day", 0.0, True, "> 0"),
+    ("service_time_s", 0.0, True, "> 0"),
+    ("scale_exponent", 0.0, True, "> 0"),
+    ("base_monthly_cost", 0.0, False, ">= 0"),
+    ("arpu", 0.0, True, "> 0"),
+    ("market_size", 0.0, True, "> 0"),
+    ("churn", 0.0, False, ">= 0"),
+    ("velocity_exponent", 0.0, False, ">= 0"),
+)
+
+
+def _draw_parameters(
+    inputs: Inputs,
+    n: int,
+    rng: np.random.Generator,
+    correlation: tuple[list[str], np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """Per-path inputs, shape (n,) each; constants are not drawn (no uniforms spent)."""
+    dists = inputs.distributions()
+    names, c = inputs.correlation() if correlation is None else correlation
+    params = {k: np.full(n, d.value) for k, d in dists.items() if isinstance(d, Constant)}
+    if names:
+        if np.array_equal(c, np.eye(len(names))):
+            # (inputs, paths): each input's uniforms are contiguous for its ppf
+            u = rng.random((len(names), n))
+            np.maximum(u, 1e-12, out=u)
+            np.minimum(u, 1.0 - 1e-12, out=u)
+        else:
+            u = correlated_uniforms(n, c, rng=rng, method=inputs.correlation_method).T
+        params |= {k: np.asarray(dists[k].ppf(u[i]), dtype=float) for i, k in enumerate(names)}
+    for name, bound, strict, rule in _DRAW_RULES:
+        if name in params:
+            bad = params[name] <= bound if strict else params[name] < bound
+            if np.any(bad):
+                raise ValueError(
+                    f"{name} must be {rule} on every path; its distribution drew "
+                    f"{params[name][bad][0]!r}"
+                )
+    if np.any(params["churn"] >= 1.0):
+        bad = params["churn"][params["churn"] >= 1.0][0]
+        raise ValueError(f"churn must be < 1 on every path; its distribution drew {bad!r}")
+    net = params["growth_rate"] - params["churn"]
+    if np.any(net <= -1.0):
+        i = int(np.argmax(net <= -1.0))
+        raise ValueError(
+            f"growth_rate - churn must be > -1 on every path; drew growth_rate="
+            f"{params['growth_rate'][i]!r} and churn={params['churn'][i]!r}"
+        )
+    return {k: params[k] for k in dists}
 
 
 def chain_outputs(
@@ -277,6 +549,8 @@ def chain_outputs(
     params: Mapping[str, np.ndarray],
     inputs: Inputs,
     names: Sequence[str] = OUTPUTS,
+    *,
+    month_index: Sequence[int] | None = None,
 ) -> dict[str, np.ndarray]:
     """Per-month outputs from log load ratios; the formulas of the module docstring.
 
@@ -290,6 +564,9 @@ def chain_outputs(
         The constants.
     names : sequence of str
         Which of :data:`OUTPUTS` to compute.
+    month_index : sequence of int, optional
+        Month of each row (axis 0) of ``log_ratio``, needed only with
+        ``inputs.velocity_target``; default 0, 1, 2...
 
     Returns
     -------
@@ -314,6 +591,27 @@ def chain_outputs(
         if "util" not in cache:
             cache["util"] = scaled(e)
         return cache["util"]
+
+    def velocity() -> np.ndarray:
+        if "velocity" not in cache:
+            if inputs.velocity_target is None:
+                cache["velocity"] = inputs.current_velocity * scaled(params["velocity_exponent"])
+            else:
+                rows = (np.arange(log_ratio.shape[0]) if month_index is None
+                        else np.asarray(month_index, dtype=int))
+                target = np.asarray(inputs.velocity_target, dtype=float)[rows]
+                shape = (-1,) + (1,) * (log_ratio.ndim - 1)
+                cache["velocity"] = np.broadcast_to(target.reshape(shape), log_ratio.shape)
+        return cache["velocity"]
+
+    def developers() -> np.ndarray:
+        if "developers" not in cache:
+            cache["developers"] = developers_needed(
+                velocity(), inputs.velocity_per_developer(),
+                max_team_size=inputs.max_team_size,
+                hours_per_channel_per_week=inputs.hours_per_channel_per_week,
+            )
+        return cache["developers"]
 
     def infra_cost() -> np.ndarray:
         if "cost" not in cache:
@@ -352,6 +650,14 @@ def chain_outputs(
             out[name] = mau() * params["arpu"]
         elif name == "infra_share":
             out[name] = infra_cost() / (mau() * params["arpu"])
+        elif name == "velocity_needed":
+            out[name] = np.array(velocity(), dtype=float)
+        elif name == "developers":
+            out[name] = developers()
+        elif name == "hires":
+            out[name] = np.maximum(developers() - inputs.team_size, 0.0)
+        elif name == "team_cost":
+            out[name] = cost.team_monthly_cost(developers(), inputs.developer_annual_cost)
         else:
             raise ValueError(f"unknown output {name!r}; choose from {OUTPUTS}")
     return out
@@ -367,7 +673,7 @@ def _log_paths(
     steps = lr[1:]
     rng.standard_normal(out=steps)
     steps *= inputs.growth_volatility
-    steps += np.log1p(params["growth_rate"])
+    steps += np.log1p(params["growth_rate"] - params["churn"])
     if "market_size" in params:
         # Discrete logistic in log space: growth damped by the share of the market left.
         log_cap = np.log(params["market_size"] / inputs.initial_users)
@@ -407,23 +713,28 @@ _MONOTONE: dict[str, tuple[str, tuple[str, ...]]] = {
     "instances": ("load", ()),
     "cost_per_transaction": ("cost_per_user", ("transactions_per_user_day",)),
     "infra_share": ("cost_per_user", ("arpu",)),
+    # team outputs are nondecreasing in V = V0 exp(beta ln L) (unless V is a user path)
+    **{name: ("log_ratio", ("velocity_exponent",)) for name in TEAM_OUTPUTS},
 }
 
 
 def _chunk_quantiles(
     log_ratio: np.ndarray, params: Mapping[str, np.ndarray], inputs: Inputs,
-    outputs: Sequence[str],
+    outputs: Sequence[str], report_months: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Percentiles (n_percentiles, n_months) of each output for one chunk."""
     constant = {k: v[0] for k, v in params.items() if np.all(v == v[0])}
     quantiles: dict[str, np.ndarray] = {}
-    direct = [o for o in outputs if o not in _MONOTONE
-              or not all(c in constant for c in _MONOTONE[o][1])]
+    monotone = _MONOTONE
+    if inputs.velocity_target is not None:
+        monotone = {k: v for k, v in _MONOTONE.items() if k not in TEAM_OUTPUTS}
+    direct = [o for o in outputs if o not in monotone
+              or not all(c in constant for c in monotone[o][1])]
     via = [o for o in outputs if o not in direct]
-    needs = {_MONOTONE[o][0] for o in via}
+    needs = {monotone[o][0] for o in via}
     if "cost_per_user" in needs and "cost_per_user" not in direct:
         direct.append("cost_per_user")
-    values = chain_outputs(log_ratio, params, inputs, direct)
+    values = chain_outputs(log_ratio, params, inputs, direct, month_index=report_months)
     for name in direct:
         quantiles[name] = _order_statistics(values[name])
     scalar = {k: np.float64(v) for k, v in constant.items()}
@@ -457,6 +768,26 @@ class _ChunkResult:
     breach_months: np.ndarray | None  # (n, n_resources, n_levels), months + 1 = never
 
 
+def _latency_log_thresholds(
+    service_time_s: np.ndarray, cpu_today: float, lines: tuple[float, float]
+) -> list[np.ndarray | float]:
+    """Thresholds on y = e ln L at which the M/M/1 P95 crosses each latency line.
+
+    :math:`t_{95} = \\ln 20\\, S / (1 - \\rho) > \\ell` iff
+    :math:`\\rho > \\rho^* = 1 - \\ln 20\\, S / \\ell`, and :math:`\\rho = u_0 e^{y}`, so
+    iff :math:`y > \\ln(\\rho^* / u_0)`; :math:`\\rho^* \\le 0` (the line is crossed at any
+    load) gives :math:`-\\infty`, a breach in month 0. Per path when ``S`` varies.
+    """
+    s = service_time_s
+    s = s[0] if np.all(s == s[0]) else s
+    out = []
+    for line in lines:
+        rho_star = np.maximum(1.0 - _LN20 * s / line, 0.0)
+        with np.errstate(divide="ignore"):
+            out.append(np.log(rho_star / cpu_today))
+    return out
+
+
 def _run_chunk(
     inputs: Inputs,
     n: int,
@@ -466,26 +797,32 @@ def _run_chunk(
     seed: np.random.SeedSequence,
     keep_paths: bool,
     log_thresholds: np.ndarray,
+    latency_lines: tuple[float, float],
+    correlation: tuple[list[str], np.ndarray],
 ) -> _ChunkResult:
     rng = np.random.Generator(np.random.SFC64(seed))
-    params = _draw_parameters(inputs, n, rng)
+    params = _draw_parameters(inputs, n, rng, correlation)
     lr = _log_paths(params, inputs, months, rng)
-    # Utilisation u0 * exp(e * lr) exceeds u_thr iff e * lr > ln(u_thr / u0): the running
-    # maximum of e * lr gives first crossings of every threshold at once.
+    # Utilisation u0 * exp(e * lr) exceeds u_thr iff e * lr > ln(u_thr / u0), and P95
+    # latency grows with CPU utilisation: the running maximum of e * lr gives the first
+    # crossings of every threshold at once.
     y = lr * params["elasticity"]
     for t in range(1, months + 1):
         np.maximum(y[t - 1], y[t], out=y[t])
-    n_res, n_lev = log_thresholds.shape
-    hist = np.zeros((n_res, n_lev, months + 2), dtype=np.int64)
-    first = np.empty((n, n_res, n_lev), dtype=np.int16) if keep_paths else None
-    for i in range(n_res):
-        for j in range(n_lev):
-            month = np.count_nonzero(y <= log_thresholds[i, j], axis=0)
+    lines = [list(row) for row in log_thresholds]
+    lines.append(_latency_log_thresholds(params["service_time_s"], inputs.utilisation_avg[0],
+                                         latency_lines))
+    n_lev = len(LEVELS)
+    hist = np.zeros((len(lines), n_lev, months + 2), dtype=np.int64)
+    first = np.empty((n, len(lines), n_lev), dtype=np.int16) if keep_paths else None
+    for i, row in enumerate(lines):
+        for j, threshold in enumerate(row):
+            month = np.count_nonzero(y <= threshold, axis=0)
             hist[i, j] = np.bincount(month, minlength=months + 2)
             if first is not None:
                 first[:, i, j] = month
     del y
-    quantiles = _chunk_quantiles(lr[report_months], params, inputs, outputs)
+    quantiles = _chunk_quantiles(lr[report_months], params, inputs, outputs, report_months)
     paths = None
     if keep_paths:
         paths = {k: v.T.copy() for k, v in chain_outputs(lr, params, inputs, outputs).items()}
@@ -510,11 +847,14 @@ class SimulationResult:
         reported month.
     breach_probability : DataFrame
         Columns ``resource``, ``level``, ``month``, ``probability``: share of paths whose
-        average utilisation has crossed the threshold by that month (month 0 = today).
+        average utilisation (or, for ``resource == "p95_response_time_s"``, P95 latency)
+        has crossed the threshold by that month (month 0 = today). ``resource`` runs over
+        :data:`BREACH_METRICS`.
     breach_summary : DataFrame
-        Indexed by (``resource``, ``level``): ``threshold``, ``probability`` of crossing
-        within the horizon and the breach-month percentiles ``P5`` ... ``P95`` (NaN when
-        that share of paths has not crossed within the horizon).
+        Indexed by (``resource``, ``level``): ``threshold`` (a fraction, or seconds for
+        latency), ``probability`` of crossing within the horizon and the breach-month
+        percentiles ``P5`` ... ``P95`` (NaN when that share of paths has not crossed within
+        the horizon).
     paths : dict of name -> ndarray (n_paths, months + 1), or None
         Raw per-path outputs when ``keep_paths=True``.
     inputs_drawn : DataFrame or None
@@ -592,7 +932,9 @@ def simulate(
     keep_paths : bool
         Also return every path (memory grows with ``n_paths``).
     progress : bool
-        Show a tqdm progress bar over chunks.
+        Show a tqdm progress bar (``tqdm.auto``: a widget in Jupyter), counting paths and
+        advancing chunk by chunk. Setting the environment variable ``TQDM_DISABLE`` (to
+        anything but "", "0", "false" or "no") hides it, read at each call.
     outputs : sequence of str
         Which of :data:`OUTPUTS` get per-month percentiles (fewer is faster).
     report_months : sequence of int, optional
@@ -609,7 +951,8 @@ def simulate(
     ------
     ValueError
         Zero paths, a horizon of 0 months, an unknown output, a report month outside the
-        horizon, an uncertain input drawing an impossible value.
+        horizon, a ``velocity_target`` shorter than the horizon, an uncertain input drawing
+        an impossible value.
     """
     inputs = Inputs() if inputs is None else inputs
     if not isinstance(inputs, Inputs):
@@ -631,9 +974,16 @@ def simulate(
             raise ValueError(
                 f"report_months must be within [0, months={months}]; got {report_months!r}"
             )
+    if inputs.velocity_target is not None and len(inputs.velocity_target) < months + 1:
+        raise ValueError(
+            f"velocity_target must give months 0 to {months} ({months + 1} values); got "
+            f"{len(inputs.velocity_target)}"
+        )
     attention, critical = inputs.thresholds()
     today = np.asarray(inputs.utilisation_avg, dtype=float)
     log_thresholds = np.log(np.stack([attention, critical], axis=1) / today[:, None])
+    latency_lines = inputs.latency_lines()
+    correlation = inputs.correlation()  # validated (and repaired, with a warning) once
 
     sizes = [chunk_size] * (n_paths // chunk_size)
     if n_paths % chunk_size:
@@ -643,14 +993,16 @@ def simulate(
 
     def run(k: int) -> _ChunkResult:
         return _run_chunk(
-            inputs, sizes[k], months, rep, tuple(outputs), seeds[k], keep_paths, log_thresholds
+            inputs, sizes[k], months, rep, tuple(outputs), seeds[k], keep_paths, log_thresholds,
+            latency_lines, correlation,
         )
 
     bar = None
-    if progress:
+    if progress and not _tqdm_disabled():
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=n_paths, unit="path", desc="simulate")
+        # disable=False explicitly: tqdm reads TQDM_DISABLE only once, at import
+        bar = tqdm(total=n_paths, unit="path", desc="simulate", disable=False)
     chunks: list[_ChunkResult] = []
     if n_workers <= 1:
         for k in range(len(sizes)):
@@ -667,11 +1019,15 @@ def simulate(
     if bar is not None:
         bar.close()
     return _assemble(chunks, inputs, n_paths, months, rep, outputs, source, chunk_size,
-                     attention, critical)
+                     attention, critical, latency_lines)
+
+
+def _tqdm_disabled() -> bool:
+    return os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def _assemble(chunks, inputs, n_paths, months, rep, outputs, source, chunk_size,
-              attention, critical) -> SimulationResult:
+              attention, critical, latency_lines) -> SimulationResult:
     weights = np.asarray([c.n for c in chunks], dtype=float) / n_paths
     labels = [f"P{p}" for p in PERCENTILES]
     frames = []
@@ -691,7 +1047,8 @@ def _assemble(chunks, inputs, n_paths, months, rep, outputs, source, chunk_size,
     cdf = np.cumsum(hist[..., : months + 1], axis=-1) / n_paths
     rows, summary = [], []
     month_axis = np.arange(months + 1)
-    for i, resource in enumerate(RESOURCES):
+    lines = np.vstack([np.stack([attention, critical], axis=1), latency_lines])
+    for i, resource in enumerate(BREACH_METRICS):
         for j, level in enumerate(LEVELS):
             rows.append(
                 pd.DataFrame(
@@ -703,8 +1060,7 @@ def _assemble(chunks, inputs, n_paths, months, rep, outputs, source, chunk_size,
                     }
                 )
             )
-            thr = (attention if level == "attention" else critical)[i]
-            entry = {"resource": resource, "level": level, "threshold": float(thr),
+            entry = {"resource": resource, "level": level, "threshold": float(lines[i, j]),
                      "probability": float(cdf[i, j, -1])}
             for p, label in zip(PERCENTILES, labels, strict=True):
                 # Inverted CDF of a discrete law: first month whose cdf reaches p.
@@ -724,7 +1080,7 @@ def _assemble(chunks, inputs, n_paths, months, rep, outputs, source, chunk_size,
         first[first > months] = np.nan
         breach_months = pd.DataFrame(
             first.reshape(n_paths, -1),
-            columns=[f"{r}/{lv}" for r in RESOURCES for lv in LEVELS],
+            columns=[f"{r}/{lv}" for r in BREACH_METRICS for lv in LEVELS],
         )
     seed = source if isinstance(source, int) else None
     return SimulationResult(

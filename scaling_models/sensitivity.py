@@ -38,13 +38,15 @@ Metric = Callable[[mc.SimulationResult], float]
 
 
 def breach_metric(resource: str, level: str = "critical", stat: str = "P50") -> Metric:
-    """Metric: a percentile (``"P50"``...) or ``"probability"`` of a resource's breach month.
+    """Metric: a percentile (``"P50"``...) or ``"probability"`` of a breach month.
 
-    A percentile not reached within the horizon reads as ``months + 1``, so that "later than
-    the horizon" still ranks last instead of vanishing as NaN.
+    ``resource`` is one of :data:`montecarlo.BREACH_METRICS` (the four resources or
+    ``"p95_response_time_s"``). A percentile not reached within the horizon reads as
+    ``months + 1``, so that "later than the horizon" still ranks last instead of vanishing
+    as NaN.
     """
-    if resource not in mc.RESOURCES:
-        raise ValueError(f"resource must be one of {mc.RESOURCES}; got {resource!r}")
+    if resource not in mc.BREACH_METRICS:
+        raise ValueError(f"resource must be one of {mc.BREACH_METRICS}; got {resource!r}")
     if level not in mc.LEVELS:
         raise ValueError(f"level must be one of {mc.LEVELS}; got {level!r}")
 
@@ -162,8 +164,9 @@ def rank_sensitivity(
     ----------
     target : str
         An output of :data:`montecarlo.OUTPUTS` (then ``month`` is required), or a breach
-        ``"resource/level"`` such as ``"db_utilisation/critical"`` (paths that never cross
-        count as ``months + 1``).
+        ``"resource/level"`` such as ``"db_utilisation/critical"`` or
+        ``"p95_response_time_s/attention"`` (paths that never cross count as
+        ``months + 1``).
     inputs, n_paths, months, seed
         As for :func:`montecarlo.simulate`.
 
@@ -173,7 +176,7 @@ def rank_sensitivity(
         Indexed by ``input``: ``spearman`` in [-1, 1] and ``abs``; sorted by ``abs``.
     """
     inputs = mc.Inputs() if inputs is None else inputs
-    breach_names = [f"{r}/{lv}" for r in mc.RESOURCES for lv in mc.LEVELS]
+    breach_names = [f"{r}/{lv}" for r in mc.BREACH_METRICS for lv in mc.LEVELS]
     if target in breach_names:
         res = mc.simulate(inputs, n_paths=n_paths, months=months, seed=seed, keep_paths=True,
                           outputs=("mau",))

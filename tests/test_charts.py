@@ -31,10 +31,19 @@ def test_fan_chart_copes_with_infinite_latency(result):
         charts.fan_chart(result, "nope")
 
 
+def test_fan_chart_draws_latency_lines_and_todays_team(result):
+    ax = charts.fan_chart(result, "p95_latency_s").axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[-2:] == ["attention (2)", "critical (5)"]
+    assert ax.get_ylim()[1] <= 20.0  # infinite latency does not squash the lines
+    ax = charts.fan_chart(result, "developers").axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "today (13)"
+
+
 def test_breach_probability_chart_draws_each_resource(result):
     fig = charts.breach_probability_chart(result)
     lines = fig.axes[0].get_lines()
-    assert [line.get_label() for line in lines] == list(mc.RESOURCES)
+    assert [line.get_label() for line in lines] == [*mc.RESOURCES, "p95_response_time_s"]
     assert all(np.all(np.diff(line.get_ydata()) >= 0) for line in lines)
 
 

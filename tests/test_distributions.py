@@ -190,3 +190,60 @@ def test_ppf_is_monotone_and_inside_three_point_bounds(low, width, u):
 def test_normal_ppf_uses_scipy_ndtri():
     dist = d.between(-1.0, 1.0)
     assert_allclose(dist.ppf(0.3), special.ndtri(0.3) / d.Z90)
+
+
+# --- Iman-Conover ------------------------------------------------------------------------
+
+
+def test_iman_conover_reaches_the_rank_correlation_and_keeps_the_marginals():
+    # Iman & Conover (1982), Commun. Stat. Simul. Comput. 11(3), 311-334: re-order the
+    # columns so their ranks follow correlated scores; the values themselves do not change.
+    rng = np.random.default_rng(12)
+    x = np.column_stack([rng.lognormal(size=20_000), rng.uniform(size=20_000),
+                         st.gamma(2.0).rvs(20_000, random_state=rng)])
+    target = np.array([[1.0, 0.6, -0.4], [0.6, 1.0, 0.1], [-0.4, 0.1, 1.0]])
+    y = d.iman_conover(x, target, rng=3)
+    assert np.array_equal(np.sort(y, axis=0), np.sort(x, axis=0))  # marginals untouched
+    # Spearman SE ~ (1 - rho^2) / sqrt(n) <= 0.007
+    assert_allclose(st.spearmanr(y).statistic, target, atol=0.02)
+
+
+def test_iman_conover_uniforms_are_the_independent_draws_reordered():
+    c = [[1, 0.7], [0.7, 1]]
+    u = d.correlated_uniforms(5_000, c, rng=4, method="iman-conover")
+    raw = np.clip(np.random.default_rng(4).random((5_000, 2)), 1e-12, 1 - 1e-12)
+    assert np.array_equal(np.sort(u, axis=0), np.sort(raw, axis=0))
+    assert abs(st.spearmanr(u[:, 0], u[:, 1])[0] - 0.7) < 0.03
+
+
+@pytest.mark.parametrize("method", d.CORRELATION_METHODS)
+def test_both_methods_hit_the_target_in_sample_inputs(method):
+    draws = d.sample_inputs({"growth": (0.10, 0.20), "churn": (0.02, 0.06)}, 20_000,
+                            rank_correlation={("growth", "churn"): 0.5}, rng=8,
+                            method=method)
+    assert abs(st.spearmanr(draws["growth"], draws["churn"])[0] - 0.5) < 0.02
+    assert abs(np.mean((draws["churn"] > 0.02) & (draws["churn"] < 0.06)) - 0.9) < 0.01
+
+
+def test_iman_conover_copes_with_fewer_draws_than_inputs():
+    x = np.arange(6.0).reshape(2, 3)
+    y = d.iman_conover(x, np.eye(3), rng=0)
+    assert np.array_equal(np.sort(y, axis=0), x)
+    assert np.array_equal(d.iman_conover(x[:1], np.eye(3), rng=0), x[:1])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: d.iman_conover(np.ones(5), [[1.0]]), "samples must be a 2-D array"),
+        (lambda: d.iman_conover(np.ones((5, 2)), np.eye(3)), "must be 2 x 2"),
+        (lambda: d.iman_conover(np.ones((5, 2)), [[1, -1.5], [-1.5, 1]]),
+         r"entries must be in \[-1, 1\]"),
+        (lambda: d.correlated_uniforms(10, np.eye(2), method="sobol"), "method must be one of"),
+        (lambda: d.correlated_uniforms(0, np.eye(2)), "n must be >= 1"),
+        (lambda: d.sample_inputs({"a": 1.0}, 5, method="x"), "method must be one of"),
+    ],
+)
+def test_bad_correlation_arguments_are_rejected(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.stats as st
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 from numpy.testing import assert_allclose, assert_array_equal
 
-from scaling_models import capacity, cost, growth, queueing, thresholds
+from scaling_models import capacity, cost, growth, queueing, team, thresholds
 from scaling_models import distributions as d
 from scaling_models import montecarlo as mc
 
@@ -243,8 +245,10 @@ def test_scenario_inputs_use_the_scenario_interval():
 @pytest.mark.parametrize(
     "inputs",
     [mc.Inputs(), mc.Inputs(arpu=(1.5, 2.5), service_time_s=(0.1, 0.2),
-                            transactions_per_user_day=(0.15, 0.25))],
-    ids=["constants-shortcut", "all-direct"],
+                            transactions_per_user_day=(0.15, 0.25), churn=(0.01, 0.05),
+                            velocity_exponent=(0.4, 0.8)),
+     mc.Inputs(velocity_target=tuple(range(30, 37)))],
+    ids=["constants-shortcut", "all-direct", "velocity-path"],
 )
 def test_percentiles_equal_numpy_inverted_cdf_on_raw_paths(inputs):
     # one chunk: the engine's percentiles (partly via monotone transforms of a shared base
@@ -256,3 +260,255 @@ def test_percentiles_equal_numpy_inverted_cdf_on_raw_paths(inputs):
         got = res.percentiles.loc[res.percentiles["output"] == name,
                                   [f"P{p}" for p in mc.PERCENTILES]].to_numpy()
         assert_allclose(got, expected, rtol=1e-12, err_msg=name)
+
+
+# --- the team at the end of the chain ----------------------------------------------------
+
+
+def test_velocity_per_developer_is_team_models_for_one_team():
+    inputs = mc.Inputs()
+    assert inputs.velocity_per_developer() == pytest.approx(
+        team.velocity_per_developer(30.0, 13), rel=1e-15)
+
+
+@pytest.mark.parametrize("target", [0.0, 1.0, 7.3, 30.0, 36.0])
+def test_developers_needed_is_team_model_within_one_team(target):
+    v = mc.Inputs().velocity_per_developer()
+    # one team of 17 delivers 17 v (1 - 16 x 0.5 / 40) = 36.9: every target here fits
+    assert mc.developers_needed(target, v) == team.developers_for_velocity(target, v)
+
+
+@settings(max_examples=60, deadline=None)
+@given(target=hs.floats(0.0, 2_000.0), m=hs.integers(1, 40), v=hs.floats(0.5, 5.0))
+def test_developers_needed_reaches_the_target_and_no_fewer_in_the_last_team(target, m, v):
+    n = int(mc.developers_needed(target, v, max_team_size=m))
+    full, last = divmod(n, m)
+    per_team = float(team.effective_velocity(m, v))
+    delivered = full * per_team + float(team.effective_velocity(last, v))
+    assert delivered >= target * (1 - 1e-9)
+    if last:  # one developer fewer in the last team falls short
+        assert full * per_team + float(team.effective_velocity(last - 1, v)) < target
+    bigger = int(mc.developers_needed(target * 1.1 + 1.0, v, max_team_size=m))
+    assert bigger >= n
+
+
+def test_team_outputs_follow_team_and_cost_models():
+    inputs = mc.Inputs(velocity_exponent=(0.4, 0.8), growth_rate=(0.02, 0.08))
+    res = mc.simulate(inputs, n_paths=300, months=24, seed=20, keep_paths=True)
+    p, drawn = res.paths, res.inputs_drawn
+    beta = drawn["velocity_exponent"].to_numpy()[:, None]
+    ratio = p["mau"] / 50_000
+    assert_allclose(p["velocity_needed"], 30.0 * ratio**beta, rtol=1e-12)
+    v = team.velocity_per_developer(30.0, 13)
+    single = p["velocity_needed"] <= float(team.effective_velocity(17, v))
+    assert single.any() and (~single).any()
+    # one team: exactly team.developers_for_velocity, and team.effective_velocity reaches V
+    expected = team.developers_for_velocity(p["velocity_needed"][single], v)
+    assert_array_equal(p["developers"][single], expected)
+    assert np.all(team.effective_velocity(expected, v) >= p["velocity_needed"][single] - 1e-9)
+    assert_array_equal(p["developers"][:, 0], 13.0)
+    assert_array_equal(p["hires"], np.maximum(p["developers"] - 13, 0))
+    assert_allclose(p["team_cost"], cost.team_monthly_cost(p["developers"], 60_000.0))
+    # beyond one team: full teams of 17 plus team.developers_for_velocity for the rest
+    full_velocity = float(team.effective_velocity(17, v))
+    big = p["velocity_needed"][~single]
+    k = np.floor(big / full_velocity + 1e-9)
+    rest = team.developers_for_velocity(np.maximum(big - k * full_velocity, 0.0), v)
+    assert_array_equal(p["developers"][~single], k * 17 + rest)
+
+
+def test_default_velocity_exponent_reproduces_domain_team_scenarios():
+    # DOMAIN section 8: x2 users -> +8 developers, x5 -> +20, x11 -> +50 (from 13: 21, 33,
+    # 63); section 2: x6 users -> "triple the headcount" (39). beta = 0.6 gives 21, 36, 58, 40.
+    inputs = mc.Inputs()
+    v = inputs.velocity_per_developer()
+    got = [mc.developers_needed(30.0 * k**0.6, v) for k in (2, 5, 11, 6)]
+    assert_allclose(got, [21, 33, 63, 39], rtol=0.1)
+
+
+def test_team_percentiles_on_a_fixed_growth_path_are_the_deterministic_team():
+    inputs = mc.Inputs(growth_rate=0.10, growth_volatility=0.0)
+    res = mc.simulate(inputs, n_paths=20, months=12, seed=21)
+    target = 30.0 * (1.1 ** np.arange(13)) ** 0.6
+    v = team.velocity_per_developer(30.0, 13)
+    expected = [mc.developers_needed(x, v) for x in target]
+    assert_allclose(res.percentile("developers", 5), expected)
+    assert_allclose(res.percentile("developers", 95), expected)
+    assert_allclose(res.percentile("team_cost", 50), np.asarray(expected) * 5_000.0)
+
+
+def test_velocity_target_path_replaces_the_exponent_rule():
+    target = tuple(30.0 + 0.5 * m for m in range(13))  # up to 36 < 36.9: one team
+    inputs = mc.Inputs(velocity_target=target)
+    res = mc.simulate(inputs, n_paths=200, months=12, seed=22, keep_paths=True,
+                      report_months=(0, 6, 12))
+    v = inputs.velocity_per_developer()
+    assert_allclose(res.paths["velocity_needed"], np.broadcast_to(target, (200, 13)))
+    assert_array_equal(res.paths["developers"][0],
+                       team.developers_for_velocity(np.asarray(target), v))
+    assert_allclose(res.percentile("developers", 50).to_numpy(),
+                    team.developers_for_velocity(np.asarray(target)[[0, 6, 12]], v))
+    with pytest.raises(ValueError, match="velocity_target must give months 0 to 24"):
+        mc.simulate(inputs, n_paths=10, months=24, seed=0)
+
+
+def test_a_team_larger_than_one_team_today_is_its_own_month_zero():
+    inputs = mc.Inputs(team_size=40, max_team_size=10)
+    res = mc.simulate(inputs, n_paths=50, months=3, seed=23, report_months=(0,))
+    assert res.percentile("developers", 5).iloc[0] == 40
+    assert res.percentile("hires", 95).iloc[0] == 0
+
+
+# --- P95 latency breach ------------------------------------------------------------------
+
+
+def test_latency_breach_is_the_first_month_above_the_lines_on_raw_paths():
+    inputs = mc.Inputs(service_time_s=(0.05, 0.3))  # per-path latency thresholds
+    res = mc.simulate(inputs, n_paths=1_500, months=18, seed=24, keep_paths=True,
+                      chunk_size=500)
+    latency = res.paths["p95_latency_s"]
+    for level, line in zip(mc.LEVELS, (2.0, 5.0), strict=True):
+        over = latency > line
+        first = np.where(over.any(axis=1), over.argmax(axis=1), np.nan)
+        assert_array_equal(res.breach_months[f"p95_response_time_s/{level}"], first)
+        prob = res.breach_probability.query(
+            "resource == 'p95_response_time_s' and level == @level")["probability"]
+        assert_allclose(prob, [(first <= m).mean() for m in range(19)])
+        row = res.breach_summary.loc[("p95_response_time_s", level)]
+        assert row["threshold"] == line
+
+
+def test_latency_breach_month_matches_the_queueing_model_on_a_smooth_path():
+    inputs = replace(SMOOTH, growth_rate=0.05)
+    res = mc.simulate(inputs, n_paths=10, months=36, seed=25)
+    months = np.arange(37)
+    rho = capacity.utilisation(0.70, 1.05**months, 0.8)
+    t95 = np.full(37, np.inf)
+    t95[rho < 1] = queueing.mm1_response_time_percentile(rho[rho < 1], 0.15, 0.95)
+    for level, line in (("attention", 2.0), ("critical", 5.0)):
+        expected = int(np.argmax(t95 > line))
+        assert 0 < expected < 36
+        row = res.breach_summary.loc[("p95_response_time_s", level)]
+        assert row["P5"] == row["P95"] == expected
+
+
+def test_latency_lines_come_from_the_thresholds_table_or_the_inputs():
+    row = thresholds.load_thresholds().loc["p95_response_time_s"]
+    assert mc.Inputs().latency_lines() == (row["attention"], row["critical"]) == (2.0, 5.0)
+    res = mc.simulate(mc.Inputs(latency_thresholds=(1.0, 1.4)), n_paths=20, months=2, seed=0)
+    assert res.breach_summary.loc[("p95_response_time_s", "attention"), "P50"] == 0  # 1.5 s
+    assert res.breach_summary.loc[("p95_response_time_s", "critical"), "threshold"] == 1.4
+
+
+# --- churn and correlated inputs ---------------------------------------------------------
+
+
+def test_churn_is_subtracted_from_growth():
+    inputs = replace(SMOOTH, growth_rate=0.20, churn=0.05)
+    res = mc.simulate(inputs, n_paths=5, months=12, seed=26, keep_paths=True)
+    assert_allclose(res.paths["mau"], np.broadcast_to(growth.project(50_000, 0.15, 12),
+                                                      (5, 13)), rtol=1e-12)
+    assert_allclose(res.paths["revenue"], res.paths["mau"] * 2.0)
+
+
+@pytest.mark.parametrize("method", mc.CORRELATION_METHODS)
+def test_simulate_imposes_the_rank_correlation_spec(method):
+    spec = {("growth_rate", "churn"): 0.5, ("arpu", "growth_rate"): -0.3}
+    inputs = mc.Inputs(growth_rate=(0.12, 0.30), churn=(0.02, 0.06), arpu=(1.5, 2.5),
+                       rank_correlation=spec, correlation_method=method)
+    res = mc.simulate(inputs, n_paths=6_000, months=1, seed=27, keep_paths=True,
+                      chunk_size=2_000)
+    drawn = res.inputs_drawn
+    # Spearman standard error ~ (1 - rho^2) / sqrt(n) <= 0.013: 4 SE
+    for (a, b), rho in spec.items():
+        assert abs(st.spearmanr(drawn[a], drawn[b])[0] - rho) < 0.05, (a, b)
+    # a pair not given is independent (documented), not implied through growth_rate
+    assert abs(st.spearmanr(drawn["churn"], drawn["arpu"])[0]) < 0.05
+    # each marginal keeps its 90 % interval
+    assert abs(np.mean((drawn["churn"] > 0.02) & (drawn["churn"] < 0.06)) - 0.9) < 0.02
+
+
+def test_correlation_with_a_constant_is_ignored_and_an_invalid_spec_repaired_once():
+    quiet = mc.Inputs(rank_correlation={("growth_rate", "churn"): 0.9})  # churn constant
+    assert quiet.correlation()[0] == ["growth_rate", "elasticity", "scale_exponent"]
+    mc.simulate(quiet, n_paths=10, months=1, seed=0)
+    bad = mc.Inputs(arpu=(1.5, 2.5), rank_correlation={
+        ("growth_rate", "elasticity"): 0.9, ("elasticity", "arpu"): 0.9,
+        ("growth_rate", "arpu"): -0.9})
+    with pytest.warns(UserWarning, match="nearest correlation matrix") as record:
+        mc.simulate(bad, n_paths=100, months=1, seed=0, chunk_size=10)
+    assert len(record) == 1
+
+
+# --- progress bar ------------------------------------------------------------------------
+
+
+def test_progress_bar_counts_paths_chunk_by_chunk(capsys, monkeypatch):
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    mc.simulate(n_paths=300, months=2, seed=0, chunk_size=100, progress=True, workers=1)
+    err = capsys.readouterr().err
+    assert "simulate" in err and "0/300" in err and "300/300" in err
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    mc.simulate(n_paths=300, months=2, seed=0, chunk_size=100, progress=True)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("TQDM_DISABLE", "0")  # tqdm's own reading would disable on "0"
+    mc.simulate(n_paths=300, months=2, seed=0, chunk_size=100, progress=True)
+    assert "300/300" in capsys.readouterr().err
+
+
+# --- the issue's bad inputs, each a ValueError naming it ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: mc.Inputs(growth_rate=(0.3, 0.1)), "growth_rate: low must be < high"),
+        (lambda: mc.Inputs(elasticity=(1.0, 0.7, 0.5)), "elasticity: low must be < high"),
+        (lambda: mc.Inputs(growth_volatility=-0.01), "growth_volatility must be >= 0"),
+        (lambda: mc.Inputs(rank_correlation={("growth_rate", "churn"): -1.2}),
+         r"rank_correlation \('growth_rate', 'churn'\) must be in \[-1, 1\]"),
+        (lambda: mc.simulate(n_paths=0), "n_paths must be >= 1; got 0"),
+        (lambda: mc.simulate(months=0), "months must be >= 1; got 0"),
+        (lambda: mc.compare_scenarios(["projection_realistic"], n_paths=0),
+         "n_paths must be >= 1"),
+        (lambda: mc.compare_scenarios(["projection_realistic"], months=0),
+         "months must be >= 1"),
+    ],
+)
+def test_the_issues_bad_inputs_are_value_errors_naming_them(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rank_correlation": {("churn", "churn"): 0.5}}, "two different inputs"),
+        ({"rank_correlation": {("arpu", "churn"): 0.5, ("churn", "arpu"): 0.4}}, "twice"),
+        ({"correlation_method": "cholesky"}, "correlation_method must be one of"),
+        ({"team_size": 0}, "team_size must be >= 1"),
+        ({"max_team_size": 60}, "max_team_size must be <= 40"),
+        ({"current_velocity": 0.0}, "current_velocity must be > 0"),
+        ({"velocity_target": (30.0, -1.0)}, "velocity_target must be >= 0"),
+        ({"velocity_target": ()}, "velocity_target must be a sequence"),
+        ({"latency_thresholds": (5.0, 2.0)}, "latency attention must be <= latency critical"),
+        ({"latency_thresholds": (0.0, 2.0)}, "latency_thresholds must be > 0"),
+    ],
+)
+def test_bad_team_latency_and_correlation_inputs_are_rejected(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        mc.Inputs(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"churn": 1.0}, "churn must be < 1 on every path"),
+        ({"churn": -0.1}, "churn must be >= 0 on every path"),
+        ({"growth_rate": -0.5, "churn": 0.6}, "growth_rate - churn must be > -1"),
+        ({"velocity_exponent": (-0.5, 0.5)}, "velocity_exponent must be >= 0 on every path"),
+    ],
+)
+def test_impossible_churn_and_velocity_draws_are_reported(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        mc.simulate(mc.Inputs(**kwargs), n_paths=200, months=2, seed=0)

@@ -57,6 +57,8 @@ def test_rank_sensitivity_finds_growth_rate_drives_breach():
     ("call", "message"),
     [
         (lambda: sens.breach_metric("disk"), "resource must be one of"),
+        (lambda: sens.tornado(sens.output_metric("mau", 1), n_paths=0), "n_paths must be >= 1"),
+        (lambda: sens.tornado(sens.output_metric("mau", 1), months=0), "months must be >= 1"),
         (lambda: sens.breach_metric("cpu", "severe"), "level must be one of"),
         (lambda: sens.output_metric("profit", 3), "output must be one of"),
         (lambda: sens.tornado(sens.output_metric("mau", 1), names=["arpu"]),
@@ -76,3 +78,21 @@ def test_correlated_inputs_show_in_rank_sensitivity():
                      rank_correlation={("growth_rate", "arpu"): 0.8})
     table = sens.rank_sensitivity("revenue", inputs, month=6, n_paths=3_000, months=6, seed=4)
     assert table.loc["arpu", "spearman"] > 0.5
+
+
+def test_latency_breach_is_a_sensitivity_target():
+    inputs = replace(mc.Inputs(), service_time_s=(0.1, 0.2))
+    table = sens.rank_sensitivity("p95_response_time_s/critical", inputs, n_paths=2_000,
+                                  months=12, seed=5)
+    # a slower service crosses 5 s at a lower utilisation: earlier
+    assert table.loc["service_time_s", "spearman"] < -0.2
+    metric = sens.breach_metric("p95_response_time_s", "attention")
+    swing = sens.tornado(metric, SMOOTH, names=["growth_rate"], n_paths=11, months=24, seed=6)
+    assert swing.loc["growth_rate", "metric_high"] < swing.loc["growth_rate", "metric_low"]
+
+
+def test_team_outputs_are_sensitivity_targets():
+    inputs = replace(mc.Inputs(), velocity_exponent=(0.4, 0.8))
+    table = sens.rank_sensitivity("developers", inputs, month=12, n_paths=2_000, seed=7)
+    assert table.loc["velocity_exponent", "spearman"] > 0.3
+    assert table.loc["growth_rate", "spearman"] > 0.3
