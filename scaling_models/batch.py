@@ -106,11 +106,16 @@ class ReportJob:
         Validated parameters injected by papermill.
     source : str
         Where the parameters came from (a file path or "defaults"), for messages.
+    effective : dict
+        Every parameter the notebook will run with: its declared defaults overridden by
+        ``parameters``. ``summary.json`` records these (paths left out), so the seed and
+        every assumption behind the figures are there even when nobody set them.
     """
 
     name: str
     parameters: dict = field(default_factory=dict)
     source: str = "defaults"
+    effective: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -298,10 +303,11 @@ def plan_jobs(
         # should not pass silently because nobody overrode it
         merged = {k: v for k, v in declared.items() if v is not None} | values
         try:
-            _parameters.validate(merged, allowed=declared)
+            effective = _parameters.validate(merged, allowed=declared)
         except _parameters.ParameterError as exc:
             raise ReportInputError(f"{source}: {exc}") from None
-        jobs.append(ReportJob(name=name, parameters=values, source=source))
+        jobs.append(ReportJob(name=name, parameters=values, source=source,
+                              effective=effective))
     return jobs
 
 
@@ -449,8 +455,8 @@ def _run_all(
     chromium: str | None,
 ) -> list[dict]:
     args = [
-        (job.name, job.parameters, str(notebook), str(work / job.name), chromium,
-         progress and len(planned) == 1)
+        (job.name, job.parameters, job.effective or job.parameters, str(notebook),
+         str(work / job.name), chromium, progress and len(planned) == 1)
         for job in planned
     ]
     workers = min(jobs or os.cpu_count() or 1, len(planned))
@@ -477,6 +483,7 @@ def _progress(items: Iterable, show: bool, total: int | None = None) -> Iterable
 def _run_job(
     name: str,
     params: dict,
+    effective: dict,
     notebook: str,
     job_dir: str,
     chromium: str | None,
@@ -507,10 +514,12 @@ def _run_job(
         return outcome
 
     records = notebook_io.read_records(executed)
+    # the parameters the notebook ran with, defaults included: the seed actually used
     summary = {
-        "quarter": params.get("quarter"),
-        "seed": params.get("seed"),
-        "parameters": {k: v for k, v in sorted(params.items()) if k not in _PATH_PARAMETERS},
+        "quarter": effective.get("quarter"),
+        "seed": effective.get("seed"),
+        "parameters": {k: v for k, v in sorted(effective.items())
+                       if k not in _PATH_PARAMETERS},
         **records,
     }
     (folder / "summary.json").write_text(
@@ -574,16 +583,24 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{% block extra_css %}
+{% block notebook_css %}
+{{ super() }}
 <style>
   body { max-width: 1100px; margin: 0 auto; }
-  .jp-RenderedHTMLCommon table { font-size: 0.85em; }
+  .jp-RenderedHTMLCommon table { font-size: 0.85em; table-layout: auto; }
+  .jp-OutputArea-output { overflow-x: visible; }
+  @page { size: A4; margin: 14mm 10mm; }
   @media print {
-    .jp-Cell { break-inside: avoid; }
     body { max-width: none; }
+    .jp-Cell { break-inside: avoid; }
+    h1, h2, h3 { break-after: avoid; }
+    /* a heading cell stays on the page of the table or figure that follows it */
+    .jp-MarkdownCell { break-after: avoid; }
+    .jp-RenderedHTMLCommon table { font-size: 0.75em; }
+    .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.35em; }
   }
 </style>
-{% endblock extra_css %}
+{% endblock notebook_css %}
 """
 
 

@@ -312,18 +312,29 @@ def assess(
     )
 
 
+def _items(frame: pd.DataFrame) -> pd.Series | None:
+    """Item names: the ``item`` column, else an index named ``item`` (as
+    ``loaders.load_backlog`` returns it), else None."""
+    if "item" in frame.columns:
+        return frame["item"]
+    if frame.index.name == "item":
+        return frame.index.to_series(index=frame.index)
+    return None
+
+
 def _validated_backlog(backlog: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(backlog, pd.DataFrame):
         raise TypeError(f"backlog must be a pandas DataFrame; got {type(backlog).__name__}")
-    missing = [c for c in BACKLOG_COLUMNS if c not in backlog.columns]
+    items = _items(backlog)
+    missing = [c for c in BACKLOG_COLUMNS
+               if c not in backlog.columns and not (c == "item" and items is not None)]
     if missing:
         raise ValueError(
             f"backlog is missing column(s) {missing}; expected the columns of "
-            f"data/debt_backlog.csv: {list(BACKLOG_COLUMNS)}"
+            f"data/debt_backlog.csv: {list(BACKLOG_COLUMNS)} ('item' may be the index)"
         )
-    items = backlog["item"]
     if items.isna().any():
-        rows = [str(i) for i in backlog.index[items.isna()]]
+        rows = [str(i) for i in backlog.index[items.isna().to_numpy()]]
         raise ValueError(f"backlog column 'item' is empty in row(s) with index {rows}")
     numbers = {}
     for column in BACKLOG_COLUMNS[1:]:
@@ -372,7 +383,9 @@ def assess_backlog(
     ----------
     backlog : pandas.DataFrame
         The columns of ``data/debt_backlog.csv`` (:data:`BACKLOG_COLUMNS`; others such as
-        ``category`` and ``priority`` are kept). Numbers >= 0, no NaN.
+        ``category`` and ``priority`` are kept). ``item`` may be a column or the index
+        (named ``item``, as :func:`scaling_models.loaders.load_backlog` returns it).
+        Numbers >= 0, no NaN.
     hourly_cost : float
         Loaded cost of one developer hour, > 0. [currency/hour]
     hours_per_day : float, default 8
@@ -387,7 +400,7 @@ def assess_backlog(
         ``monthly_savings`` [currency/month], ``resolution_cost`` [currency], ``roi`` [-],
         ``payback_months`` [month] and ``recommendation`` (ordered Categorical,
         skip < backlog < plan < now), sorted by ROI descending (ties keep the input
-        order; the original index is kept).
+        order; the original index is kept, so an ``item`` index stays the index).
 
     Raises
     ------
@@ -439,8 +452,8 @@ def prioritise(
     Parameters
     ----------
     assessed : pandas.DataFrame
-        Output of :func:`assess_backlog` (needs ``item``, ``effort_days``, ``roi`` and
-        ``recommendation``).
+        Output of :func:`assess_backlog` (needs ``item`` as a column or the index,
+        ``effort_days``, ``roi`` and ``recommendation``).
     developers : float
         Developers (full-time equivalents) in the team, > 0. [people]
     months : float, default 3
@@ -476,7 +489,9 @@ def prioritise(
     if not isinstance(assessed, pd.DataFrame):
         raise TypeError(f"assessed must be a pandas DataFrame; got {type(assessed).__name__}")
     needed = ("item", "effort_days", "roi", "recommendation")
-    missing = [c for c in needed if c not in assessed.columns]
+    has_items = _items(assessed) is not None
+    missing = [c for c in needed
+               if c not in assessed.columns and not (c == "item" and has_items)]
     if missing:
         raise ValueError(
             f"assessed is missing column(s) {missing}; pass the output of assess_backlog()"

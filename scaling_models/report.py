@@ -27,6 +27,8 @@ __all__ = [
     "SUMMARY_KEYS",
     "QUARTER_METRICS",
     "RESOURCE_COLUMNS",
+    "RESOURCE_LABELS",
+    "NO_DATA",
     "quarter_end_month",
     "growth_achieved",
     "snapshot",
@@ -45,7 +47,24 @@ __all__ = [
     "investments",
     "percent",
     "money",
+    "probability",
+    "format_value",
     "styled",
+    "view",
+    "STATUS_COLOURS",
+    "present_growth",
+    "present_dashboard",
+    "present_breaches",
+    "present_remedies",
+    "present_debt",
+    "present_actions",
+    "present_hiring",
+    "present_scenarios",
+    "present_investments",
+    "what_changed",
+    "key_messages",
+    "present_parameters",
+    "scenario_infra_spend",
 ]
 
 #: Quantities compared quarter over quarter (DOMAIN section 7): history column ->
@@ -69,6 +88,14 @@ RESOURCE_COLUMNS: Mapping[str, str] = {
     "bandwidth": "bandwidth",
 }
 
+#: How the board reads each Monte Carlo resource.
+RESOURCE_LABELS: Mapping[str, str] = {
+    "cpu": "CPU",
+    "memory": "Memory",
+    "db_utilisation": "Database",
+    "bandwidth": "Bandwidth",
+}
+
 # Threshold metrics read straight from a history column of the same name.
 _DIRECT_METRICS = (
     "p95_response_time_s",
@@ -80,6 +107,9 @@ _DIRECT_METRICS = (
     "code_review_hours",
     "communication_overhead",
 )
+
+#: Status of a dashboard metric that the history does not measure.
+NO_DATA = "no data"
 
 #: Every headline figure of ``summary.json`` (key -> meaning [unit]). The board
 #: notebook records these with :func:`scaling_models.notebook_io.record`.
@@ -113,7 +143,13 @@ SUMMARY_KEYS: Mapping[str, str] = {
                              "[resource -> fraction]",
     "remedy_start_by": "latest month to start each resource's remedy [resource -> YYYY-MM, "
                        "'now', or '' if not needed within the horizon]",
+    "utilisation_avg": "average utilisation of each resource in the quarter's last month "
+                       "[resource -> fraction]",
+    "dashboard_status": "status of every dashboard metric [metric -> 'ok', 'attention', "
+                        "'critical' or 'no data']",
     "hires_planned": "hires in the plan to reach the target velocity [developers]",
+    "applications_needed": "applications to attract for those hires at the conversion rate "
+                           "of the hiring funnel so far [applications]",
     "investment_total": "total of the investments table [currency]",
     "actions_critical": "ranked actions of priority 'critical' [count]",
 }
@@ -130,16 +166,131 @@ def percent(value: float, digits: int = 0, *, signed: bool = False) -> str:
     return f"{sign}{value * 100:.{digits}f} %"
 
 
-def money(value: float, currency: str = "EUR") -> str:
-    """Format money as a board reads it: ``365000 -> '365 K EUR'``; NaN -> ``'n/a'``."""
+def money(value: float, currency: str = "EUR", *, signed: bool = False) -> str:
+    """Format money as a board reads it: ``365000 -> '365 K EUR'``; NaN -> ``'n/a'``.
+
+    Three significant figures from a thousand up (``10973 -> '11.0 K EUR'``,
+    ``1.2e6 -> '1.20 M EUR'``), whole units below, cents below 10 (a cost per user).
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
+    value = float(value)
+    sign = "+" if signed and value > 0 else ""
     size = abs(value)
     if size >= 1e6:
-        return f"{value / 1e6:.2f} M {currency}"
-    if size >= 1e3:
-        return f"{value / 1e3:.0f} K {currency}"
-    return f"{value:.0f} {currency}"
+        text = f"{value / 1e6:.2f} M"
+    elif size >= 1e5:
+        text = f"{value / 1e3:.0f} K"
+    elif size >= 1e3:
+        text = f"{value / 1e3:.1f} K"
+    elif size >= 10:
+        text = f"{value:.0f}"
+    else:
+        text = f"{value:.2f}"
+    return f"{sign}{text} {currency}".rstrip()
+
+
+def probability(value: float) -> str:
+    """Format a probability for the board: ``0.574 -> '57 %'``.
+
+    Values that would round to 0 % or 100 % without being exactly so read ``< 1 %`` and
+    ``> 99 %``: a simulated 0.9999 is not a certainty. NaN -> ``'n/a'``.
+    """
+    if value is None or pd.isna(value):
+        return "n/a"
+    value = float(value)
+    if 0 < value < 0.005:
+        return "< 1 %"
+    if 0.995 <= value < 1:
+        return "> 99 %"
+    return f"{value * 100:.0f} %"
+
+
+def format_value(value: Any, unit: str, currency: str = "EUR", *, signed: bool = False) -> str:
+    """Format a value in a threshold-table or growth-table unit for the board.
+
+    Fractions become percentages (two decimals just under 100 %, so an availability of
+    0.9999 does not read 100 %), money is written with :func:`money`, counts with
+    thousands separators. NaN -> ``''`` (no data).
+
+    Parameters
+    ----------
+    value : float
+        In ``unit``.
+    unit : str
+        ``fraction``, ``fraction/month``, ``currency/...``, ``users``, ``developers``,
+        ``s``, ``days``, ``hours``, ``per day``, ``per week``, ``deploys/week``,
+        ``story points/sprint``; anything else is printed after the number.
+    currency : str
+        Label of money.
+    signed : bool
+        Write a ``+`` before positive values (for changes).
+    """
+    if value is None or pd.isna(value):
+        return ""
+    value = float(value)
+    sign = "+" if signed and value > 0 else ""
+    if unit in ("fraction", "fraction/month"):
+        digits = 2 if 0.99 <= abs(value) < 1 else 1
+        number = f"{value * 100:.{digits}f}"
+        if "." in number:  # 70.0 -> 70, but 99.90 stays beside 99.98
+            number = number.rstrip("0").rstrip(".") if digits == 1 else number
+        text = f"{sign}{number} %"
+        return text + ("/month" if unit == "fraction/month" else "")
+    if unit.startswith("currency"):
+        per = unit.partition("/")[2]
+        # "per user" is in the label ("cost per user"); only the period is added
+        per = per.removeprefix("user/")
+        return money(value, currency, signed=signed) + (f"/{per}" if per else "")
+    if unit in ("users", "developers", "per day", "applications"):
+        suffix = {"per day": " /day", "developers": "", "users": "", "applications": ""}[unit]
+        return f"{sign}{value:,.0f}{suffix}"
+    short = {"s": "s", "days": "days", "hours": "h", "per week": "/week",
+             "deploys/week": "/week", "story points/sprint": "points/sprint"}
+    return f"{sign}{value:,.{1 if abs(value) < 100 else 0}f} {short.get(unit, unit)}"
+
+
+#: Background of a status cell (ok green, attention amber, critical red), colour-blind
+#: safe enough with the words themselves in the cell.
+STATUS_COLOURS: Mapping[str, str] = {
+    "ok": "#d9f0d3",
+    "attention": "#fde8b0",
+    "critical": "#f4b6b0",
+    NO_DATA: "#e6e6e6",
+}
+
+
+def view(table: pd.DataFrame, *, left: tuple[str, ...] | None = None,
+         status: str | None = None):
+    """A pandas Styler of a presentation table: no index, text columns left-aligned.
+
+    ``left`` names the columns to align left (default: every column whose values are
+    mostly longer than 12 characters). ``status`` names a column of ok / attention /
+    critical words to colour (:data:`STATUS_COLOURS`; the first word decides, any case).
+    Use on the ``present_*`` tables, whose cells are already formatted strings.
+    """
+    if left is None:
+        left = tuple(
+            c for c in table.columns
+            if not pd.api.types.is_numeric_dtype(table[c].dtype)
+            and table[c].astype(str).str.len().median() > 12
+        )
+    style = table.style.hide(axis="index")
+    if left:
+        style = style.set_properties(subset=list(left), **{"text-align": "left"})
+    # short cells (numbers, dates) never break inside: "2024-07" or "70 %" on two lines
+    # reads wrong
+    short = [c for c in table.columns if c not in left]
+    if short and len(table):
+        style = style.set_properties(subset=short, **{"white-space": "nowrap"})
+    if status is not None and len(table):
+        def colour(text: Any) -> str:
+            word = str(text).lower()
+            key = next((k for k in STATUS_COLOURS if word.startswith(k)), None)
+            return f"background-color: {STATUS_COLOURS[key]}" if key else ""
+
+        style = style.map(colour, subset=[status])
+    return style
 
 
 def styled(
@@ -312,10 +463,13 @@ def status_dashboard(
 ) -> pd.DataFrame:
     """The scaling dashboard: every threshold metric of ``month`` with its status.
 
-    Returns the table of :func:`scaling_models.thresholds.dashboard` for the metrics of
-    :func:`snapshot` that the threshold table knows, sorted critical first then by group,
-    with a ``peak`` column (the month's peak utilisation of cpu, memory, db_utilisation
-    and bandwidth; NaN for other metrics) for context.
+    Returns the table of :func:`scaling_models.thresholds.dashboard` for every metric of
+    the threshold table, sorted critical first then by group, with a ``peak`` column (the
+    month's peak utilisation of cpu, memory, db_utilisation and bandwidth; NaN for other
+    metrics) for context. A metric the history does not measure (e.g. ``storage`` without
+    a storage column) is listed with value NaN and status :data:`NO_DATA`, last, so the
+    board sees what is not monitored. ``status`` is an ordered Categorical
+    (no data < ok < attention < critical).
     """
     from scaling_models import thresholds as _thresholds
 
@@ -323,9 +477,23 @@ def status_dashboard(
     peaks = snapshot(history, month, statistic="peak")
     known = snap[snap.index.isin(thresholds.index)]
     table = _thresholds.dashboard(known, thresholds)
-    table.insert(4, "peak", [float(peaks[m]) if m in RESOURCE_COLUMNS else math.nan
-                             for m in table["metric"]])
-    order = {"critical": 0, "attention": 1, "ok": 2}
+    # every metric of the table appears: one the history does not measure says so
+    absent = [m for m in thresholds.index if m not in known.index]
+    if absent:
+        rows = thresholds.loc[absent]
+        table = pd.concat([table.astype({"status": str}), pd.DataFrame({
+            "metric": absent, "group": rows["group"].to_numpy(),
+            "label": rows["label"].to_numpy(), "value": math.nan,
+            "unit": rows["unit"].to_numpy(), "attention": rows["attention"].to_numpy(dtype=float),
+            "critical": rows["critical"].to_numpy(dtype=float), "status": NO_DATA,
+            "action": "",
+        })], ignore_index=True)
+    table["status"] = pd.Categorical(table["status"].astype(str),
+                                     categories=[NO_DATA, "ok", "attention", "critical"],
+                                     ordered=True)
+    table.insert(4, "peak", [float(peaks[m]) if m in RESOURCE_COLUMNS and m in peaks.index
+                             else math.nan for m in table["metric"]])
+    order = {"critical": 0, "attention": 1, "ok": 2, NO_DATA: 3}
     table = table.assign(_rank=table["status"].astype(str).map(order))
     table = table.sort_values(["_rank", "group"], kind="stable").drop(columns="_rank")
     table.attrs["month"] = snap.name
@@ -359,11 +527,8 @@ def debt_table(backlog: pd.DataFrame, *, hourly_cost: float, top: int = 5) -> pd
 
     if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
         raise ValueError(f"top must be an integer >= 1; got {top!r}")
-    if "item" not in backlog.columns:
-        # loaders.load_backlog indexes by item; debt.assess_backlog wants the column
-        backlog = backlog.rename_axis("item").reset_index()
     assessed = debt.assess_backlog(backlog, hourly_cost=hourly_cost)
-    if "item" in assessed.columns:
+    if "item" in assessed.columns:  # a backlog read without the loader
         assessed = assessed.set_index("item")
     columns = [c for c in ("priority", "effort_days", "monthly_cost", "monthly_savings",
                            "resolution_cost", "roi", "payback_months", "recommendation")
@@ -537,7 +702,13 @@ def remedy_schedule(
         raise ValueError(f"risk must be in (0, 1]; got {risk!r}")
     end = pd.Period(str(end_month), freq="M")
     rows = []
-    crit = result.breach_probability[result.breach_probability["level"] == "critical"]
+    from scaling_models import montecarlo
+
+    # one remedy per resource of the chain (or given a lead time); other breach rows the
+    # engine may report have no remedy to date
+    dated = set(montecarlo.RESOURCES) | set(lead_months)
+    bp = result.breach_probability
+    crit = bp[(bp["level"] == "critical") & bp["resource"].isin(dated)]
     for resource, frame in crit.groupby("resource", sort=False):
         frame = frame.sort_values("month")
         lead = float(lead_months.get(resource, 0.0))
@@ -556,36 +727,50 @@ def remedy_schedule(
 
 
 def fan_figure(result, end_month: str | pd.Period):
-    """Fan charts of average utilisation per resource against its thresholds.
+    """Fan charts of average utilisation per resource against its thresholds, on a grid.
 
-    Bands are the 5-95 % and 25-75 % ranges of the simulated paths, the line the median;
-    dashed lines mark the attention (orange) and critical (red) thresholds.
+    Each panel is :func:`scaling_models.charts.fan_chart` of ``<resource>_avg`` (bands
+    P5-P95 and P25-P75, the median, dashed attention and critical lines), relabelled for
+    the board: calendar months (``YYYY-MM``, month 0 = ``end_month``) on the x axis,
+    utilisation in percent, one legend for the figure. Utilisation above 100 % means the
+    demand exceeds today's capacity if nothing is added.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A 2 x 2 grid, one panel per resource of :data:`scaling_models.montecarlo.RESOURCES`.
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FixedLocator, PercentFormatter
+
+    from scaling_models import charts, montecarlo
 
     end = pd.Period(str(end_month), freq="M")
-    attention, critical = result.inputs.thresholds()
-    fig = Figure(figsize=(10, 6), layout="constrained")
+    fig = Figure(figsize=(10, 6.4), layout="constrained")
     axes = fig.subplots(2, 2, sharex=True).ravel()
-    from scaling_models import montecarlo
-
-    for ax, resource, att, crit in zip(axes, montecarlo.RESOURCES, attention, critical,
-                                       strict=True):
-        rows = result.percentiles[result.percentiles["output"] == f"{resource}_avg"]
-        x = pd.PeriodIndex([end + int(m) for m in rows["month"]]).to_timestamp()
-        ax.fill_between(x, rows["P5"], rows["P95"], color="#1f5a99", alpha=0.15,
-                        label="90 % of futures")
-        ax.fill_between(x, rows["P25"], rows["P75"], color="#1f5a99", alpha=0.3,
-                        label="50 % of futures")
-        ax.plot(x, rows["P50"], color="#1f5a99", label="median")
-        ax.axhline(att, color="#e69500", linestyle="--", label="attention")
-        ax.axhline(crit, color="#c0392b", linestyle="--", label="critical")
-        ax.set_title(resource.replace("_", " "))
-        ax.set_ylim(0, max(1.05, float(np.nanmin([rows["P95"].max(), 2.0])) * 1.02))
+    step = max(1, math.ceil(result.months / 6))
+    ticks = list(range(0, result.months + 1, step))
+    for ax, resource in zip(axes, montecarlo.RESOURCES, strict=True):
+        charts.fan_chart(result, f"{resource}_avg", ax=ax)
+        top = float(result.percentile(f"{resource}_avg", 95).max())
+        ax.set_ylim(0, max(1.05, min(top, 2.0) * 1.05))
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        ax.set_xticklabels([str(end + m) for m in ticks], rotation=45, ha="right")
+        ax.set_title(RESOURCE_LABELS.get(resource, resource))
+        ax.set_xlabel("")
+        ax.set_ylabel("average utilisation")
         ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", labelrotation=45)
-    axes[0].legend(loc="upper left", fontsize="small")
-    fig.suptitle("Average utilisation, simulated futures")
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.remove()
+    # one legend: the threshold values differ by panel, so drop them from the labels
+    handles, labels = axes[0].get_legend_handles_labels()
+    names = {"P5-P95": "90 % of futures", "P25-P75": "50 % of futures"}
+    labels = [names.get(label, label.split(" (")[0]) for label in labels]
+    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels),
+               fontsize="small")
+    fig.suptitle(f"Average utilisation, {result.n_paths:,} simulated futures")
     return fig
 
 
@@ -598,18 +783,24 @@ def hiring_table(
     target_velocity: float,
     target_month: int,
     month: str | pd.Period | None = None,
+    funnel: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Hiring plan to reach ``target_velocity`` by ``target_month`` months from ``month``.
 
     Uses :func:`scaling_models.team.hiring_plan` with the velocity per developer measured
     on the history's last month (:func:`scaling_models.team.velocity_per_developer`).
+    With ``funnel`` (``loaders.load_funnel``), the applications those hires need come
+    from the company's own conversion rate (:func:`scaling_models.team.applications_needed`,
+    pooled over the quarters up to ``month``).
 
     Returns
     -------
     pandas.DataFrame
         One row per hire: ``open_by``, ``joins``, ``productive_from`` (YYYY-MM) and
         ``on_time``; ``attrs`` carries the plan's attributes plus ``current_velocity``,
-        ``current_developers`` and ``hires``.
+        ``current_developers``, ``hires`` and, with a funnel, ``applications_needed``,
+        ``applications_per_hire``, ``funnel_quarters`` (first and last quarter used) and
+        ``applications_last_quarter``.
     """
     from scaling_models import team
 
@@ -631,6 +822,17 @@ def hiring_table(
     )
     table.attrs.update(plan.attrs, current_velocity=float(row["velocity"]),
                        current_developers=developers, hires=len(plan))
+    if funnel is not None:
+        # only the quarters known at the time of the report
+        known = funnel[funnel.index <= month.asfreq("Q")]
+        if len(known) and known["hired"].sum() > 0:
+            table.attrs.update(
+                applications_needed=int(team.applications_needed(len(plan), counts=known)),
+                applications_per_hire=float(known["applications"].sum()
+                                            / known["hired"].sum()),
+                funnel_quarters=(str(known.index[0]), str(known.index[-1])),
+                applications_last_quarter=int(known["applications"].iloc[-1]),
+            )
     return table
 
 
@@ -678,7 +880,7 @@ def investments(
     team_cost = float(cost.team_cost(hires, 1.0, developer_annual_cost))
     gain = target_velocity / current_velocity - 1.0 if current_velocity > 0 else math.nan
     rows.append({"investment": f"team (+{hires} developers, one year)", "cost": team_cost,
-                 "capacity": f"velocity {current_velocity:.0f} -> {target_velocity:.0f} "
+                 "capacity": f"velocity {current_velocity:.0f} → {target_velocity:.0f} "
                              f"story points/sprint ({percent(gain, signed=True)})"})
     if debt is not None and len(debt):
         now = debt[debt["recommendation"].astype(str) == "now"]
@@ -725,16 +927,16 @@ def actions(
     # a resource with a dated remedy is listed once, with its remedy
     dated = set() if remedies is None else set(remedies.index)
     status_of = dict(zip(dashboard["metric"], dashboard["status"].astype(str), strict=True))
+    row_of = {row["metric"]: row for _, row in dashboard.iterrows()}
     for _, row in dashboard.iterrows():
         status = str(row["status"])
-        if status == "ok" or row["metric"] in dated:
+        if status not in ("attention", "critical") or row["metric"] in dated:
             continue
         rows.append({
             "priority": "critical" if status == "critical" else "important",
             "action": f"{row['action']}: {row['label']}",
-            "why": f"{row['label']} is {status} ({_value_text(row['value'], row['unit'])}; "
-                   f"{status} above {_value_text(row[status], row['unit'])})"
-            if status != "ok" else "",
+            "why": f"{row['label']} is {status} ({format_value(row['value'], row['unit'])}; "
+                   f"{status} {_direction(row)} {format_value(row[status], row['unit'])})",
             "start_by": "now",
         })
     if remedies is not None:
@@ -742,10 +944,17 @@ def actions(
             if not isinstance(row.get("start_by"), str) or not row["start_by"]:
                 continue
             urgent = row["start_by"] == "now" or status_of.get(resource) == "critical"
+            why = (f"critical from {row['critical_month']} in some futures, in "
+                   f"{probability(row['probability'])} of them by the horizon; lead time "
+                   f"{row['lead_months']:g} months")
+            current = row_of.get(resource)
+            if current is not None and str(current["status"]) in ("attention", "critical"):
+                why = (f"{current['label']} is {current['status']} now "
+                       f"({format_value(current['value'], current['unit'])}); " + why)
             rows.append({
                 "priority": "critical" if urgent else "important",
                 "action": row["action"],
-                "why": f"P(critical by end of horizon) = {percent(row['probability'])}",
+                "why": why,
                 "start_by": row["start_by"],
             })
     if debt is not None:
@@ -779,12 +988,9 @@ def actions(
     return table[columns].reset_index(drop=True)
 
 
-def _value_text(value: float, unit: str) -> str:
-    if unit == "fraction":
-        return percent(value, 1)
-    if unit.startswith("fraction/"):
-        return percent(value, 1) + "/month"
-    return f"{value:g} {unit}"
+def _direction(row: pd.Series) -> str:
+    """'below' for a lower-is-worse metric (critical line under the attention line)."""
+    return "below" if float(row["critical"]) < float(row["attention"]) else "above"
 
 
 # --- headline figures ---------------------------------------------------------------------
@@ -840,6 +1046,9 @@ def summary(
     out["metrics_critical"] = int((status == "critical").sum())
     out["metrics_attention"] = int((status == "attention").sum())
     out["critical_metrics"] = sorted(dashboard.loc[status == "critical", "metric"])
+    out["dashboard_status"] = dict(sorted(zip(dashboard["metric"], status, strict=True)))
+    values = dict(zip(dashboard["metric"], dashboard["value"], strict=True))
+    out["utilisation_avg"] = {r: float(values[r]) for r in RESOURCE_COLUMNS if r in values}
     if debt is not None:
         out["debt_items_treat_now"] = int(debt.attrs.get("n_treat_now", 0))
         if len(debt):
@@ -862,6 +1071,8 @@ def summary(
         out["remedy_start_by"] = {str(k): str(v) for k, v in remedies["start_by"].items()}
     if hiring is not None:
         out["hires_planned"] = int(hiring.attrs.get("hires", len(hiring)))
+        if "applications_needed" in hiring.attrs:
+            out["applications_needed"] = int(hiring.attrs["applications_needed"])
     if invest is not None and "total" in invest.index:
         out["investment_total"] = float(invest.at["total", "cost"])
     if ranked is not None:
@@ -956,3 +1167,481 @@ def history_figure(history: pd.DataFrame, quarter: str, *, months: int = 12):
         ax.tick_params(axis="x", labelrotation=45)
         ax.legend(loc="upper left")
     return fig
+
+
+# --- presentation: tables a board reads (formatted strings, human headers) ----------------
+# Each present_* takes a builder's table and returns a DataFrame of strings; show it with
+# :func:`view`. The builders' numeric tables stay the source of summary.json and tests.
+
+_RECOMMENDATION_TEXT = {
+    "now": "treat now",
+    "plan": "plan within 3 months",
+    "backlog": "backlog",
+    "skip": "do not treat",
+}
+
+
+def present_growth(achieved: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`growth_achieved` for the board: each row in its own unit, signed changes."""
+    attrs = achieved.attrs
+    before = f"End of {_quarter_of(attrs.get('previous_month'))}"
+    now = f"End of {_quarter_of(attrs.get('current_month'))}"
+    rows = []
+    for _, row in achieved.iterrows():
+        rows.append({
+            "": row["label"],
+            before: format_value(row["previous"], row["unit"], currency) or "n/a",
+            now: format_value(row["current"], row["unit"], currency),
+            "Change": format_value(row["change"], row["unit"], currency, signed=True) or "n/a",
+            "Change %": percent(row["pct_change"], 1, signed=True),
+        })
+    return pd.DataFrame(rows)
+
+
+def _quarter_of(month: Any) -> str:
+    if month is None:
+        return "quarter"
+    return str(pd.Period(str(month), freq="M").asfreq("Q")).replace("Q", "-Q")
+
+
+def present_dashboard(dashboard: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`status_dashboard` for the board: values and lines in their units.
+
+    The thresholds read "above" or "below" after the metric's direction (a deployment
+    frequency is worse when lower).
+    """
+    rows = []
+    for _, row in dashboard.iterrows():
+        unit = row["unit"]
+        word = _direction(row)
+        rows.append({
+            "Metric": row["label"],
+            "Status": str(row["status"]).upper() if row["status"] == "critical"
+            else str(row["status"]),
+            "This month": format_value(row["value"], unit, currency) or "not measured",
+            "Peak": format_value(row["peak"], unit, currency),
+            "Attention": f"{word} {format_value(row['attention'], unit, currency)}",
+            "Critical": f"{word} {format_value(row['critical'], unit, currency)}",
+            "Action if not ok": row["action"],
+        })
+    return pd.DataFrame(rows)
+
+
+def present_breaches(breaches: pd.DataFrame) -> pd.DataFrame:
+    """:func:`breach_table` for the board: one row per resource and threshold."""
+    rows = []
+    for (resource, level), values in breaches.iterrows():
+        entry = {"Resource": RESOURCE_LABELS.get(resource, resource), "Threshold": level}
+        for quarter, p in values.items():
+            entry[f"by end of {str(quarter).replace('Q', '-Q')}"] = probability(p)
+        rows.append(entry)
+    return pd.DataFrame(rows)
+
+
+def present_remedies(remedies: pd.DataFrame) -> pd.DataFrame:
+    """:func:`remedy_schedule` for the board."""
+    rows = []
+    for resource, row in remedies.iterrows():
+        rows.append({
+            "Resource": RESOURCE_LABELS.get(resource, resource),
+            "Remedy": row["action"],
+            "Lead time": f"{row['lead_months']:g} months",
+            "Critical from": row["critical_month"] or "not within the horizon",
+            "P(critical within horizon)": probability(row["probability"]),
+            "Start at the latest": row["start_by"] or "not needed yet",
+        })
+    return pd.DataFrame(rows)
+
+
+def present_debt(debt: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`debt_table` for the board."""
+    rows = []
+    for item, row in debt.iterrows():
+        rows.append({
+            "Item": str(item),
+            "Priority": str(row.get("priority", "")),
+            "Cost of the fix": f"{money(row['resolution_cost'], currency)} "
+                               f"({row['effort_days']:g} days)",
+            "Costs a month": money(row["monthly_cost"], currency),
+            "Saves a month once fixed": money(row["monthly_savings"], currency),
+            "ROI (1 year)": percent(row["roi"]),
+            "Pays back in": f"{row['payback_months']:.1f} months"
+            if math.isfinite(row["payback_months"]) else "never",
+            "Recommendation": _RECOMMENDATION_TEXT.get(str(row["recommendation"]),
+                                                       str(row["recommendation"])),
+        })
+    return pd.DataFrame(rows)
+
+
+def present_actions(ranked: pd.DataFrame) -> pd.DataFrame:
+    """:func:`actions` for the board."""
+    table = ranked.rename(columns={"rank": "#", "priority": "Priority", "action": "Action",
+                                   "why": "Why", "start_by": "Start by"})
+    return table.astype({"#": str}) if len(table) else table
+
+
+def present_hiring(hiring: pd.DataFrame) -> pd.DataFrame:
+    """:func:`hiring_table` for the board: hires with the same dates on one row."""
+    if hiring.empty:
+        return pd.DataFrame(columns=["Hires", "Open the positions by", "They join",
+                                     "Fully productive from", "On time"])
+    grouped = hiring.groupby(["open_by", "joins", "productive_from", "on_time"], sort=True)
+    rows = [{"Hires": str(len(group)), "Open the positions by": key[0], "They join": key[1],
+             "Fully productive from": key[2],
+             "On time": "yes" if key[3] else "no: should already be open"}
+            for key, group in grouped]
+    return pd.DataFrame(rows)
+
+
+def present_scenarios(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`scenario_table` for the board (with ``infra_spend_model`` when joined)."""
+    rows = []
+    for _, row in table.iterrows():
+        entry = {
+            "Scenario": row["label"],
+            "Users": f"{percent(row['total_user_growth'], signed=True)} in "
+                     f"{row['horizon_months']:g} months",
+            "Growth needed": percent(row["required_monthly_rate"], 1) + "/month",
+            "Probability": probability(row["probability"]),
+            "Infrastructure (stated)": money(row["infra_cost"], currency)
+            if pd.notna(row["infra_cost"]) else "not stated",
+        }
+        if "infra_spend_model" in table.columns:
+            entry["Infrastructure run cost (model)"] = money(row["infra_spend_model"], currency)
+        team = row["team_cost"]
+        added = row["developers_added"]
+        entry["Team"] = (f"+{added:g} developers, {money(team, currency)}" if pd.notna(added)
+                         else (money(team, currency) if pd.notna(team) else "not stated"))
+        entry["Risk"] = row["risk"] or ""
+        rows.append(entry)
+    return pd.DataFrame(rows)
+
+
+def present_investments(invest: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`investments` for the board."""
+    return pd.DataFrame({
+        "Investment": [str(i) for i in invest.index],
+        "Cost": [money(c, currency) for c in invest["cost"]],
+        "What it buys": list(invest["capacity"]),
+    })
+
+
+def scenario_infra_spend(
+    inputs,
+    scenarios: pd.DataFrame,
+    *,
+    n_paths: int = 2_000,
+    rng: np.random.Generator | int | None = None,
+) -> pd.Series:
+    """Extra infrastructure running cost of each growth scenario, from the cost model.
+
+    Each scenario is simulated with :func:`scaling_models.montecarlo.compare_scenarios`
+    from the company as it stands (``inputs``, e.g. :func:`simulation_inputs`) with the
+    scenario's own growth interval; the figure is the median path's extra spend over the
+    scenario's horizon, ``sum_t (C_t - C_0)`` for t = 1..H, the same convention as the
+    infrastructure row of :func:`investments`. The scenario files state one-off
+    investments only for some scenarios; this prices every scenario with the company's
+    own cost curve.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by scenario key. [currency]
+    """
+    from scaling_models import montecarlo
+
+    percentiles, _, _ = montecarlo.compare_scenarios(
+        base=inputs, table=scenarios, n_paths=n_paths, rng=rng, outputs=("infra_cost",))
+    out = {}
+    for key, horizon in scenarios["horizon_months"].items():
+        rows = percentiles[(percentiles["scenario"] == key)].sort_values("month")
+        median = rows["P50"].to_numpy(dtype=float)
+        out[key] = float(np.clip(median[1:int(horizon) + 1] - median[0], 0, None).sum())
+    return pd.Series(out, name="infra_spend_model", dtype=float)
+
+
+# --- what changed since last quarter -----------------------------------------------------
+
+_CHANGE_ROWS: tuple[tuple[str, str, str], ...] = (
+    # summary key, label, unit for format_value
+    ("mau", "Users (MAU)", "users"),
+    ("revenue", "Monthly revenue", "currency"),
+    ("transactions_per_day", "Transactions", "per day"),
+    ("team_size", "Team", "developers"),
+    ("infra_cost", "Monthly infrastructure cost", "currency"),
+    ("cost_per_user", "Infrastructure cost per user and month", "currency"),
+    ("infra_cost_share", "Infrastructure share of revenue", "fraction"),
+    ("monthly_growth_rate", "Measured monthly growth (12 months)", "fraction/month"),
+    ("metrics_critical", "Dashboard metrics critical", "count"),
+    ("metrics_attention", "Dashboard metrics at attention", "count"),
+    ("p_critical_next_quarter", "P(critical by end of next quarter)", "probability"),
+    ("remedy_start_by", "Start remedy by", "month"),
+    ("debt_items_treat_now", "Debt items to treat now", "count"),
+    ("hires_planned", "Hires planned", "count"),
+    ("investment_total", "Investments required", "currency"),
+)
+
+
+def what_changed(
+    current: Mapping[str, Any], previous: Mapping[str, Any], currency: str = "EUR"
+) -> pd.DataFrame:
+    """What changed since last quarter, and why, from two sets of headline figures.
+
+    Parameters
+    ----------
+    current : mapping
+        This quarter's :func:`summary`.
+    previous : mapping
+        Last quarter's ``summary.json``.
+    currency : str
+        Label of money.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Figure``, ``Last quarter``, ``This quarter``, ``Change`` and ``Why``
+        (formatted strings). Per-resource figures (probabilities, remedy dates) get one
+        row per resource. The ``Why`` column is derived from the two summaries: growth
+        and unit economics behind money figures, the metrics that changed status, the
+        utilisation and measured growth behind a probability or a remedy date. Figures
+        missing from either summary are left out.
+    """
+    rows: list[dict[str, str]] = []
+    for key, label, unit in _CHANGE_ROWS:
+        now, before = current.get(key), previous.get(key)
+        if isinstance(now, Mapping) and isinstance(before, Mapping):
+            for resource in now:
+                if resource not in before:
+                    continue
+                name = f"{label}: {RESOURCE_LABELS.get(resource, resource)}"
+                rows.append(_change_row(key, name, unit, now[resource], before[resource],
+                                        current, previous, currency, resource))
+        elif now is not None and before is not None:
+            rows.append(_change_row(key, label, unit, now, before, current, previous,
+                                    currency, None))
+    columns = ["Figure", "Last quarter", "This quarter", "Change", "Why"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _change_text(unit: str, now: Any, before: Any, currency: str) -> tuple[str, str, str]:
+    if unit == "month":
+        order = {"now": "0000-00", "": "9999-99"}
+        a, b = order.get(before, before), order.get(now, now)
+        change = "unchanged" if a == b else ("earlier" if b < a else "later")
+        return before or "not needed", now or "not needed", change
+    if unit == "probability":
+        return probability(before), probability(now), (
+            f"{(float(now) - float(before)) * 100:+.0f} pts")
+    if unit == "count":
+        return f"{before:g}", f"{now:g}", f"{float(now) - float(before):+g}"
+    if unit == "currency":
+        return money(before, currency), money(now, currency), money(
+            float(now) - float(before), currency, signed=True)
+    if unit in ("fraction", "fraction/month"):
+        points = (float(now) - float(before)) * 100
+        return (format_value(before, unit, currency), format_value(now, unit, currency),
+                f"{points:+.1f} pts")
+    change = float(now) - float(before)
+    pct = change / abs(float(before)) if float(before) else math.nan
+    text = format_value(change, unit, currency, signed=True)
+    if not math.isnan(pct):
+        text += f" ({percent(pct, 1, signed=True)})"
+    return format_value(before, unit, currency), format_value(now, unit, currency), text
+
+
+def _ratio(summary: Mapping[str, Any], top: str, bottom: str) -> float:
+    a, b = summary.get(top), summary.get(bottom)
+    if not _is_number(a) or not _is_number(b) or float(b) == 0:
+        return math.nan
+    return float(a) / float(b)
+
+
+def _growth(now: Mapping[str, Any], before: Mapping[str, Any], key: str) -> float:
+    return _ratio({"a": now.get(key), "b": before.get(key)}, "a", "b") - 1
+
+
+def _change_row(key, label, unit, now, before, current, previous, currency, resource):
+    shown = _change_text(unit, now, before, currency)
+    return {"Figure": label, "Last quarter": shown[0], "This quarter": shown[1],
+            "Change": shown[2],
+            "Why": _why(key, resource, now, before, current, previous, currency)}
+
+
+def _why(key, resource, now, before, current, previous, currency) -> str:
+    """One sentence on the drivers of a change, from the two summaries only."""
+    users = _growth(current, previous, "mau")
+    if key == "mau":
+        months = _months_between(previous.get("month"), current.get("month"))
+        if months and not math.isnan(users):
+            rate = (1 + users) ** (1 / months) - 1
+            return f"{percent(rate, 1)} a month on average over {months} months"
+        return ""
+    if key == "revenue":
+        arpu = (_ratio(previous, "revenue", "mau"), _ratio(current, "revenue", "mau"))
+        return (f"users {percent(users, 1, signed=True)}; revenue per user "
+                f"{money(arpu[0], currency)} → {money(arpu[1], currency)}")
+    if key == "transactions_per_day":
+        per = (_ratio(previous, "transactions_per_day", "mau"),
+               _ratio(current, "transactions_per_day", "mau"))
+        return (f"users {percent(users, 1, signed=True)}; transactions per user and day "
+                f"{per[0]:.3f} → {per[1]:.3f}")
+    if key == "team_size":
+        planned = previous.get("hires_planned")
+        return f"last quarter's plan asked for {planned} hires" if _is_number(planned) else ""
+    if key in ("infra_cost", "cost_per_user"):
+        cost = _growth(current, previous, "infra_cost")
+        trend = "economies of scale" if cost < users else "cost grew faster than users"
+        return (f"infrastructure cost {percent(cost, 1, signed=True)} for users "
+                f"{percent(users, 1, signed=True)}: {trend}")
+    if key == "infra_cost_share":
+        cost = _growth(current, previous, "infra_cost")
+        revenue = _growth(current, previous, "revenue")
+        return (f"infrastructure cost {percent(cost, 1, signed=True)}, revenue "
+                f"{percent(revenue, 1, signed=True)}")
+    if key == "monthly_growth_rate":
+        months = _months_between(previous.get("month"), current.get("month"))
+        if months and not math.isnan(users) and _is_number(before):
+            rate = (1 + users) ** (1 / months) - 1
+            side = "above" if rate > float(before) else "below"
+            return (f"the quarter grew {percent(rate, 1)} a month, {side} last quarter's "
+                    f"12-month average; the window now includes it")
+        return ""
+    if key in ("metrics_critical", "metrics_attention"):
+        level = "critical" if key == "metrics_critical" else "attention"
+        return _status_moves(current.get("dashboard_status"), previous.get("dashboard_status"),
+                             level)
+    if key in ("p_critical_next_quarter", "remedy_start_by") and resource is not None:
+        parts = []
+        u_now = (current.get("utilisation_avg") or {}).get(resource)
+        u_before = (previous.get("utilisation_avg") or {}).get(resource)
+        if _is_number(u_now) and _is_number(u_before):
+            parts.append(f"utilisation {percent(u_before)} → {percent(u_now)}")
+        g_now, g_before = current.get("monthly_growth_rate"), previous.get("monthly_growth_rate")
+        if _is_number(g_now) and _is_number(g_before):
+            parts.append(f"growth {percent(g_before, 1)} → {percent(g_now, 1)} a month")
+        if key == "remedy_start_by":
+            p_now = (current.get("p_critical_next_quarter") or {}).get(resource)
+            p_before = (previous.get("p_critical_next_quarter") or {}).get(resource)
+            if _is_number(p_now) and _is_number(p_before):
+                parts.append(f"P(critical next quarter) {probability(p_before)} → "
+                             f"{probability(p_now)}")
+        return "; ".join(parts)
+    if key == "debt_items_treat_now":
+        top = current.get("debt_top_item")
+        return f"best return now: {top}" if top else ""
+    if key == "hires_planned":
+        team = (previous.get("team_size"), current.get("team_size"))
+        return (f"team {team[0]:g} → {team[1]:g} developers"
+                if _is_number(team[0]) and _is_number(team[1]) else "")
+    if key == "investment_total":
+        hires = (previous.get("hires_planned"), current.get("hires_planned"))
+        return f"hires planned {hires[0]} → {hires[1]}" if None not in hires else ""
+    return ""
+
+
+def _months_between(first: Any, last: Any) -> int | None:
+    try:
+        return int((pd.Period(str(last), freq="M") - pd.Period(str(first), freq="M")).n)
+    except (ValueError, TypeError):
+        return None
+
+
+def _status_moves(now: Any, before: Any, level: str) -> str:
+    if not isinstance(now, Mapping) or not isinstance(before, Mapping):
+        return ""
+    entered = sorted(m for m, s in now.items() if s == level and before.get(m) != level)
+    left = sorted(m for m, s in before.items() if s == level and now.get(m) != level)
+    parts = []
+    if entered:
+        parts.append(f"now {level}: {', '.join(entered)}")
+    if left:
+        parts.append(f"no longer {level}: {', '.join(left)}")
+    return "; ".join(parts) or f"the same metrics are {level}"
+
+
+# --- at a glance and assumptions ----------------------------------------------------------
+
+
+def key_messages(
+    headline: Mapping[str, Any],
+    *,
+    ranked: pd.DataFrame | None = None,
+    hiring: pd.DataFrame | None = None,
+    currency: str = "EUR",
+) -> list[str]:
+    """The report's first lines: a few Markdown sentences built from the headline figures.
+
+    Parameters
+    ----------
+    headline : mapping
+        This quarter's :func:`summary`.
+    ranked : pandas.DataFrame, optional
+        From :func:`actions`: the most urgent action is quoted.
+    hiring : pandas.DataFrame, optional
+        From :func:`hiring_table`: the funnel effort behind the plan is quoted.
+    currency : str
+        Label of money.
+
+    Returns
+    -------
+    list of str
+        One Markdown sentence per message, in reading order.
+    """
+    lines = []
+    if _is_number(headline.get("mau")):
+        text = (f"**Growth.** {format_value(headline['mau'], 'users')} monthly active users "
+                f"({percent(headline.get('mau_qoq_change'), 1, signed=True)} over the quarter)")
+        if _is_number(headline.get("monthly_growth_rate")):
+            text += (f", growing {percent(headline['monthly_growth_rate'], 1)} a month on "
+                     "average over the last 12 months")
+        if _is_number(headline.get("revenue")):
+            text += (f"; revenue {money(headline['revenue'], currency)}/month "
+                     f"({percent(headline.get('revenue_qoq_change'), 1, signed=True)}).")
+        lines.append(text)
+    statuses = headline.get("dashboard_status") or {}
+    critical = [m for m, s in statuses.items() if s == "critical"]
+    attention = [m for m, s in statuses.items() if s == "attention"]
+    if statuses:
+        lines.append(
+            f"**Dashboard.** {len(critical)} metric(s) critical"
+            + (f" ({', '.join(critical)})" if critical else "")
+            + f", {len(attention)} at attention, {sum(s == 'ok' for s in statuses.values())} ok.")
+    p_next = headline.get("p_critical_next_quarter") or {}
+    if p_next:
+        worst = max(p_next, key=lambda r: p_next[r])
+        lines.append(
+            f"**Capacity.** The resource most at risk is {RESOURCE_LABELS.get(worst, worst)}: "
+            f"{probability(p_next[worst])} of the simulated futures cross its critical line "
+            f"by the end of next quarter if nothing is done.")
+    if ranked is not None and len(ranked):
+        first = ranked.iloc[0]
+        lines.append(f"**First action.** {first['action']} (start: {first['start_by']}; "
+                     f"{first['why']}).")
+    if _is_number(headline.get("investment_total")):
+        text = f"**Investments required:** {money(headline['investment_total'], currency)}"
+        if _is_number(headline.get("hires_planned")):
+            text += f", including {headline['hires_planned']} hires"
+        if hiring is not None and "applications_needed" in hiring.attrs:
+            text += (f", which at the company's conversion rate need about "
+                     f"{hiring.attrs['applications_needed']:,} applications (the funnel "
+                     f"received {hiring.attrs['applications_last_quarter']:,} last quarter)")
+        lines.append(text + ".")
+    return lines
+
+
+def present_parameters(values: Mapping[str, Any]) -> pd.DataFrame:
+    """The parameters of the run with their meaning (from the parameters registry).
+
+    Paths (``data_dir``, ``previous_summary``) are left out: they do not change a figure.
+    """
+    from scaling_models import parameters
+
+    rows = []
+    for name, value in values.items():
+        if name in ("data_dir", "previous_summary"):
+            continue
+        spec = parameters.PARAMETERS.get(name)
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        rows.append({"Parameter": name, "Value": shown,
+                     "Meaning": spec.help if spec is not None else ""})
+    return pd.DataFrame(rows)

@@ -1,9 +1,11 @@
 """End-to-end tests of `python -m scaling_models report` (papermill, nbconvert, chromium)."""
 
 import json
+import re
 import shutil
 
 import nbformat
+import papermill
 import pytest
 
 from scaling_models import batch, report
@@ -23,13 +25,24 @@ def params(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, params):
-    """Reports for 2024-Q1 then 2024-Q2 in one folder (Q2 compares itself with Q1)."""
+    """Reports for 2024-Q1 then 2024-Q2 in one folder (Q2 compares itself with Q1).
+
+    One end-to-end run per quarter, shared by the tests below: Q1 without --seed (the
+    notebook's default seed) and without PDF, Q2 with --seed 7 and the PDF.
+    """
     out = tmp_path_factory.mktemp("reports")
-    for quarter in ("2024-Q1", "2024-Q2"):
-        code = main(["report", "--quarter", quarter, "--params", str(params), "--out", str(out),
-                     "--seed", "7"])
-        assert code == 0
+    assert main(["report", "--quarter", "2024-Q1", "--params", str(params), "--out", str(out),
+                 "--no-pdf"]) == 0
+    assert main(["report", "--quarter", "2024-Q2", "--params", str(params), "--out", str(out),
+                 "--seed", "7"]) == 0
     return out
+
+
+SECTIONS = ("At a glance", "How to read this report", "Growth achieved", "Scaling dashboard",
+            "Capacity forecast", "Probability of crossing each threshold",
+            "Latest month to start each remedy", "Actions required, ranked", "Hiring plan",
+            "Technical debt", "Growth scenarios", "Investments required",
+            "What changed since last quarter", "Assumptions of this run")
 
 
 def test_report_files(built):
@@ -38,7 +51,8 @@ def test_report_files(built):
                                                   "summary.json"}
     if batch.find_chromium():
         assert (folder / "report.pdf").read_bytes()[:5] == b"%PDF-"
-    assert not list(built.glob(".2024-Q2.tmp-*"))  # temporary folder renamed away
+    assert not (built / "2024-Q1" / "report.pdf").exists()  # --no-pdf
+    assert not list(built.glob(".*.tmp-*"))  # temporary folders renamed away
 
 
 def test_html_has_no_code_and_embeds_images(built):
@@ -46,10 +60,33 @@ def test_html_has_no_code_and_embeds_images(built):
     for code in ("parameters.check(", "import json", "report.status_dashboard(",
                  "record(key, value)"):
         assert code not in html
-    assert "Scaling dashboard" in html and "Growth achieved" in html
+    for section in SECTIONS:
+        assert section in html, section
     assert "data:image/png;base64" in html
     assert "cdnjs" not in html and notebook_io_mime() not in html
-    assert "Compared with 2024-Q1" in html  # last quarter's summary.json was found
+    assert "Traceback" not in html and "Warning" not in html
+
+
+def test_html_tables_are_formatted_for_people(built):
+    html = (built / "2024-Q2" / "report.html").read_text()
+    cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", html)
+    assert len(cells) > 200
+    assert not [c for c in cells if re.search(r"\d\.\d{4,}", c)]  # no raw floats
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+    assert not [h for h in headers if re.search(r"[a-z]_[a-z]", h)]  # headers in words
+    assert "Storage usage" in html and "not measured" in html  # every threshold metric
+
+
+def test_deltas_section_compares_with_last_quarter(built):
+    q2 = (built / "2024-Q2" / "report.html").read_text()
+    assert "Compared with the 2024-Q1 report" in q2
+    q1_summary = json.loads((built / "2024-Q1" / "summary.json").read_text())
+    q2_summary = json.loads((built / "2024-Q2" / "summary.json").read_text())
+    rate = (q2_summary["mau"] / q1_summary["mau"]) ** (1 / 3) - 1
+    assert f"{report.percent(rate, 1)} a month on average over 3 months" in q2
+    assert "now critical: db_utilisation" in q2  # what changed on the dashboard, and why
+    q1 = (built / "2024-Q1" / "report.html").read_text()
+    assert "nothing to compare with" in q1 and "Compared with" not in q1
 
 
 def notebook_io_mime():
@@ -63,7 +100,7 @@ def test_summary_keys_and_values(built):
     headline = set(summary) - {"quarter", "seed", "parameters"}
     assert headline <= set(report.SUMMARY_KEYS)
     assert {"mau", "revenue", "p_critical_next_quarter", "remedy_start_by",
-            "scenario_probabilities", "investment_total"} <= headline
+            "scenario_probabilities", "investment_total", "dashboard_status"} <= headline
     assert summary["quarter"] == "2024-Q2" and summary["month"] == "2024-06"
     assert summary["seed"] == 7 and summary["parameters"]["n_paths"] == 200
     assert 40_000 < summary["mau"] < 60_000  # DOMAIN section 1: ~50 K MAU
@@ -73,26 +110,33 @@ def test_summary_keys_and_values(built):
     assert q1["month"] == "2024-03" and q1["mau"] < summary["mau"]
 
 
-def test_same_seed_gives_identical_summary(built, params, tmp_path):
-    assert main(["report", "--quarter", "2024-Q2", "--params", str(params), "--out",
-                 str(tmp_path), "--seed", "7", "--no-pdf"]) == 0
-    # the Q2 run in `built` had a previous quarter; a fresh folder has none, but
-    # summary.json holds no comparison, so the two must match byte for byte
-    assert (tmp_path / "2024-Q2" / "summary.json").read_bytes() == (
-        built / "2024-Q2" / "summary.json").read_bytes()
+def test_summary_records_the_seed_actually_used(built):
+    # no --seed and no seed in the parameters file: the notebook's own default ran
+    declared = papermill.inspect_notebook(str(batch.DEFAULT_NOTEBOOK))
+    default_seed = int(declared["seed"]["default"].replace("_", ""))
+    q1 = json.loads((built / "2024-Q1" / "summary.json").read_text())
+    assert q1["seed"] == default_seed == q1["parameters"]["seed"]
+    # every parameter the notebook ran with is recorded, paths left out
+    assert set(q1["parameters"]) == set(declared) - {"data_dir", "previous_summary"}
+    assert q1["parameters"]["n_paths"] == 200  # from the parameters file
 
 
-def test_refuses_to_overwrite_and_force_keeps_backup(built, params, capsys):
+def test_refuses_to_overwrite_then_force_keeps_backup_and_reproduces(built, params, capsys):
     before = (built / "2024-Q2" / "summary.json").read_bytes()
+    (built / "2024-Q2" / "marker.txt").write_text("the report of the first run")
     assert main(["report", "--quarter", "2024-Q2", "--params", str(params), "--out",
-                 str(built)]) == 3
+                 str(built), "--seed", "7"]) == 3
     assert "already exists; pass --force" in capsys.readouterr().err
+    assert (built / "2024-Q2" / "marker.txt").is_file()  # untouched
     assert main(["report", "--quarter", "2024-Q2", "--params", str(params), "--out",
-                 str(built), "--seed", "8", "--force", "--no-pdf"]) == 0
+                 str(built), "--seed", "7", "--force", "--no-pdf"]) == 0
     backups = list(built.glob("2024-Q2.backup-*"))
-    assert len(backups) == 1
+    assert len(backups) == 1 and (backups[0] / "marker.txt").is_file()
+    assert not (built / "2024-Q2" / "marker.txt").exists()  # a new report, not a patch
+    assert f"previous report kept in {backups[0]}" in capsys.readouterr().out
+    # same data, parameters and seed: the same summary.json, byte for byte
     assert (backups[0] / "summary.json").read_bytes() == before
-    assert json.loads((built / "2024-Q2" / "summary.json").read_text())["seed"] == 8
+    assert (built / "2024-Q2" / "summary.json").read_bytes() == before
 
 
 @pytest.mark.parametrize(
@@ -114,7 +158,7 @@ def test_bad_parameters_file_exits_2_before_running(tmp_path, capsys, text, mess
                  str(out)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: --params") and len(err.strip().splitlines()) == 1
-    assert pytest.importorskip("re").search(message, err), err
+    assert re.search(message, err), err
     assert not out.exists()  # nothing ran, nothing was written
 
 
@@ -130,7 +174,7 @@ def test_bad_parameters_file_exits_2_before_running(tmp_path, capsys, text, mess
 )
 def test_bad_command_line_exits_2(tmp_path, capsys, args, message):
     assert main(["report", *args, "--out", str(tmp_path / "out")]) == 2
-    assert pytest.importorskip("re").search(message, capsys.readouterr().err)
+    assert re.search(message, capsys.readouterr().err)
 
 
 def test_bad_data_file_exits_2(tmp_path, capsys):
@@ -148,7 +192,7 @@ def test_failing_notebook_keeps_earlier_report_and_failed_run(built, params, tmp
                                                                capsys):
     nb = nbformat.read(batch.DEFAULT_NOTEBOOK, as_version=4)
     index = next(i for i, c in enumerate(nb.cells) if "status_dashboard(" in c.source)
-    nb.cells[index].source = "raise RuntimeError('dashboard exploded')"
+    nb.cells[index].source = "# the dashboard\nraise RuntimeError('dashboard exploded')"
     broken = tmp_path / "board_report.ipynb"
     nbformat.write(nb, broken)
     before = {p.name: p.read_bytes() for p in (built / "2024-Q1").iterdir()}
@@ -156,13 +200,21 @@ def test_failing_notebook_keeps_earlier_report_and_failed_run(built, params, tmp
                  str(built), "--force", "--notebook", str(broken), "--no-pdf"])
     assert code == 1
     err = capsys.readouterr().err
+    # the message names the cell: its index in the notebook, its prompt and first line
     assert f"cell {index} of board_report.ipynb (In [" in err
-    assert "`raise RuntimeError('dashboard exploded')` raised RuntimeError" in err
+    assert "`# the dashboard` raised RuntimeError: dashboard exploded" in err
+    assert len(err.strip().splitlines()) == 1
+    # the earlier report is intact, and --force made no backup of it
     assert {p.name: p.read_bytes() for p in (built / "2024-Q1").iterdir()} == before
-    failed = list(built.glob("2024-Q1.failed-*"))
-    assert len(failed) == 1 and (failed[0] / "board_report.ipynb").is_file()
-    assert str(failed[0]) in err
     assert not list(built.glob("2024-Q1.backup-*"))
+    # the failed executed notebook is kept, with the error in the cell the message names
+    failed = list(built.glob("2024-Q1.failed-*"))
+    assert len(failed) == 1 and str(failed[0] / "board_report.ipynb") in err
+    executed = nbformat.read(failed[0] / "board_report.ipynb", as_version=4)
+    errors = [c for c in executed.cells
+              if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    assert len(errors) == 1 and "dashboard exploded" in errors[0].source
+    assert not (failed[0] / "summary.json").exists() and not list(built.glob(".*.tmp-*"))
 
 
 def test_several_params_files_run_in_parallel_subfolders(tmp_path):

@@ -372,3 +372,32 @@ def test_prioritise_rejects_bad_parameters(kwargs, message):
 def test_prioritise_needs_assessed_backlog():
     with pytest.raises(ValueError, match=r"missing column\(s\) \['effort_days', 'roi'"):
         debt.prioritise(_backlog(), developers=3)
+
+
+def test_assess_backlog_accepts_the_loaders_item_index():
+    # loaders.load_backlog() indexes the backlog by item: same numbers, item stays the index
+    by_column = debt.assess_backlog(_backlog(), hourly_cost=60)
+    by_index = debt.assess_backlog(_backlog().set_index("item"), hourly_cost=60)
+    assert by_index.index.name == "item" and "item" not in by_index.columns
+    assert list(by_index.index) == list(by_column["item"])
+    assert_allclose(by_index["roi"], by_column["roi"])
+    # errors still name the item when it is the index
+    bad = _backlog().set_index("item").astype({"testing_days": object})
+    bad.loc["cache", "testing_days"] = -1
+    with pytest.raises(ValueError, match=r"column 'testing_days', item 'cache': must be >= 0"):
+        debt.assess_backlog(bad, hourly_cost=60)
+    # an unnamed index is not taken for the item names
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['item'\].*may be the index"):
+        debt.assess_backlog(_backlog().drop(columns="item"), hourly_cost=60)
+    # and the result goes straight into prioritise
+    chosen = debt.prioritise(by_index, developers=2)
+    assert list(chosen.index[chosen["selected"]]) == ["cache", "tests", "style"]
+
+
+def test_assess_backlog_reads_the_loaded_sample_backlog():
+    from scaling_models import loaders
+
+    backlog = loaders.load_backlog()
+    out = debt.assess_backlog(backlog, hourly_cost=60)
+    assert out.index.name == "item" and set(out.index) == set(backlog.index)
+    assert out["roi"].is_monotonic_decreasing
