@@ -204,13 +204,63 @@ _REPORT = (
 )
 
 # --- analyst notebooks (notebooks/0*_*.ipynb): entries added by helper H below ------------
-_ANALYST: tuple[Parameter, ...] = ()
+_ANALYST: tuple[Parameter, ...] = (
+    # 01 capacity forecast
+    Parameter(name="instances", kind="int", default=10, low=1, high=100_000,
+              help="application instances running today [instances]"),
+    Parameter(name="redundancy", kind="int", default=1, low=0, high=100,
+              help="spare instances kept for failover, the k of N+k [instances]"),
+    Parameter(name="service_time_s", kind="float", default=0.15, low=0.001, high=60,
+              help="mean service time of one request on one instance [s]"),
+    # 02 unit economics
+    Parameter(name="arpu", kind="float", default=2.0, low=0.01, high=100_000,
+              help="average revenue per active user [currency/user/month]"),
+    Parameter(name="base_monthly_cost", kind="float", default=8_000.0, low=1, high=1e9,
+              help="infrastructure cost today [currency/month]"),
+    Parameter(name="scenario_family", kind="str", default="projection_12m",
+              choices=("projection_12m", "multi_year"),
+              help="which scenario table of the domain brief to simulate"),
+    # 03 team scaling
+    Parameter(name="team_size", kind="int", default=13, low=1, high=1_000,
+              help="developers today [people]"),
+    Parameter(name="current_velocity", kind="float", default=30.0, low=0.1, high=10_000,
+              help="team velocity measured today [story points/sprint]"),
+    Parameter(name="target_month", kind="int", default=9, low=1, high=60,
+              help="month by which target_velocity must be reached [month]"),
+    Parameter(name="hires_per_month", kind="float", default=1.0, low=0, high=50,
+              help="developers hired each month in the what-if plan [people/month]"),
+    Parameter(name="ramp_weeks", kind="float", default=6.0, low=0, high=52,
+              help="weeks for a new hire to reach full productivity [weeks]"),
+    Parameter(name="hours_per_channel_per_week", kind="float", default=0.5, low=0, high=40,
+              help="coordination time per pair of developers [hours/week]"),
+    Parameter(name="annual_retention", kind="float", default=0.9, low=0.01, high=1,
+              help="share of developers still there after 12 months [fraction]"),
+    # 04 technical-debt ROI (hourly_cost is shared with the board report)
+    Parameter(name="debt_share", kind="float", default=0.2, low=0, high=1,
+              help="share of development time spent on debt [fraction]"),
+    Parameter(name="effort_low", kind="float", default=0.8, low=0.05, high=20,
+              help="actual/estimated effort, 90 % interval low end [-]"),
+    Parameter(name="effort_high", kind="float", default=2.0, low=0.05, high=20,
+              help="actual/estimated effort, 90 % interval high end [-]"),
+    Parameter(name="savings_low", kind="float", default=0.5, low=0.01, high=20,
+              help="actual/estimated savings, 90 % interval low end [-]"),
+    Parameter(name="savings_high", kind="float", default=1.2, low=0.01, high=20,
+              help="actual/estimated savings, 90 % interval high end [-]"),
+    # 05 growth scenarios
+    Parameter(name="resource", kind="str", default="memory",
+              choices=("cpu", "memory", "db_utilisation", "bandwidth"),
+              help="resource whose critical-breach month the tornado chart explains"),
+)
+_ANALYST_PAIRS: tuple[tuple[str, str], ...] = (
+    ("effort_low", "effort_high"),
+    ("savings_low", "savings_high"),
+)
 # --- end of analyst notebooks section -----------------------------------------------------
 
 PARAMETERS: dict[str, Parameter] = {p.name: p for p in (*_COMMON, *_REPORT, *_ANALYST)}
 """Every parameter a notebook may receive, by name."""
 
-ORDERED_PAIRS: tuple[tuple[str, str], ...] = (("growth_low", "growth_high"),)
+ORDERED_PAIRS: tuple[tuple[str, str], ...] = (("growth_low", "growth_high"), *_ANALYST_PAIRS)
 """Pairs ``(low, high)`` that must satisfy ``low < high`` when both are given."""
 
 

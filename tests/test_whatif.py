@@ -1,0 +1,151 @@
+"""What-if panel: redraw in place on a widget change, static fallback, headline read-back."""
+
+import base64
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from scaling_models import whatif
+
+matplotlib.use("Agg")
+
+
+def _compute(growth, months):
+    # stands in for a package call: a figure, a table and a headline that depend on inputs
+    users = 50_000 * (1 + growth) ** np.arange(months + 1)
+    fig = Figure(figsize=(3, 2))
+    fig.add_subplot().plot(users)
+    table = pd.DataFrame({"users": users[-1:]})
+    head = whatif.headlines(("users_end", users[-1], "Users at the horizon", ",.0f"))
+    return [fig, table, head]
+
+
+@pytest.fixture
+def panel():
+    return whatif.WhatIfPanel(
+        _compute,
+        {"growth": whatif.slider(0.15, 0.0, 0.5, 0.01, "growth", percent=True),
+         "months": whatif.int_slider(12, 1, 36, "months")},
+        title="test panel",
+    )
+
+
+def test_changing_a_widget_redraws_with_the_new_value(panel):
+    panel.redraw()
+    assert panel.redraws == 1
+    assert "Users at the horizon: 267,513" in panel.text()  # 50_000 * 1.15**12 = 267 512.6
+    panel.controls["growth"].value = 0.08  # as the frontend would set it
+    assert panel.redraws == 2
+    assert "Users at the horizon: 125,909" in panel.text()  # 50_000 * 1.08**12 = 125 908.5
+
+
+def test_redraw_replaces_outputs_instead_of_stacking(panel):
+    for value in (0.1, 0.2, 0.3):
+        panel.controls["growth"].value = value
+    # figure, table, headline: three outputs whatever the number of redraws
+    assert len(panel.output.outputs) == 3
+    kinds = [tuple(sorted(o["data"])) for o in panel.output.outputs]
+    assert kinds[0] == ("image/png", "text/plain")
+    assert "text/html" in kinds[1]
+    png = base64.b64decode(panel.output.outputs[0]["data"]["image/png"])
+    assert png.startswith(b"\x89PNG")
+
+
+def test_update_sets_several_controls_and_redraws_once(panel):
+    panel.redraw()
+    panel.update(growth=0.0, months=3)
+    assert panel.redraws == 2
+    assert panel.values == {"growth": 0.0, "months": 3}
+    assert panel.last_result[2].record() == {"users_end": 50_000.0}
+
+
+def test_update_rejects_unknown_control(panel):
+    with pytest.raises(ValueError, match=r"unknown control\(s\) \['grwth'\]"):
+        panel.update(grwth=0.1)
+
+
+def test_package_error_is_shown_as_message_not_raised():
+    def compute(x):
+        raise ValueError(f"x must be > 0; got {x}")
+
+    panel = whatif.WhatIfPanel(compute, {"x": whatif.slider(0.0, 0.0, 1.0, 0.1, "x")})
+    panel.redraw()
+    assert panel.last_error == "ValueError: x must be > 0; got 0.0"
+    assert "Cannot compute this setting. ValueError: x must be > 0" in panel.text()
+
+
+def test_static_bundle_for_headless_frontends(panel):
+    bundle = panel._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # live widget
+    assert bundle["image/png"] == panel.output.outputs[0]["data"]["image/png"]
+    assert bundle["text/html"].count("<img") == 1
+    assert "<table" in bundle["text/html"]
+    assert "Users at the horizon: 267,513" in bundle["text/plain"]
+
+
+def test_pyplot_figures_are_closed_after_rendering():
+    import matplotlib.pyplot as plt
+
+    def compute(x):
+        fig, ax = plt.subplots()
+        ax.plot([0, x])
+        return fig
+
+    before = len(plt.get_fignums())
+    panel = whatif.WhatIfPanel(compute, {"x": whatif.slider(1.0, 0.0, 2.0, 0.5, "x")})
+    panel.redraw()
+    assert len(plt.get_fignums()) == before
+
+
+def test_headlines_record_what_is_printed():
+    h = whatif.headlines(("p", 0.63449, "P(breach)", ".1%"), ("c", 1234.56, "Cost", ",.0f"),
+                         ("r", 2.0 / 3.0, "Ratio", ".2f"))
+    assert h.record() == {"p": 0.634, "c": 1235.0, "r": 0.67}
+    assert h.text() == "P(breach): 63.4%\nCost:      1,235\nRatio:     0.67"
+    bundle = h._repr_mimebundle_()
+    assert bundle[whatif.HEADLINE_MIME] == h.record()
+
+
+def test_read_headlines_from_notebook_json():
+    h1 = whatif.headlines(("a", 1.0, "A", ".1f"))
+    h2 = whatif.headlines(("b", 0.5, "B", ".0%"))
+    nb = {"cells": [
+        {"cell_type": "markdown", "source": "x"},
+        {"cell_type": "code", "outputs": [{"output_type": "display_data",
+                                           "data": h1._repr_mimebundle_()}]},
+        {"cell_type": "code", "outputs": [{"output_type": "stream", "text": "hi"},
+                                          {"output_type": "display_data",
+                                           "data": h2._repr_mimebundle_()}]},
+    ]}
+    assert whatif.read_headlines(nb) == {"a": 1.0, "b": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: whatif.headlines(("a", 1.0, "A")), "must be \\(name, value, label"),
+        (lambda: whatif.headlines(("a", "x", "A", ".1f")), "headline 'a': cannot format"),
+        (lambda: whatif.headlines(("a", 1, "A", ".1f"), ("a", 2, "B", ".1f")), "unique"),
+        (lambda: whatif.slider(2.0, 0.0, 1.0, 0.1, "g"), r"slider 'g': value must be in"),
+        (lambda: whatif.int_slider(0, 1, 5, "n"), r"slider 'n': value must be in"),
+        (lambda: whatif.dropdown(["a", "b"], "c", "s"), r"dropdown 's': value must be one"),
+        (lambda: whatif.WhatIfPanel(_compute, {}), "at least one control"),
+    ],
+)
+def test_bad_input_messages(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_compute_must_be_callable():
+    with pytest.raises(TypeError, match="compute must be callable"):
+        whatif.WhatIfPanel(42, {"x": whatif.slider(0.5, 0.0, 1.0, 0.1, "x")})
+
+
+def test_dropdown_accepts_label_value_mapping():
+    d = whatif.dropdown({"Realistic": "realistic", "Optimistic": "optimistic"}, "realistic",
+                        "scenario")
+    assert d.value == "realistic"
