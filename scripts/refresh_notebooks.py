@@ -14,8 +14,9 @@ a diff and nbval compares stable text:
 * papermill's and nbclient's timing metadata (``papermill``, ``execution``) is removed;
 * cell ids are kept, execution counts renumbered 1..n in order.
 
-CI then runs ``pytest --nbval-lax --nbval-current-env notebooks/0*_*.ipynb``: the cells
-marked ``# NBVAL_CHECK_OUTPUT`` (headline numbers, rounded) must reproduce these outputs.
+``python -m pytest`` then collects ``notebooks/`` with ``--nbval-lax --nbval-current-env``
+(see ``pyproject.toml``): the cells marked ``# NBVAL_CHECK_OUTPUT`` (headline numbers,
+rounded) must reproduce these outputs.
 """
 
 from __future__ import annotations

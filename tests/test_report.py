@@ -1,6 +1,8 @@
 """Tests of the board report builders (report.py) and of notebook_io."""
 
 import json
+import re
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -397,3 +399,10 @@ def test_present_parameters_names_each_one():
     assert list(table["Parameter"]) == ["seed", "n_paths", "hourly_cost"]
     assert list(table["Value"]) == ["7", "200", "60"]
     assert table.set_index("Parameter").at["seed", "Meaning"].startswith("random seed")
+
+
+def test_readme_documents_every_summary_key():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    documented = set(re.findall(r"^\| `([a-z0-9_]+)` \|", readme, flags=re.MULTILINE))
+    missing = (set(report.SUMMARY_KEYS) | {"quarter", "seed", "parameters"}) - documented
+    assert not missing, f"summary.json keys missing from README.md: {sorted(missing)}"
