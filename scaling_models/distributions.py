@@ -612,6 +612,7 @@ def sample_inputs(
     dict of name -> ndarray, shape (n,)
     """
     _check_method(method)
+    n = require_integer("n", n, minimum=1)
     rng = np.random.default_rng(rng)
     names = list(distributions)
     dists = {k: as_distribution(v, k) for k, v in distributions.items()}

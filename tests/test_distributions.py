@@ -247,3 +247,9 @@ def test_iman_conover_copes_with_fewer_draws_than_inputs():
 def test_bad_correlation_arguments_are_rejected(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("n", [0, -3, 2.5])
+def test_sample_inputs_rejects_a_bad_number_of_draws(n):
+    with pytest.raises(ValueError, match="n must be"):
+        d.sample_inputs({"growth": (0.1, 0.2)}, n, rng=0)
