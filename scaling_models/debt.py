@@ -9,14 +9,17 @@ one currency, whatever the caller uses (EUR in the project's examples); ROI is a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from scaling_models import distributions
 from scaling_models._checks import (
     as_float_array,
     require_fraction,
+    require_integer,
     require_nonnegative,
     require_positive,
 )
@@ -30,6 +33,8 @@ __all__ = [
     "assess",
     "assess_backlog",
     "prioritise",
+    "simulate_roi",
+    "summarise_roi",
 ]
 
 #: Recommendation labels from best to worst: treat now, plan within 3 months, backlog, skip.
@@ -522,4 +527,117 @@ def prioritise(
     out["cumulative_effort_days"] = cumulative
     out.attrs["capacity_days"] = capacity
     out.attrs["selected_effort_days"] = used
+    return out
+
+
+def simulate_roi(
+    backlog: pd.DataFrame,
+    *,
+    hourly_cost: float,
+    effort_factor: Any = (0.8, 2.0),
+    savings_factor: Any = (0.5, 1.2),
+    n_draws: int = 5_000,
+    rng: np.random.Generator | int | None = None,
+    hours_per_day: float = 8,
+    sprint_weeks: float = 2,
+) -> pd.DataFrame:
+    """
+    ROI of every backlog item when the estimates themselves are uncertain.
+
+    Each draw multiplies every item's effort by one ``effort_factor`` and its savings
+    (hours gained and incidents avoided) by one ``savings_factor``, then applies
+    :func:`assess`. The factors are shared by all items of a draw: estimation errors are
+    mostly systematic (the same team, the same optimism), so a draw is one possible
+    "how wrong were we this quarter".
+
+    Parameters
+    ----------
+    backlog : pandas.DataFrame
+        As for :func:`assess_backlog` (``item`` as a column or the index).
+    hourly_cost : float
+        Loaded cost of one developer hour, > 0. [currency/hour]
+    effort_factor, savings_factor : uncertain input
+        Actual / estimated ratio, anything :func:`scaling_models.distributions.as_distribution`
+        accepts: a pair ``(low, high)`` is a 90 % interval (lognormal). The defaults,
+        0.8-2.0 for effort and 0.5-1.2 for savings, encode the usual finding that fixes take
+        longer than estimated and save less than hoped. [-]
+    n_draws : int, default 5000
+        Number of draws, >= 1.
+    rng : Generator, int or None
+        Source of randomness (a seed for reproducible results).
+    hours_per_day, sprint_weeks : float
+        As for :func:`assess`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ROI [-] (3.0 = 300 %), one row per draw (index ``draw``), one column per item in the
+        backlog's order (columns named ``item``).
+
+    Raises
+    ------
+    ValueError
+        A bad backlog (as :func:`assess_backlog`), ``n_draws`` < 1, or an invalid
+        uncertain input.
+    """
+    numbers = _validated_backlog(backlog)
+    items = _items(backlog)
+    n_draws = require_integer("n_draws", n_draws, minimum=1)
+    draws = distributions.sample_inputs(
+        {"effort_factor": effort_factor, "savings_factor": savings_factor}, n_draws, rng=rng
+    )
+    effort = draws["effort_factor"][:, None]
+    savings = draws["savings_factor"][:, None]
+    total_days = (
+        numbers["investigation_days"] + numbers["implementation_days"] + numbers["testing_days"]
+    ).to_numpy()
+    result = assess(
+        hours_lost_per_sprint=numbers["hours_lost_per_sprint"].to_numpy(),
+        incidents_per_month=numbers["incidents_per_month"].to_numpy(),
+        cost_per_incident=numbers["cost_per_incident"].to_numpy(),
+        hours_gained_per_sprint=numbers["hours_gained_per_sprint"].to_numpy() * savings,
+        incidents_avoided_per_month=numbers["incidents_avoided_per_month"].to_numpy() * savings,
+        effort_days=total_days * effort,
+        hourly_cost=hourly_cost,
+        hours_per_day=hours_per_day,
+        sprint_weeks=sprint_weeks,
+    )
+    return pd.DataFrame(
+        result.roi,
+        index=pd.RangeIndex(n_draws, name="draw"),
+        columns=pd.Index(items.to_numpy(), name="item"),
+    )
+
+
+def summarise_roi(roi_draws: pd.DataFrame, *, interval: float = 0.8) -> pd.DataFrame:
+    """
+    Interval, median and band probabilities of simulated ROIs (:func:`simulate_roi`).
+
+    Parameters
+    ----------
+    roi_draws : pandas.DataFrame
+        Draws x items, as returned by :func:`simulate_roi`.
+    interval : float, default 0.8
+        Central probability of the interval, in (0, 1); 0.8 gives P10 and P90.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item: ``low`` and ``high`` (the interval's ends), ``median``, and
+        ``p_now``, ``p_plan``, ``p_backlog``, ``p_skip``: the probability of each
+        recommendation band of :func:`recommend` (they sum to 1).
+    """
+    if not isinstance(roi_draws, pd.DataFrame) or roi_draws.empty:
+        raise ValueError("roi_draws must be a non-empty DataFrame from simulate_roi()")
+    if not 0 < interval < 1:
+        raise ValueError(f"interval must be in (0, 1); got {interval!r}")
+    tail = (1 - interval) / 2
+    out = pd.DataFrame({
+        "low": roi_draws.quantile(tail),
+        "median": roi_draws.median(),
+        "high": roi_draws.quantile(1 - tail),
+    })
+    bands = recommend(roi_draws.to_numpy())
+    for band in RECOMMENDATIONS:
+        out[f"p_{band}"] = (bands == band).mean(axis=0)
     return out

@@ -401,3 +401,80 @@ def test_assess_backlog_reads_the_loaded_sample_backlog():
     out = debt.assess_backlog(backlog, hourly_cost=60)
     assert out.index.name == "item" and set(out.index) == set(backlog.index)
     assert out["roi"].is_monotonic_decreasing
+
+
+# --- uncertain estimates: simulate_roi / summarise_roi ------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_backlog():
+    from scaling_models import loaders
+
+    return loaders.load_backlog()
+
+
+def test_simulate_roi_with_exact_estimates_reproduces_assess_backlog(sample_backlog):
+    point = debt.assess_backlog(sample_backlog, hourly_cost=60.0)["roi"]
+    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, effort_factor=1.0,
+                              savings_factor=1.0, n_draws=3, rng=0)
+    assert draws.shape == (3, len(sample_backlog))
+    for _, row in draws.iterrows():
+        np.testing.assert_allclose(row.to_numpy(), point.loc[draws.columns].to_numpy())
+
+
+def test_simulate_roi_scales_each_draw_by_savings_over_effort(sample_backlog):
+    # ROI is linear in savings and inversely proportional to effort, so each draw is the
+    # point ROI times savings_factor / effort_factor, with the factors drawn from the seed.
+    from scaling_models import distributions
+
+    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=500, rng=7)
+    factors = distributions.sample_inputs(
+        {"effort_factor": (0.8, 2.0), "savings_factor": (0.5, 1.2)}, 500, rng=7)
+    point = debt.assess_backlog(sample_backlog, hourly_cost=60.0)["roi"].loc[draws.columns]
+    expected = np.outer(factors["savings_factor"] / factors["effort_factor"], point)
+    np.testing.assert_allclose(draws.to_numpy(), expected, rtol=1e-12)
+
+
+def test_simulate_roi_median_matches_lognormal_closed_form(sample_backlog):
+    # A 90 % interval is lognormal with median sqrt(low * high); the ratio of two independent
+    # lognormals is lognormal with median sqrt(0.5 * 1.2) / sqrt(0.8 * 2.0) = 0.6124.
+    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=40_000, rng=3)
+    point = debt.assess_backlog(sample_backlog, hourly_cost=60.0)["roi"].loc[draws.columns]
+    ratio = (draws.median() / point).to_numpy()
+    np.testing.assert_allclose(ratio, np.sqrt(0.6 / 1.6), rtol=0.02)
+
+
+def test_simulate_roi_is_reproducible_and_seed_sensitive(sample_backlog):
+    a = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=200, rng=11)
+    b = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=200, rng=11)
+    c = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=200, rng=12)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a.to_numpy(), c.to_numpy())
+
+
+def test_summarise_roi_bands_agree_with_recommend(sample_backlog):
+    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=2_000, rng=5)
+    summary = debt.summarise_roi(draws)
+    bands = ["p_now", "p_plan", "p_backlog", "p_skip"]
+    np.testing.assert_allclose(summary[bands].sum(axis=1), 1.0)
+    np.testing.assert_allclose(summary["p_now"], (draws > 3).mean())
+    np.testing.assert_allclose(summary["low"], draws.quantile(0.1))
+    assert (summary["low"] <= summary["median"]).all()
+    assert (summary["median"] <= summary["high"]).all()
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n_draws": 0}, "n_draws"),
+    ({"effort_factor": (2.0, 0.8)}, "effort_factor"),
+    ({"savings_factor": (0.5, 1.2, 0.1, 3.0)}, "savings_factor"),
+    ({"hourly_cost": -1.0}, "hourly_cost"),
+])
+def test_simulate_roi_rejects_bad_input(sample_backlog, kwargs, match):
+    args = {"hourly_cost": 60.0, "n_draws": 10, "rng": 0} | kwargs
+    with pytest.raises(ValueError, match=match):
+        debt.simulate_roi(sample_backlog, **args)
+
+
+def test_summarise_roi_rejects_bad_interval(sample_backlog):
+    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=10, rng=0)
+    with pytest.raises(ValueError, match="interval"):
+        debt.summarise_roi(draws, interval=1.5)
