@@ -161,10 +161,16 @@ def closest_names(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
 
     Names sharing the first word come first (``cpu_usage`` -> ``cpu``), then difflib's
     similarity ranking (``n_path`` -> ``n_paths``), which alone would prefer ``storage``
-    for ``cpu_usage``.
+    for ``cpu_usage``; within each group the most similar come first (``growth_lo`` ->
+    ``growth_low`` before ``growth_high``).
     """
     pool = sorted(set(choices))
     head = name.lower().split("_")[0]
-    prefixed = [c for c in pool if c.lower().split("_")[0] == head]
+
+    def similarity(choice: str) -> float:
+        return difflib.SequenceMatcher(None, name, choice).ratio()
+
+    prefixed = sorted((c for c in pool if c.lower().split("_")[0] == head),
+                      key=similarity, reverse=True)
     similar = difflib.get_close_matches(name, pool, n=n, cutoff=0.5)
     return list(dict.fromkeys(prefixed + similar))[:n]

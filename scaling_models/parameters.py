@@ -16,13 +16,14 @@ in the major unit of one currency, utilisation as a fraction.
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from scaling_models._checks import closest_names
 
 __all__ = [
     "Parameter",
@@ -32,7 +33,6 @@ __all__ = [
     "validate",
     "check",
     "defaults",
-    "closest_names",
 ]
 
 _KINDS = {"int": int, "float": float, "str": str, "bool": bool}
@@ -262,16 +262,6 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in (*_COMMON, *_REPORT, *_AN
 
 ORDERED_PAIRS: tuple[tuple[str, str], ...] = (("growth_low", "growth_high"), *_ANALYST_PAIRS)
 """Pairs ``(low, high)`` that must satisfy ``low < high`` when both are given."""
-
-
-def closest_names(name: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """Return up to ``n`` names from ``candidates`` that look like ``name``."""
-    pool = sorted(set(candidates))
-    close = difflib.get_close_matches(name, pool, n=n, cutoff=0.5)
-    if not close:
-        # a typo on a long name (n_path vs n_paths) matches; a prefix often helps too
-        close = [c for c in pool if c.startswith(name[:3])][:n]
-    return close
 
 
 def validate(values: Mapping[str, Any], *, allowed: Iterable[str] | None = None) -> dict:
