@@ -130,6 +130,12 @@ class LabServer:
             _api(self.base, self.token, f"/api/sessions/{session['id']}", method="DELETE")
         return len(sessions)
 
+    def kernel_state(self) -> str | None:
+        """Execution state of the only kernel session ("idle", "busy"...), else None."""
+        _, body = _api(self.base, self.token, "/api/sessions")
+        sessions = json.loads(body)
+        return sessions[0]["kernel"]["execution_state"] if len(sessions) == 1 else None
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGTERM)
@@ -224,13 +230,30 @@ def test_slider_moves_the_capacity_panel(lab, tmp_path):
             dialog = page.locator(".jp-Dialog .jp-mod-accept")
             if dialog.count():
                 dialog.first.click()
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             try:
-                shown = _wait_for(lambda: _panel_headline(page, label), 90,
+                # The page says idle before the kernel has answered; on a cold virtualenv
+                # (first imports compile every .pyc) a "Run All" sent then was lost. Wait
+                # for the server to see the kernel idle, check that the run made it busy
+                # (or already finished), and ask once more if it did not.
+                _wait_for(lambda: lab.kernel_state() == "idle", 120,
+                          "the notebook's kernel to be idle")
+                for attempt in range(2):
+                    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+                    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+                    try:
+                        _wait_for(lambda: lab.kernel_state() == "busy"
+                                  or _panel_headline(page, label), 30, "the run to start")
+                        break
+                    except AssertionError:
+                        if attempt:
+                            raise
+                shown = _wait_for(lambda: _panel_headline(page, label), 120,
                                   "the what-if panel's headline")
             except AssertionError:
                 page.screenshot(path=str(shots / "timeout.png"), full_page=True)
+                lab.log.flush()
+                tail = Path(lab.log.name).read_text(errors="replace")[-3000:]
+                print(f"kernel state: {lab.kernel_state()}\nJupyterLab log tail:\n{tail}")
                 raise
             assert shown == before
 
