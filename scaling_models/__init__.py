@@ -30,8 +30,10 @@ __all__ = [
     "queueing",
     "report",
     "sensitivity",
+    "signals",
     "team",
     "thresholds",
+    "trends",
     "usl",
     "whatif",
 ]
