@@ -23,6 +23,7 @@ __all__ = [
     "debt",
     "distributions",
     "growth",
+    "hiring",
     "loaders",
     "montecarlo",
     "notebook_io",

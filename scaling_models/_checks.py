@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike
 
 __all__ = [
     "closest_names",
+    "scalar_or_array",
     "as_float_array",
     "require_finite",
     "require_positive",
@@ -174,3 +175,10 @@ def closest_names(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
                       key=similarity, reverse=True)
     similar = difflib.get_close_matches(name, pool, n=n, cutoff=0.5)
     return list(dict.fromkeys(prefixed + similar))[:n]
+
+
+def scalar_or_array(arr: np.ndarray, like: Any) -> np.ndarray | int | float | str:
+    """``arr`` as a Python scalar when the input ``like`` was a scalar, else the array."""
+    if np.ndim(like) == 0:
+        return arr.item()
+    return arr
