@@ -54,7 +54,9 @@ class Parameter:
         Python type the value must have. An ``int`` is accepted for a ``float``; a
         ``bool`` is never accepted for a number.
     default : int, float, str or bool
-        Value the notebooks use when nothing is injected.
+        Value the board report uses when nothing is injected. An analyst notebook may
+        declare its own default in its ``parameters`` cell (5 000 paths rather than
+        10 000, for live redraws); it must pass the same rules (tested).
     low, high : float, optional
         Inclusive bounds for numbers.
     choices : tuple, optional

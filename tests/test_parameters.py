@@ -1,6 +1,8 @@
 """Tests of the parameter registry shared by the notebooks and the batch driver."""
 
+import ast
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -112,3 +114,28 @@ def test_any_int_in_range_is_accepted_unchanged(n):
 def test_any_float_outside_range_is_rejected(x):
     with pytest.raises(ParameterError, match="growth_high"):
         validate({"growth_high": x})
+
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def _declared_defaults(path: Path) -> dict:
+    import papermill
+
+    # papermill reports each default as its source text ("5_000", "'memory'")
+    return {name: ast.literal_eval(info["default"])
+            for name, info in papermill.inspect_notebook(str(path)).items()}
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOK_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_notebook_declares_registered_parameters_with_valid_defaults(path):
+    declared = _declared_defaults(path)
+    assert declared, f"{path.name} has no cell tagged 'parameters'"
+    unknown = set(declared) - set(parameters.PARAMETERS)
+    assert not unknown, f"{path.name} declares parameters missing from the registry: {unknown}"
+    assert validate(declared) == declared
+
+
+def test_board_report_defaults_are_the_registry_defaults():
+    declared = _declared_defaults(NOTEBOOK_DIR / "board_report.ipynb")
+    assert declared == parameters.defaults(declared)
