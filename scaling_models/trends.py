@@ -392,8 +392,9 @@ def capacity_forecasts(
         Indexed by metric: ``source`` (history column), ``fit_start``, ``n_points``,
         ``last_value``, ``monthly_growth``, ``r_squared``, ``poor_fit``, then for each
         of ``attention`` and ``critical``: ``<level>``, ``<level>_status``, ``<level>_months``,
-        ``<level>_months_low``, ``<level>_months_high``, ``<level>_month`` (Period),
-        and ``warning``.
+        ``<level>_months_low``, ``<level>_months_high`` [month], ``<level>_month``,
+        ``<level>_month_low``, ``<level>_month_high`` (calendar months as Periods, None when
+        not dated), and ``warning``.
 
     Raises
     ------
@@ -438,6 +439,8 @@ def capacity_forecasts(
             row[f"{level}_months_low"] = crossing.months_low
             row[f"{level}_months_high"] = crossing.months_high
             row[f"{level}_month"] = crossing.period
+            row[f"{level}_month_low"] = crossing.period_low
+            row[f"{level}_month_high"] = crossing.period_high
         row["warning"] = forecast.warning
         rows[metric] = row
     out = pd.DataFrame.from_dict(rows, orient="index")

@@ -189,3 +189,18 @@ def test_sample_history_capacity_and_signals_run(sample_history):
     assert forecasts.loc["cpu", "critical_status"] in ("forecast", "already crossed")
     flagged = signals.detect_signals(sample_history, table)
     assert flagged["detected"].dtype == bool and len(flagged) == 5
+
+
+def test_capacity_forecasts_dates_the_interval_in_calendar_months():
+    history = calm_history(12)
+    history["cpu_avg"] = 0.30 * 1.06 ** np.arange(12) * np.resize([1.0, 1.01, 0.99], 12)
+    row = trends.capacity_forecasts(history, THRESHOLDS, horizon_months=24).loc["cpu"]
+    assert row["critical_status"] == row["attention_status"] == "forecast"
+    last = history.index[-1]
+    for level in ("critical", "attention"):
+        months = [row[f"{level}_months{side}"] for side in ("_low", "", "_high")]
+        periods = [row[f"{level}_month{side}"] for side in ("_low", "", "_high")]
+        assert periods[0] <= periods[1] <= periods[2]
+        # each period is the first whole month at or after its months from the last one
+        for m, period in zip(months, periods, strict=True):
+            assert period == last + max(1, math.ceil(m - 1e-9))
