@@ -17,7 +17,8 @@ time in months (months are calendar ``YYYY-MM`` in tables).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,11 @@ __all__ = [
     "breach_table",
     "remedy_schedule",
     "fan_figure",
+    "SIGNAL_LABELS",
+    "signals_table",
+    "trend_table",
+    "present_signals",
+    "present_trends",
     "hiring_table",
     "investments",
     "percent",
@@ -152,6 +158,12 @@ SUMMARY_KEYS: Mapping[str, str] = {
                            "of the hiring funnel so far [applications]",
     "investment_total": "total of the investments table [currency]",
     "actions_critical": "ranked actions of priority 'critical' [count]",
+    "signals_detected": "early-warning signals of the source article detected on the history "
+                        "(names from signals.detect_signals, most severe first) [list of str]",
+    "trend_critical_month": "month the log-linear trend of the last months crosses each "
+                            "capacity metric's critical line [metric -> YYYY-MM, 'now' if "
+                            "already crossed, '' if not within the horizon or too poor a fit "
+                            "to date]",
 }
 
 
@@ -265,9 +277,11 @@ def view(table: pd.DataFrame, *, left: tuple[str, ...] | None = None,
     """A pandas Styler of a presentation table: no index, text columns left-aligned.
 
     ``left`` names the columns to align left (default: every column whose values are
-    mostly longer than 12 characters). ``status`` names a column of ok / attention /
-    critical words to colour (:data:`STATUS_COLOURS`; the first word decides, any case).
-    Use on the ``present_*`` tables, whose cells are already formatted strings.
+    mostly longer than 12 characters; names the table lacks are ignored, so an optional
+    column such as the ``Note`` of :func:`present_trends` can be named). ``status`` names
+    a column of ok / attention / critical words to colour (:data:`STATUS_COLOURS`; the
+    first word decides, any case). Use on the ``present_*`` tables, whose cells are
+    already formatted strings.
     """
     if left is None:
         left = tuple(
@@ -275,14 +289,19 @@ def view(table: pd.DataFrame, *, left: tuple[str, ...] | None = None,
             if not pd.api.types.is_numeric_dtype(table[c].dtype)
             and table[c].astype(str).str.len().median() > 12
         )
+    left = tuple(c for c in left if c in table.columns)
     style = table.style.hide(axis="index")
     if left:
         style = style.set_properties(subset=list(left), **{"text-align": "left"})
     # short cells (numbers, dates) never break inside: "2024-07" or "70 %" on two lines
     # reads wrong
     short = [c for c in table.columns if c not in left]
+    lines = [c for c in short if table[c].astype(str).str.contains("\n").any()]
+    short = [c for c in short if c not in lines]
     if short and len(table):
         style = style.set_properties(subset=short, **{"white-space": "nowrap"})
+    if lines:  # a cell written on two lines keeps them, and breaks nowhere else
+        style = style.set_properties(subset=lines, **{"white-space": "pre"})
     if status is not None and len(table):
         def colour(text: Any) -> str:
             word = str(text).lower()
@@ -677,6 +696,25 @@ def _first_month(probability: np.ndarray, risk: float) -> int | None:
     return int(hit[0]) if hit.size else None
 
 
+def _critical_crossings(
+    result, risk: float, resources: Collection[str] | None = None
+) -> dict[str, tuple[int | None, float]]:
+    """Per breach metric of ``result``: (first month by which a share ``risk`` of the paths
+    has crossed critical, or None within the horizon; share crossed by the horizon).
+
+    ``resources`` keeps only those metrics (default: every one the run reports).
+    """
+    bp = result.breach_probability
+    crit = bp[bp["level"] == "critical"]
+    if resources is not None:
+        crit = crit[crit["resource"].isin(set(resources))]
+    out = {}
+    for resource, frame in crit.groupby("resource", sort=False):
+        p = frame.sort_values("month")["probability"].to_numpy(dtype=float)
+        out[str(resource)] = (_first_month(p, risk), float(p[-1]))
+    return out
+
+
 def remedy_schedule(
     result,
     end_month: str | pd.Period,
@@ -707,12 +745,8 @@ def remedy_schedule(
     # one remedy per resource of the chain (or given a lead time); other breach rows the
     # engine may report have no remedy to date
     dated = set(montecarlo.RESOURCES) | set(lead_months)
-    bp = result.breach_probability
-    crit = bp[(bp["level"] == "critical") & bp["resource"].isin(dated)]
-    for resource, frame in crit.groupby("resource", sort=False):
-        frame = frame.sort_values("month")
+    for resource, (first, within) in _critical_crossings(result, risk, dated).items():
         lead = float(lead_months.get(resource, 0.0))
-        first = _first_month(frame["probability"].to_numpy(), risk)
         if first is None:
             critical_month, start_by = "", ""
         else:
@@ -721,8 +755,7 @@ def remedy_schedule(
             start_by = "now" if start <= 0 else str(end + start)
         rows.append({"resource": resource, "action": REMEDIES.get(resource, resource),
                      "lead_months": lead, "critical_month": critical_month,
-                     "probability": float(frame["probability"].iloc[-1]),
-                     "start_by": start_by})
+                     "probability": within, "start_by": start_by})
     return pd.DataFrame(rows).set_index("resource")
 
 
@@ -772,6 +805,308 @@ def fan_figure(result, end_month: str | pd.Period):
                fontsize="small")
     fig.suptitle(f"Average utilisation, {result.n_paths:,} simulated futures")
     return fig
+
+
+# --- what the history itself says: early-warning signals and trends -----------------------
+
+#: How the board reads each signal of :func:`scaling_models.signals.detect_signals`.
+SIGNAL_LABELS: Mapping[str, str] = {
+    "response_time_rising": "Response time rising month after month",
+    "incidents_more_frequent": "Incidents more frequent",
+    "user_growth_above_20pct": "User growth above 20 % a month",
+    "deployment_frequency_falling": "Deployment frequency falling",
+    "code_review_time_rising": "Code review time rising",
+}
+
+# Board labels of the trend metrics the Monte Carlo resources do not name.
+_TREND_LABELS: Mapping[str, str] = {
+    "db_connections": "DB pool in use",
+    "p95_response_time_s": "P95 response time",
+}
+
+# Unit of a trend metric when the threshold table has no ``unit`` column.
+_TREND_UNITS: Mapping[str, str] = {"p95_response_time_s": "s"}
+
+_SEVERITY_RANK = {"critical": 0, "attention": 1, "ok": 2}
+
+
+def _metric_label(metric: str) -> str:
+    return RESOURCE_LABELS.get(metric) or _TREND_LABELS.get(metric) or metric.replace("_", " ")
+
+
+def signals_table(
+    history: pd.DataFrame, thresholds: pd.DataFrame | None = None, **rules: Any
+) -> pd.DataFrame:
+    """The source article's early-warning signals on the history, detected ones first.
+
+    Runs :func:`scaling_models.signals.detect_signals` (DOMAIN sections 3 and 7: response
+    time rising, incidents more frequent, user growth above 20 %/month, deployment
+    frequency falling, code review time rising) and orders its rows for the board.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Monthly history from :func:`scaling_models.loaders.load_history` (or with a
+        ``month`` column), as of the report's month.
+    thresholds : pandas.DataFrame, optional
+        Threshold table; default :func:`scaling_models.thresholds.load_thresholds`.
+    **rules
+        Rule parameters of :func:`~scaling_models.signals.detect_signals`
+        (``trend_months``, ``min_moves``, ``alpha``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``detect_signals`` (``signal``, ``detected``, ``evidence``,
+        ``metric``, ``severity``, ``rule``) plus ``label`` (:data:`SIGNAL_LABELS`);
+        detected signals first, critical before attention, otherwise in the order of
+        ``detect_signals``.
+
+    Raises
+    ------
+    ValueError
+        If the history lacks a column a rule reads (the message names it), is too short,
+        or a rule parameter is out of range.
+    """
+    from scaling_models import signals
+
+    table = signals.detect_signals(_month_index(history), thresholds, **rules)
+    table.insert(1, "label", [SIGNAL_LABELS.get(s, s.replace("_", " ")) for s in table["signal"]])
+    rank = table["severity"].map(_SEVERITY_RANK).fillna(len(_SEVERITY_RANK))
+    table = table.assign(_d=~table["detected"], _r=rank)
+    table = table.sort_values(["_d", "_r"], kind="stable").drop(columns=["_d", "_r"])
+    return table.reset_index(drop=True)
+
+
+def _crossing_month(status: str, period: Any) -> str:
+    """'YYYY-MM' for a forecast crossing, 'now' when already crossed, '' otherwise."""
+    if status == "already crossed":
+        return "now"
+    if status == "forecast" and period is not None and not pd.isna(period):
+        return str(period)
+    return ""
+
+
+def trend_table(
+    history: pd.DataFrame,
+    thresholds: pd.DataFrame | None = None,
+    *,
+    result=None,
+    end_month: str | pd.Period | None = None,
+    horizon_months: int | None = None,
+    window: int = 12,
+    after_drop: float | None = 0.25,
+) -> pd.DataFrame:
+    """Trend cross-check: when each capacity metric's own trend crosses its lines.
+
+    For every metric of :data:`scaling_models.trends.CAPACITY_METRICS` (average
+    utilisation of cpu, memory, db_utilisation and bandwidth, DB connections as a share of
+    the pool, P95 latency), :func:`scaling_models.trends.capacity_forecasts` extrapolates
+    the log-linear trend of the last months (from the last capacity step, see
+    ``after_drop``) to the month it crosses the attention and critical thresholds, with a
+    90 % interval, or says it is already crossed, not within the horizon, or too noisy to
+    date (poor fit). With ``result``, each metric the simulation reports is set beside
+    the Monte Carlo median month of crossing critical: the first month by which half of
+    the simulated futures have crossed (the rule of :func:`remedy_schedule` with
+    ``risk=0.5``), and the two dates are compared.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Monthly history from :func:`scaling_models.loaders.load_history`, ending at the
+        report's month.
+    thresholds : pandas.DataFrame, optional
+        Threshold table; default :func:`scaling_models.thresholds.load_thresholds`.
+    result : scaling_models.montecarlo.SimulationResult, optional
+        A run whose month 0 is ``end_month``.
+    end_month : str or Period, optional
+        Month 0 of ``result`` (``YYYY-MM``); default the history's last month.
+    horizon_months : int, optional
+        Trend crossings later than this are "not within horizon"; default the
+        simulation's horizon (so the two columns cover the same months), else 36. [month]
+    window : int, default 12
+        Months fitted (see :func:`~scaling_models.trends.capacity_forecasts`). [month]
+    after_drop : float or None, default 0.25
+        Fit from the last one-month fall of more than this fraction (a capacity upgrade).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by metric: ``label``, ``unit`` (of the threshold table; when absent ``s``
+        for latency, else ``fraction``), ``last_value``, ``monthly_growth``
+        [fraction/month], ``r_squared``, ``n_points``, ``fit_start`` (YYYY-MM),
+        ``poor_fit``, ``warning``; for each ``level`` of attention and critical: ``<level>``
+        (the line), ``<level>_status`` (as in ``capacity_forecasts``), ``<level>_month``
+        (YYYY-MM of a forecast crossing, ``"now"`` when already crossed, ``""`` otherwise),
+        ``<level>_low`` and ``<level>_high`` (90 % interval, YYYY-MM of a forecast, else
+        ``""``); then ``simulated`` (bool), ``simulated_critical_month`` (YYYY-MM, ``"now"``
+        when over the line at month 0, ``""`` when fewer than half the futures cross within
+        the horizon or not simulated), ``simulated_probability`` (of crossing critical
+        within the horizon; NaN when not simulated) and ``agreement`` (do the two methods
+        agree? ``"yes (...)"``, ``"no: ..."``, ``"cannot tell (...)"``; ``""`` when not
+        simulated). ``attrs`` holds ``horizon_months``, ``end_month`` and
+        ``simulated_months``.
+
+    Raises
+    ------
+    ValueError
+        If the history lacks a column (the message names it), the thresholds lack a
+        capacity metric, or ``horizon_months`` / ``window`` is out of range.
+    TypeError
+        If ``result`` is not a simulation result.
+
+    References
+    ----------
+    .. [1] "Scaling et croissance : anticiper les besoins techniques et humains" (source
+       article of the project, French), DOMAIN.md sections 1, 3 and 7: measure, forecast
+       and compare several views before deciding.
+    """
+    from scaling_models import thresholds as _thresholds
+    from scaling_models import trends
+    from scaling_models._checks import require_integer
+
+    history = _month_index(history)
+    if thresholds is None:
+        thresholds = _thresholds.load_thresholds()
+    if result is not None and not hasattr(result, "breach_probability"):
+        raise TypeError(
+            f"result must be a montecarlo.SimulationResult; got {type(result).__name__}")
+    if horizon_months is None:
+        horizon_months = int(result.months) if result is not None else 36
+    horizon_months = require_integer("horizon_months", horizon_months, minimum=1)
+    end = history.index[-1] if end_month is None else pd.Period(str(end_month), freq="M")
+    forecasts = trends.capacity_forecasts(history, thresholds, window=window,
+                                          horizon_months=horizon_months,
+                                          after_drop=after_drop)
+    units = {}
+    if isinstance(thresholds, pd.DataFrame) and "unit" in thresholds.columns:
+        table = thresholds.set_index("metric") if "metric" in thresholds.columns else thresholds
+        units = table["unit"].astype(str).to_dict()
+    units = {**_TREND_UNITS, **units}
+    crossings = {} if result is None else _critical_crossings(result, 0.5)
+    rows = {}
+    for metric, fc in forecasts.iterrows():
+        row: dict[str, Any] = {
+            "label": _metric_label(metric), "unit": units.get(metric, "fraction"),
+            "last_value": float(fc["last_value"]), "monthly_growth": float(fc["monthly_growth"]),
+            "r_squared": float(fc["r_squared"]), "n_points": int(fc["n_points"]),
+            "fit_start": "" if fc["fit_start"] is None else str(fc["fit_start"]),
+            "poor_fit": bool(fc["poor_fit"]), "warning": str(fc["warning"]),
+        }
+        for level in ("attention", "critical"):
+            status = str(fc[f"{level}_status"])
+            row[level] = float(fc[level])
+            row[f"{level}_status"] = status
+            row[f"{level}_month"] = _crossing_month(status, fc[f"{level}_month"])
+            for side in ("low", "high"):
+                bound = fc[f"{level}_month_{side}"]
+                row[f"{level}_{side}"] = str(bound) if status == "forecast" and bound else ""
+        first, within = crossings.get(metric, (None, math.nan))
+        row["simulated"] = metric in crossings
+        row["simulated_critical_month"] = (
+            "" if first is None else ("now" if first == 0 else str(end + first)))
+        row["simulated_probability"] = within
+        row["agreement"] = _agreement(row, first, end) if metric in crossings else ""
+        rows[metric] = row
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "metric"
+    out.attrs.update(horizon_months=horizon_months, end_month=str(end),
+                     simulated_months=None if result is None else int(result.months))
+    return out
+
+
+def _agreement(row: Mapping[str, Any], first: int | None, end: pd.Period) -> str:
+    """Whether the trend's critical date and the simulation's median month tell one story."""
+    status = row["critical_status"]
+    if status == "poor fit":
+        return "cannot tell (no trend date)"
+    if status == "not within horizon":
+        return ("yes (neither within the horizon)" if first is None
+                else "no: only the simulation crosses")
+    if first is None:
+        return "no: only the trend crosses"
+    if status == "already crossed":
+        return ("yes (both already crossed)" if first == 0
+                else f"no: simulation {_months(first)} later")
+    simulated = end + first
+    low, high = (pd.Period(row[f"critical_{s}"], freq="M") for s in ("low", "high"))
+    if low <= simulated <= high:
+        return "yes (inside the trend's interval)"
+    gap = (simulated - pd.Period(row["critical_month"], freq="M")).n
+    return f"no: simulation {_months(abs(gap))} {'later' if gap > 0 else 'earlier'}"
+
+
+def _months(n: int) -> str:
+    return f"{n} month{'s' if n != 1 else ''}"
+
+
+def present_signals(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`signals_table` for the board: detected yes/no, severity, evidence, rule."""
+    return pd.DataFrame({
+        "Signal": list(table["label"]),
+        "Detected": ["yes" if d else "no" for d in table["detected"]],
+        "Severity": [str(s).upper() if s == "critical" else str(s) for s in table["severity"]],
+        "Evidence": [str(e)[:1].upper() + str(e)[1:] for e in table["evidence"]],
+        "Rule": [str(r)[:1].upper() + str(r)[1:] for r in table["rule"]],
+    })
+
+
+def _trend_date(row: Mapping[str, Any], level: str, horizon: Any) -> str:
+    status = row[f"{level}_status"]
+    if status == "already crossed":
+        return "already crossed"
+    if status == "poor fit":
+        return "poor fit: no date"
+    if status != "forecast":
+        return f"not within {horizon} months"
+    month, low, high = (row[f"{level}{s}"] for s in ("_month", "_low", "_high"))
+    # the interval on a line of its own: the cell never breaks inside a date
+    return month if low == high == month else f"{month}\n({low} to {high})"
+
+
+def present_trends(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`trend_table` for the board: trend dates beside the simulation's median month.
+
+    Dates are calendar months, the trend's with its 90 % interval on a second line
+    (``"2024-08\n(2024-07 to 2024-09)"``), or ``already crossed``, ``not within N months``,
+    ``poor fit: no date``. The thresholds are those of the dashboard. A ``Note`` column
+    carries the warning of each poor fit; it is left out when no fit is poor.
+    """
+    horizon = table.attrs.get("horizon_months", "")
+    end, months = table.attrs.get("end_month"), table.attrs.get("simulated_months")
+    rows = []
+    for _, row in table.iterrows():
+        unit = row["unit"]
+        if not row["simulated"]:
+            simulated = "not simulated"
+        elif row["simulated_critical_month"] == "now":
+            simulated = "already crossed"
+        elif row["simulated_critical_month"]:
+            simulated = row["simulated_critical_month"]
+        else:
+            last = pd.Period(end, freq="M") + int(months) if end and months else None
+            simulated = (f"after {last}: {probability(row['simulated_probability'])} of "
+                         "futures cross by then" if last is not None
+                         else "not within the horizon")
+        growth = float(row["monthly_growth"])
+        growth = 0.0 if abs(growth) < 5e-4 else growth  # not "-0.0 %"
+        fit = f"{percent(growth, 1, signed=True)}/month" if math.isfinite(growth) else "no trend"
+        entry = {
+            "Metric": row["label"],
+            "Now": format_value(row["last_value"], unit, currency),
+            "Trend": fit,
+            "Attention (trend)": _trend_date(row, "attention", horizon),
+            "Critical (trend)": _trend_date(row, "critical", horizon),
+            "Critical (simulation)": simulated,
+            "Agree?": row["agreement"] or "n/a",
+        }
+        if row["warning"]:
+            # the row already names the metric: "cpu: poor fit..." -> "Poor fit..."
+            note = str(row["warning"]).removeprefix(f"{row.name}: ")
+            entry["Note"] = note[:1].upper() + note[1:]
+        rows.append(entry)
+    out = pd.DataFrame(rows)
+    return out.fillna("") if "Note" in out.columns else out
 
 
 # --- team and investments -----------------------------------------------------------------
@@ -1007,6 +1342,8 @@ def summary(
     hiring: pd.DataFrame | None = None,
     invest: pd.DataFrame | None = None,
     ranked: pd.DataFrame | None = None,
+    signals: pd.DataFrame | None = None,
+    trend: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Headline figures of the quarter, plain JSON types (keys in :data:`SUMMARY_KEYS`).
 
@@ -1023,6 +1360,8 @@ def summary(
     breaches, remedies, hiring, invest, ranked : pandas.DataFrame, optional
         From :func:`breach_table`, :func:`remedy_schedule`, :func:`hiring_table`,
         :func:`investments` and :func:`actions`.
+    signals, trend : pandas.DataFrame, optional
+        From :func:`signals_table` and :func:`trend_table`.
 
     Returns
     -------
@@ -1077,6 +1416,11 @@ def summary(
         out["investment_total"] = float(invest.at["total", "cost"])
     if ranked is not None:
         out["actions_critical"] = int((ranked["priority"] == "critical").sum())
+    if signals is not None:
+        out["signals_detected"] = [str(s) for s in signals.loc[signals["detected"], "signal"]]
+    if trend is not None:
+        out["trend_critical_month"] = {str(k): str(v)
+                                       for k, v in trend["critical_month"].items()}
     return _rounded(out)
 
 
@@ -1379,6 +1723,8 @@ _CHANGE_ROWS: tuple[tuple[str, str, str], ...] = (
     ("debt_items_treat_now", "Debt items to treat now", "count"),
     ("hires_planned", "Hires planned", "count"),
     ("investment_total", "Investments required", "currency"),
+    ("signals_detected", "Early-warning signals detected", "signals"),
+    ("trend_critical_month", "Critical line on the trend", "trend month"),
 )
 
 
@@ -1413,7 +1759,7 @@ def what_changed(
             for resource in now:
                 if resource not in before:
                     continue
-                name = f"{label}: {RESOURCE_LABELS.get(resource, resource)}"
+                name = f"{label}: {_metric_label(resource)}"
                 rows.append(_change_row(key, name, unit, now[resource], before[resource],
                                         current, previous, currency, resource))
         elif now is not None and before is not None:
@@ -1429,6 +1775,18 @@ def _change_text(unit: str, now: Any, before: Any, currency: str) -> tuple[str, 
         a, b = order.get(before, before), order.get(now, now)
         change = "unchanged" if a == b else ("earlier" if b < a else "later")
         return before or "not needed", now or "not needed", change
+    if unit == "trend month":
+        # '' is no date (beyond the horizon or a poor fit): neither earlier nor later
+        if before == now:
+            change = "unchanged"
+        elif not before or not now:
+            change = "now dated" if now else "no longer dated"
+        else:
+            order = {"now": "0000-00"}
+            change = "earlier" if order.get(now, now) < order.get(before, before) else "later"
+        return before or "no date", now or "no date", change
+    if unit == "signals":
+        return (f"{len(before)}", f"{len(now)}", f"{len(now) - len(before):+d}")
     if unit == "probability":
         return probability(before), probability(now), (
             f"{(float(now) - float(before)) * 100:+.0f} pts")
@@ -1526,6 +1884,13 @@ def _why(key, resource, now, before, current, previous, currency) -> str:
                 parts.append(f"P(critical next quarter) {probability(p_before)} → "
                              f"{probability(p_now)}")
         return "; ".join(parts)
+    if key == "signals_detected":
+        label = {k: v.lower() for k, v in SIGNAL_LABELS.items()}
+        new = [label.get(x, x) for x in now if x not in before]
+        gone = [label.get(x, x) for x in before if x not in now]
+        parts = ([f"new: {', '.join(new)}"] if new else []) + (
+            [f"no longer: {', '.join(gone)}"] if gone else [])
+        return "; ".join(parts) or ("the same signals" if now else "")
     if key == "debt_items_treat_now":
         top = current.get("debt_top_item")
         return f"best return now: {top}" if top else ""
@@ -1567,6 +1932,7 @@ def key_messages(
     *,
     ranked: pd.DataFrame | None = None,
     hiring: pd.DataFrame | None = None,
+    signals: pd.DataFrame | None = None,
     currency: str = "EUR",
 ) -> list[str]:
     """The report's first lines: a few Markdown sentences built from the headline figures.
@@ -1579,13 +1945,18 @@ def key_messages(
         From :func:`actions`: the most urgent action is quoted.
     hiring : pandas.DataFrame, optional
         From :func:`hiring_table`: the funnel effort behind the plan is quoted.
+    signals : pandas.DataFrame, optional
+        From :func:`signals_table`: every signal detected at critical severity is quoted
+        with its evidence.
     currency : str
         Label of money.
 
     Returns
     -------
     list of str
-        One Markdown sentence per message, in reading order.
+        One Markdown sentence per message, in reading order. Besides the figures of the
+        headline, a trend message names the capacity metrics whose trend
+        (``trend_critical_month``) crosses critical within the next quarter.
     """
     lines = []
     if _is_number(headline.get("mau")):
@@ -1613,6 +1984,17 @@ def key_messages(
             f"**Capacity.** The resource most at risk is {RESOURCE_LABELS.get(worst, worst)}: "
             f"{probability(p_next[worst])} of the simulated futures cross its critical line "
             f"by the end of next quarter if nothing is done.")
+    soon = _critical_next_quarter(headline)
+    if soon:
+        names = [f"{_metric_label(m)} ({month})" for m, month in soon.items()]
+        lines.append(
+            f"**Trend.** At the pace of the last months, {_and(names)} "
+            f"{'crosses its' if len(names) == 1 else 'cross their'} critical line within the "
+            f"next quarter.")
+    if signals is not None and len(signals):
+        critical = signals[signals["detected"] & (signals["severity"] == "critical")]
+        for _, row in critical.iterrows():
+            lines.append(f"**Early warning (critical).** {row['label']}: {row['evidence']}")
     if ranked is not None and len(ranked):
         first = ranked.iloc[0]
         lines.append(f"**First action.** {first['action']} (start: {first['start_by']}; "
@@ -1627,6 +2009,26 @@ def key_messages(
                      f"received {hiring.attrs['applications_last_quarter']:,} last quarter)")
         lines.append(text + ".")
     return lines
+
+
+def _critical_next_quarter(headline: Mapping[str, Any]) -> dict[str, str]:
+    """Metrics whose trend crosses critical in the three months after ``headline['month']``."""
+    months = headline.get("trend_critical_month") or {}
+    try:
+        end = pd.Period(str(headline["month"]), freq="M")
+    except (KeyError, ValueError, TypeError):
+        return {}
+    soon = {}
+    for metric, month in months.items():
+        if not re.fullmatch(r"\d{4}-\d{2}", str(month)):  # 'now' or '': no future date
+            continue
+        if 1 <= (pd.Period(str(month), freq="M") - end).n <= 3:
+            soon[metric] = str(month)
+    return dict(sorted(soon.items(), key=lambda item: item[1]))
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def present_parameters(values: Mapping[str, Any]) -> pd.DataFrame:

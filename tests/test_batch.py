@@ -40,7 +40,9 @@ def built(tmp_path_factory, params):
 
 SECTIONS = ("At a glance", "How to read this report", "Growth achieved", "Scaling dashboard",
             "Capacity forecast", "Probability of crossing each threshold",
-            "Latest month to start each remedy", "Actions required, ranked", "Hiring plan",
+            "Latest month to start each remedy", "What the history itself says",
+            "Early-warning signals", "Trend cross-check", "Actions required, ranked",
+            "Hiring plan",
             "Technical debt", "Growth scenarios", "Investments required",
             "What changed since last quarter", "Assumptions of this run")
 
@@ -71,10 +73,20 @@ def test_html_tables_are_formatted_for_people(built):
     html = (built / "2024-Q2" / "report.html").read_text()
     cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", html)
     assert len(cells) > 200
-    assert not [c for c in cells if re.search(r"\d\.\d{4,}", c)]  # no raw floats
+    # no raw floats: 4+ decimals and 4+ significant digits (a slope of 0.0193 s is formatted)
+    assert not [c for c in cells for n in re.findall(r"\d+\.(\d{4,})", c)
+                if len(n.lstrip("0")) >= 4]
     headers = re.findall(r"<th[^>]*>([^<]*)</th>", html)
     assert not [h for h in headers if re.search(r"[a-z]_[a-z]", h)]  # headers in words
     assert "Storage usage" in html and "not measured" in html  # every threshold metric
+    # the history's own view: every signal with a verdict, every capacity metric's trend
+    # beside the simulation's median month
+    for label in report.SIGNAL_LABELS.values():
+        assert label in html, label
+    for label in ("CPU", "Memory", "Database", "Bandwidth", "DB pool in use",
+                  "P95 response time"):
+        assert f">{label}</td>" in html, label
+    assert "Critical (simulation)" in html and "not simulated" in html
 
 
 def test_deltas_section_compares_with_last_quarter(built):
@@ -100,7 +112,8 @@ def test_summary_keys_and_values(built):
     headline = set(summary) - {"quarter", "seed", "parameters"}
     assert headline <= set(report.SUMMARY_KEYS)
     assert {"mau", "revenue", "p_critical_next_quarter", "remedy_start_by",
-            "scenario_probabilities", "investment_total", "dashboard_status"} <= headline
+            "scenario_probabilities", "investment_total", "dashboard_status",
+            "signals_detected", "trend_critical_month"} <= headline
     assert summary["quarter"] == "2024-Q2" and summary["month"] == "2024-06"
     assert summary["seed"] == 7 and summary["parameters"]["n_paths"] == 200
     assert 40_000 < summary["mau"] < 60_000  # DOMAIN section 1: ~50 K MAU
@@ -108,6 +121,12 @@ def test_summary_keys_and_values(built):
         assert 0 <= probability <= 1
     q1 = json.loads((built / "2024-Q1" / "summary.json").read_text())
     assert q1["month"] == "2024-03" and q1["mau"] < summary["mau"]
+    # the history as of 2024-06: CPU's trend crosses 90 % in 2024-08, the database is past
+    # its line (trends.capacity_forecasts on the bundled data)
+    assert summary["trend_critical_month"]["cpu"] == "2024-08"
+    assert summary["trend_critical_month"]["db_utilisation"] == "now"
+    assert set(summary["signals_detected"]) == {"deployment_frequency_falling",
+                                                "code_review_time_rising"}
 
 
 def test_summary_records_the_seed_actually_used(built):

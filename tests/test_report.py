@@ -8,9 +8,26 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from histories import THRESHOLDS, calm_history
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from scaling_models import loaders, montecarlo, notebook_io, report, thresholds
+from scaling_models import loaders, montecarlo, notebook_io, report, signals, thresholds, trends
+
+
+def raw_floats(cells):
+    """Cells holding an unformatted float: 4+ decimals and 4+ significant digits.
+
+    ``0.0193`` (three significant figures, as signals.py writes a slope) is formatted;
+    ``0.7110`` or ``12.34567`` is not.
+    """
+    found = []
+    for cell in cells:
+        for number in re.findall(r"\d+\.\d+", str(cell)):
+            decimals = len(number.split(".")[1])
+            significant = len(number.replace(".", "").lstrip("0"))
+            if decimals >= 4 and significant >= 4:
+                found.append(cell)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -273,27 +290,28 @@ def board(data, result):
                                      developer_annual_cost=60_000.0, current_velocity=30.0,
                                      target_velocity=45.0, debt=debt),
         "ranked": report.actions(dashboard, debt=debt, remedies=remedies),
+        "signals": report.signals_table(history, data.thresholds),
+        "trend": report.trend_table(history, data.thresholds, result=result,
+                                    end_month="2024-06"),
     }
     out["headline"] = report.summary(**out)
     return out
 
 
 def test_presentation_tables_hold_no_raw_floats(board):
-    import re
-
     tables = [
         report.present_growth(board["growth"]), report.present_dashboard(board["dashboard"]),
         report.present_breaches(board["breaches"]), report.present_remedies(board["remedies"]),
         report.present_debt(board["debt"]), report.present_actions(board["ranked"]),
         report.present_hiring(board["hiring"]), report.present_scenarios(board["scenarios"]),
-        report.present_investments(board["invest"]),
+        report.present_investments(board["invest"]), report.present_signals(board["signals"]),
+        report.present_trends(board["trend"]),
     ]
-    raw_float = re.compile(r"\d\.\d{4,}")
     for table in tables:
         assert len(table)
         assert not any(pd.api.types.is_numeric_dtype(t) for t in table.dtypes), table.dtypes
         cells = table.astype(str).to_numpy().ravel().tolist() + list(table.columns)
-        assert not [c for c in cells if raw_float.search(c)], table
+        assert not raw_floats(cells), table
         assert not [c for c in table.columns if "_" in c], "snake_case header"
         html = report.view(table).to_html()
         assert "<th" in html
@@ -399,6 +417,215 @@ def test_present_parameters_names_each_one():
     assert list(table["Parameter"]) == ["seed", "n_paths", "hourly_cost"]
     assert list(table["Value"]) == ["7", "200", "60"]
     assert table.set_index("Parameter").at["seed", "Meaning"].startswith("random seed")
+
+
+def test_raw_floats_tells_formatted_from_raw():
+    assert raw_floats(["slope +0.0193 s", "71.1 %", "p = 0.005"]) == []
+    assert raw_floats(["0.7110", "x 12.34567 y"]) == ["0.7110", "x 12.34567 y"]
+
+
+# --- what the history itself says: signals and trends ------------------------------------
+
+
+def test_signals_table_is_detect_signals_detected_first(data):
+    table = report.signals_table(data.history, data.thresholds)
+    expected = signals.detect_signals(data.history, data.thresholds)
+    assert sorted(table["signal"]) == sorted(expected["signal"])
+    # the same verdicts, row for row, only reordered
+    merged = table.merge(expected, on="signal", suffixes=("", "_expected"))
+    for column in ("detected", "evidence", "severity", "rule", "metric"):
+        assert (merged[column] == merged[f"{column}_expected"]).all(), column
+    # detected first, and among them critical before attention
+    assert table["detected"].is_monotonic_decreasing
+    detected = table[table["detected"]]
+    assert detected["severity"].map({"critical": 0, "attention": 1}).is_monotonic_increasing
+    # the sample history (data/company_history.csv, ending 2024-06): deployments fell from
+    # 4.3 to 2.4 a week and code review rose 9.7 h -> 17.9 h over the last six months
+    assert set(detected["signal"]) == {"deployment_frequency_falling",
+                                       "code_review_time_rising"}
+    assert list(table["label"])[:2] == [report.SIGNAL_LABELS[s] for s in detected["signal"]]
+
+
+def test_present_signals_says_yes_or_no_with_the_evidence(board):
+    table = board["signals"]
+    shown = report.present_signals(table)
+    assert list(shown.columns) == ["Signal", "Detected", "Severity", "Evidence", "Rule"]
+    assert list(shown["Detected"]) == ["yes" if d else "no" for d in table["detected"]]
+    assert list(shown["Severity"]) == list(table["severity"])  # no critical in the sample
+    first = table["evidence"].iloc[0]
+    assert shown.at[0, "Evidence"] == first[0].upper() + first[1:]
+
+
+def test_trend_table_matches_capacity_forecasts_and_the_simulation(data, result):
+    table = report.trend_table(data.history, data.thresholds, result=result,
+                               end_month="2024-06")
+    # same horizon as the simulation unless told otherwise
+    assert table.attrs["horizon_months"] == result.months == 12
+    forecasts = trends.capacity_forecasts(data.history, data.thresholds, horizon_months=12)
+    assert list(table.index) == list(forecasts.index)
+    last = pd.Period("2024-06", freq="M")
+    for metric, fc in forecasts.iterrows():
+        row = table.loc[metric]
+        for level in ("attention", "critical"):
+            status = fc[f"{level}_status"]
+            assert row[f"{level}_status"] == status
+            if status == "forecast":
+                assert row[f"{level}_month"] == str(fc[f"{level}_month"])
+                # trends' calendar rule: first whole month at or after the bound, >= 1
+                for side in ("low", "high"):
+                    ahead = max(1, int(np.ceil(fc[f"{level}_months_{side}"] - 1e-9)))
+                    assert row[f"{level}_{side}"] == str(last + ahead)
+                assert row[f"{level}_low"] <= row[f"{level}_month"] <= row[f"{level}_high"]
+            else:
+                assert row[f"{level}_month"] == ("now" if status == "already crossed" else "")
+    # the sample: CPU from 71.1 % at +15 %/month crosses 90 % in 2024-08; the database
+    # (82.3 %) is already past its 80 % line
+    assert table.at["cpu", "critical_month"] == "2024-08"
+    assert table.at["db_utilisation", "critical_month"] == "now"
+    # the simulation's median month: first month with half the paths past critical, the
+    # rule of remedy_schedule with risk=0.5
+    bp = result.breach_probability
+    median = report.remedy_schedule(result, "2024-06", {}, risk=0.5)["critical_month"]
+    for metric in montecarlo.BREACH_METRICS:
+        p = bp[(bp["resource"] == metric) & (bp["level"] == "critical")].sort_values("month")
+        hits = p.loc[p["probability"] >= 0.5, "month"]
+        expected = "" if hits.empty else ("now" if hits.min() == 0
+                                          else str(last + int(hits.min())))
+        assert table.at[metric, "simulated_critical_month"] == expected, metric
+        assert table.at[metric, "simulated_probability"] == p["probability"].iloc[-1]
+        if metric in median.index and expected != "now":
+            assert median[metric] == expected
+    assert not table.at["db_connections", "simulated"]  # not a resource of the chain
+    assert table.at["db_connections", "agreement"] == ""
+    assert table.at["db_utilisation", "agreement"] == "yes (both already crossed)"
+
+
+@pytest.mark.parametrize(
+    ("trend", "simulated", "expected"),
+    [
+        (("forecast", "2024-09", "2024-08", "2024-10"), 3, "yes (inside the trend's interval)"),
+        (("forecast", "2024-09", "2024-08", "2024-10"), 6, "no: simulation 3 months later"),
+        (("forecast", "2024-09", "2024-09", "2024-10"), 2, "no: simulation 1 month earlier"),
+        (("forecast", "2024-09", "2024-08", "2024-10"), None, "no: only the trend crosses"),
+        (("not within horizon", "", "", ""), None, "yes (neither within the horizon)"),
+        (("not within horizon", "", "", ""), 5, "no: only the simulation crosses"),
+        (("already crossed", "now", "", ""), 0, "yes (both already crossed)"),
+        (("already crossed", "now", "", ""), 2, "no: simulation 2 months later"),
+        (("poor fit", "", "", ""), 4, "cannot tell (no trend date)"),
+    ],
+)
+def test_trend_agreement_rules(trend, simulated, expected):
+    status, month, low, high = trend
+    row = {"critical_status": status, "critical_month": month, "critical_low": low,
+           "critical_high": high}
+    assert report._agreement(row, simulated, pd.Period("2024-06", freq="M")) == expected
+
+
+def test_present_trends_shows_interval_and_simulation(board):
+    table = board["trend"]
+    shown = report.present_trends(table).set_index("Metric")
+    cpu = table.loc["cpu"]
+    assert shown.at["CPU", "Critical (trend)"] == (
+        f"{cpu['critical_month']}\n({cpu['critical_low']} to {cpu['critical_high']})")
+    assert shown.at["CPU", "Attention (trend)"] == "already crossed"  # 71.1 % > 70 %
+    assert shown.at["Database", "Critical (simulation)"] == "already crossed"
+    assert shown.at["DB pool in use", "Critical (simulation)"] == "not simulated"
+    assert shown.at["P95 response time", "Now"] == "1.9 s"  # seconds, not a percentage
+    assert "Note" not in shown.columns  # every fit of the sample is good
+    assert list(shown["Agree?"]) == [a or "n/a" for a in table["agreement"]]
+
+
+def test_trend_table_poor_fit_gives_no_date():
+    # tests/histories.calm_history: utilisation wobbles around a flat line, no trend
+    table = report.trend_table(calm_history(), THRESHOLDS)
+    assert table["poor_fit"].all()
+    assert (table["critical_status"] == "poor fit").all()
+    assert (table["critical_month"] == "").all() and not table["simulated"].any()
+    shown = report.present_trends(table)
+    assert (shown["Critical (trend)"] == "poor fit: no date").all()
+    assert (shown["Critical (simulation)"] == "not simulated").all()
+    assert shown["Note"].str.startswith("Poor log-linear fit over the last 12 months").all()
+    assert "-0.0" not in " ".join(shown["Trend"])
+    headline = report.summary(growth=report.growth_achieved(calm_history(), "2023-Q4"),
+                              dashboard=report.status_dashboard(calm_history(),
+                                                                thresholds.load_thresholds()),
+                              trend=table)
+    assert set(headline["trend_critical_month"].values()) == {""}
+    # the board's table styler accepts the optional Note column by name, present or not
+    assert "<th" in report.view(shown, left=("Metric", "Note")).to_html()
+    assert "<th" in report.view(shown.drop(columns="Note"), left=("Note",)).to_html()
+
+
+def test_trend_and_signals_reject_bad_input(data, result):
+    with pytest.raises(ValueError, match="history lacks column 'memory_avg'"):
+        report.trend_table(data.history.drop(columns="memory_avg"), data.thresholds)
+    with pytest.raises(ValueError, match="history lacks column 'incidents'"):
+        report.signals_table(data.history.drop(columns="incidents"), data.thresholds)
+    with pytest.raises(ValueError, match="horizon_months must be >= 1; got 0"):
+        report.trend_table(data.history, data.thresholds, horizon_months=0)
+    with pytest.raises(TypeError, match="result must be a montecarlo.SimulationResult"):
+        report.trend_table(data.history, data.thresholds, result="run")
+    with pytest.raises(TypeError, match="history must be a DataFrame"):
+        report.signals_table([1, 2, 3])
+
+
+def test_summary_records_signals_and_trend(board):
+    headline = board["headline"]
+    table = board["signals"]
+    assert headline["signals_detected"] == list(table.loc[table["detected"], "signal"])
+    expected = signals.detect_signals(loaders.load_history())
+    assert sorted(headline["signals_detected"]) == sorted(
+        expected.loc[expected["detected"], "signal"])
+    assert headline["trend_critical_month"] == board["trend"]["critical_month"].to_dict()
+    assert headline["trend_critical_month"]["db_utilisation"] == "now"
+    months = headline["trend_critical_month"].values()
+    assert all(m in ("now", "") or re.fullmatch(r"\d{4}-\d{2}", m) for m in months)
+    json.dumps(headline, allow_nan=False)
+
+
+def test_key_messages_quote_a_critical_signal():
+    # incidents tripled from one quarter to the next: detected, and critical (doubled)
+    history = calm_history()
+    history["incidents"] = [2.0, 3.0, 2.0, 3.0, 2.0, 3.0, 2.0, 3.0, 3.0, 8.0, 8.0, 8.0]
+    table = report.signals_table(history, THRESHOLDS)
+    row = table.iloc[0]
+    assert (row["signal"], bool(row["detected"]), row["severity"]) == (
+        "incidents_more_frequent", True, "critical")
+    lines = report.key_messages({}, signals=table)
+    assert lines == [f"**Early warning (critical).** Incidents more frequent: "
+                     f"{row['evidence']}"]
+    assert report.present_signals(table).at[0, "Severity"] == "CRITICAL"
+
+
+def test_key_messages_name_trends_critical_next_quarter(board):
+    headline = {"month": "2024-06", "trend_critical_month": {
+        "cpu": "2024-08", "memory": "2024-10", "db_utilisation": "now", "bandwidth": "",
+        "p95_response_time_s": "2024-09"}}
+    lines = report.key_messages(headline)
+    # 2024-07 to 2024-09 is the next quarter; 2024-10 is not, 'now' is the dashboard's news
+    assert lines == ["**Trend.** At the pace of the last months, CPU (2024-08) and P95 "
+                     "response time (2024-09) cross their critical line within the next "
+                     "quarter."]
+    # the sample data: attention-level signals only, so no early-warning message
+    text = "\n".join(report.key_messages(board["headline"], signals=board["signals"]))
+    assert "Early warning" not in text
+    assert "**Trend.** At the pace of the last months, CPU (2024-08)" in text
+
+
+def test_what_changed_compares_signals_and_trend_dates():
+    before = {"signals_detected": ["code_review_time_rising"],
+              "trend_critical_month": {"cpu": "2024-09", "memory": "", "bandwidth": "2025-01"}}
+    now = {"signals_detected": ["deployment_frequency_falling", "code_review_time_rising"],
+           "trend_critical_month": {"cpu": "2024-08", "memory": "2024-12", "bandwidth": ""}}
+    table = report.what_changed(now, before).set_index("Figure")
+    signals_row = table.loc["Early-warning signals detected"]
+    assert (signals_row["Last quarter"], signals_row["This quarter"],
+            signals_row["Change"]) == ("1", "2", "+1")
+    assert signals_row["Why"] == "new: deployment frequency falling"
+    assert table.at["Critical line on the trend: CPU", "Change"] == "earlier"
+    memory = table.loc["Critical line on the trend: Memory"]
+    assert (memory["Last quarter"], memory["Change"]) == ("no date", "now dated")
+    assert table.at["Critical line on the trend: Bandwidth", "Change"] == "no longer dated"
 
 
 def test_readme_documents_every_summary_key():
