@@ -38,7 +38,9 @@ NAMES = ["01_capacity_forecast.ipynb", "02_unit_economics.ipynb", "03_team_scali
 CHANGES = {
     "01_capacity_forecast.ipynb": (
         {"growth_low": 0.15, "growth_high": 0.30, "n_paths": 2_000},
-        {"mau_median_k": ">", "p_bandwidth_critical": ">"}),
+        # the trend forecasts and signals read the history only, not the growth interval
+        {"mau_median_k": ">", "p_bandwidth_critical": ">", "signals_detected": "==",
+         "trend_db_critical_months": "==", "trend_cpu_critical_months": "=="}),
     "02_unit_economics.ipynb": (
         {"arpu": 4.0, "n_paths": 2_000},
         {"infra_share_projection_realistic": "<",
