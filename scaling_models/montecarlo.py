@@ -22,7 +22,7 @@ growth rate, churn, load elasticity, cost exponent... see :class:`Inputs`), then
    per transaction, revenue (ARPU x MAU) and the infrastructure share of revenue;
 7. the team: the velocity the product needs, :math:`V_t = V_0 L_t^{\\beta}` (more users,
    more features, fixes and operations; exponent :math:`\\beta`), or a velocity path given
-   by the user; the developers needed for it (:func:`developers_needed`: teams of at most
+   by the user; the developers needed for it (``team.developers_needed``: teams of at most
    ``max_team_size``, each with the communication overhead of ``team.effective_velocity``
    [4]_), the hires relative to today's team and the team's monthly cost
    (``cost.team_monthly_cost``).
@@ -96,12 +96,10 @@ __all__ = [
     "OUTPUTS",
     "UNCERTAIN_INPUTS",
     "CORRELATION_METHODS",
-    "DEFAULT_MAX_TEAM_SIZE",
     "Inputs",
     "SimulationResult",
     "simulate",
     "chain_outputs",
-    "developers_needed",
     "scenario_inputs",
     "compare_scenarios",
 ]
@@ -148,74 +146,9 @@ UNCERTAIN_INPUTS: tuple[str, ...] = (
     "churn",
     "velocity_exponent",
 )
-#: Largest team whose communication overhead (n - 1) x 0.5 h / 40 h stays within the 20 %
-#: attention line of the thresholds table (``communication_overhead``): 17 developers.
-DEFAULT_MAX_TEAM_SIZE: int = 17
-
 # -ln(1 - 0.95): the M/M/1 response-time P95 in units of S / (1 - rho).
 _LN20 = math.log(20.0)
 _DAYS_PER_MONTH = 365.25 / 12
-
-
-def _team_velocity_per_head(
-    size: int, max_team_size: int, hours_per_channel_per_week: float
-) -> float:
-    """Velocity of ``size`` developers split as full teams plus one, for v = 1."""
-    full, rest = divmod(int(size), int(max_team_size))
-    kwargs = {"hours_per_channel_per_week": hours_per_channel_per_week}
-    return float(full * team.effective_velocity(max_team_size, 1.0, **kwargs)
-                 + team.effective_velocity(rest, 1.0, **kwargs))
-
-
-def developers_needed(
-    target_velocity: np.ndarray,
-    velocity_per_developer: float,
-    *,
-    max_team_size: int = DEFAULT_MAX_TEAM_SIZE,
-    hours_per_channel_per_week: float = 0.5,
-) -> np.ndarray:
-    """Developers delivering a target velocity when split into teams of ``max_team_size``.
-
-    Parameters
-    ----------
-    target_velocity : array_like
-        Velocity to deliver. [story points/sprint, >= 0]
-    velocity_per_developer : float
-        Velocity of one developer free of coordination cost (``team.velocity_per_developer``).
-        [story points/sprint/developer, > 0]
-    max_team_size : int
-        Developers per team; at most ``team.peak_team_size`` (beyond it a hire lowers the
-        team's velocity). [developers]
-    hours_per_channel_per_week : float
-        Coordination per pair of teammates (``team.communication_overhead``). [h/week]
-
-    Returns
-    -------
-    ndarray of float, shape of ``target_velocity``
-        Whole developers. [developers]
-
-    Notes
-    -----
-    The organisation is :math:`k` full teams of :math:`m` = ``max_team_size``, each
-    delivering :math:`V_m` = ``team.effective_velocity(m, v)``, plus one team of
-    ``team.developers_for_velocity`` for the rest: :math:`k = \\lfloor V / V_m \\rfloor`,
-    :math:`n = k m + n(V - k V_m)`. Coordination counts within teams only (no cost between
-    teams: optimistic for many teams). When :math:`V \\le V_m` this is exactly
-    ``team.developers_for_velocity(V, v)``, one team, as the article's worked example [4]_.
-    It is a staffing rule (fill a team before opening the next), not the least headcount:
-    smaller teams coordinate less per head.
-    """
-    target = as_float_array("target_velocity", target_velocity)
-    kwargs = {"hours_per_channel_per_week": hours_per_channel_per_week}
-    full_velocity = float(team.effective_velocity(max_team_size, velocity_per_developer,
-                                                  **kwargs))
-    # 1e-9: a target of exactly k full teams must not open a (k + 1)-th team of one.
-    full = np.floor(target / full_velocity + 1e-9)
-    rest = target - full * full_velocity
-    # after subtracting full teams, a residue below 1e-9 of a team is rounding, not work
-    rest = np.where((full == 0) | (rest > 1e-9 * full_velocity), np.maximum(rest, 0.0), 0.0)
-    last = team.developers_for_velocity(rest, velocity_per_developer, **kwargs)
-    return full * max_team_size + np.asarray(last, dtype=float)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -290,7 +223,7 @@ class Inputs:
         Velocity needed in months 0, 1, 2... given by the user instead of the exponent
         rule; at least ``months + 1`` values. [story points/sprint]
     max_team_size : int
-        Developers per team before another team is opened (:func:`developers_needed`);
+        Developers per team before another team is opened (``team.developers_needed``);
         default 17, the largest team whose communication overhead stays within the 20 %
         attention line (DOMAIN section 3). [developers]
     hours_per_channel_per_week : float
@@ -334,7 +267,7 @@ class Inputs:
     current_velocity: float = team.CURRENT_VELOCITY
     velocity_exponent: Any = 0.6
     velocity_target: tuple[float, ...] | None = None
-    max_team_size: int = DEFAULT_MAX_TEAM_SIZE
+    max_team_size: int = team.DEFAULT_MAX_TEAM_SIZE
     hours_per_channel_per_week: float = 0.5
     developer_annual_cost: float = cost.DEFAULT_DEVELOPER_ANNUAL_COST
     latency_thresholds: tuple[float, float] | None = None
@@ -435,12 +368,13 @@ class Inputs:
         """Velocity of one developer free of coordination cost, from today's team.
 
         ``current_velocity`` divided by the velocity of ``team_size`` developers split as
-        :func:`developers_needed` staffs them (``team.velocity_per_developer`` when
+        ``team.developers_needed`` staffs them (``team.velocity_per_developer`` when
         ``team_size <= max_team_size``). [story points/sprint/developer]
         """
-        return float(self.current_velocity) / _team_velocity_per_head(
-            self.team_size, self.max_team_size, self.hours_per_channel_per_week
-        )
+        return float(self.current_velocity) / float(team.organisation_velocity(
+            self.team_size, 1.0, max_team_size=self.max_team_size,
+            hours_per_channel_per_week=self.hours_per_channel_per_week,
+        ))
 
     def latency_lines(self) -> tuple[float, float]:
         """Attention and critical P95 latency (reading the thresholds table if None). [s]"""
@@ -606,7 +540,7 @@ def chain_outputs(
 
     def developers() -> np.ndarray:
         if "developers" not in cache:
-            cache["developers"] = developers_needed(
+            cache["developers"] = team.developers_needed(
                 velocity(), inputs.velocity_per_developer(),
                 max_team_size=inputs.max_team_size,
                 hours_per_channel_per_week=inputs.hours_per_channel_per_week,

@@ -65,6 +65,9 @@ __all__ = [
     "velocity_per_developer",
     "peak_team_size",
     "developers_for_velocity",
+    "DEFAULT_MAX_TEAM_SIZE",
+    "organisation_velocity",
+    "developers_needed",
     "simulate_team",
     "monthly_attrition",
     "weeks_to_hire",
@@ -95,6 +98,10 @@ WEEKS_PER_MONTH: float = 365.25 / 12 / 7
 #: Monthly attrition matching the article's 12-month retention target of 90 %
 #: (DOMAIN section 6): 1 - 0.9 ** (1/12) = 0.874 %/month. [fraction/month]
 DEFAULT_MONTHLY_ATTRITION: float = 1.0 - 0.90 ** (1.0 / 12.0)
+
+#: Largest team whose communication overhead (n - 1) x 0.5 h / 40 h stays within the 20 %
+#: attention line of the thresholds table (``communication_overhead``): 17 developers.
+DEFAULT_MAX_TEAM_SIZE: int = 17
 
 _BROOKS = (
     "F. P. Brooks Jr., The Mythical Man-Month: Essays on Software Engineering, "
@@ -596,8 +603,9 @@ def developers_for_velocity(
     n = np.ceil(np.nan_to_num(lower, nan=np.inf) - _EPS)
     reached = np.isfinite(n)
     n = np.where(reached, n, 0.0)
-    # The tolerance can round a tiny root (1e-150 developers) down to 0: take the next.
-    n = np.where(_velocity(n, n, v, c) >= target, n, n + 1)
+    # The tolerance can round a tiny root (1e-150 developers) down to 0: take the next;
+    # a shortfall of 1e-12 relative is rounding of the target (a difference of sums).
+    n = np.where(_velocity(n, n, v, c) >= target * (1 - 1e-12), n, n + 1)
     reached &= _velocity(n, n, v, c) >= target * (1 - 1e-12)
     if not np.all(reached):
         index = tuple(np.argwhere(~reached)[0])
@@ -613,6 +621,119 @@ def developers_for_velocity(
             "several teams or lower the coordination cost"
         )
     return scalar_or_array(n.astype(np.int64), np.broadcast_to(target, n.shape))
+
+
+def _check_organisation(max_team_size: int, hours_per_channel_per_week: float) -> int:
+    max_team_size = require_integer("max_team_size", max_team_size, minimum=1)
+    require_nonnegative(hours_per_channel_per_week=hours_per_channel_per_week)
+    peak = peak_team_size(hours_per_channel_per_week) if hours_per_channel_per_week else None
+    if peak is not None and max_team_size > peak:
+        raise ValueError(
+            f"max_team_size must be <= {peak}, the team size of highest velocity at "
+            f"{hours_per_channel_per_week:g} h per channel (a bigger team is slower); "
+            f"got {max_team_size}"
+        )
+    return max_team_size
+
+
+def organisation_velocity(
+    developers: ArrayLike,
+    velocity_per_developer: ArrayLike,
+    *,
+    max_team_size: int = DEFAULT_MAX_TEAM_SIZE,
+    hours_per_channel_per_week: float = 0.5,
+) -> np.ndarray:
+    r"""
+    Velocity of developers organised in full teams of ``max_team_size`` plus one smaller.
+
+    Parameters
+    ----------
+    developers : array_like
+        Whole developers, fully productive. [developers, >= 0]
+    velocity_per_developer : array_like
+        Velocity of one developer free of coordination cost. [story points/sprint, > 0]
+    max_team_size : int, default :data:`DEFAULT_MAX_TEAM_SIZE`
+        Developers per team, at most :func:`peak_team_size`. [developers]
+    hours_per_channel_per_week : float, default 0.5
+        Coordination per pair of teammates (:func:`communication_overhead`). [h/week]
+
+    Returns
+    -------
+    ndarray
+        :math:`k\,V_m + V(n - k m)` with :math:`k = \lfloor n / m \rfloor` full teams and
+        :math:`V` of :func:`effective_velocity`. [story points/sprint]
+
+    Notes
+    -----
+    Coordination counts within teams only, none between them: optimistic for many teams.
+    This is the article's answer to Brooks' law, "reorganise into several teams" [1]_.
+
+    References
+    ----------
+    .. [1] "Scaling et croissance" (the project's seed text), DOMAIN.md sections 1 and 6;
+       F. P. Brooks Jr., *The Mythical Man-Month*, Addison-Wesley, 1975, ch. 2.
+    """
+    max_team_size = _check_organisation(max_team_size, hours_per_channel_per_week)
+    require_nonnegative(developers=developers)
+    n = np.floor(as_float_array("developers", developers) + _EPS)
+    full, rest = np.divmod(n, max_team_size)
+    kwargs = {"hours_per_channel_per_week": hours_per_channel_per_week}
+    return (full * effective_velocity(max_team_size, velocity_per_developer, **kwargs)
+            + effective_velocity(rest, velocity_per_developer, **kwargs))
+
+
+def developers_needed(
+    target_velocity: ArrayLike,
+    velocity_per_developer: float,
+    *,
+    max_team_size: int = DEFAULT_MAX_TEAM_SIZE,
+    hours_per_channel_per_week: float = 0.5,
+) -> np.ndarray:
+    r"""
+    Developers delivering a target velocity when split into teams of ``max_team_size``.
+
+    The inverse of :func:`organisation_velocity`.
+
+    Parameters
+    ----------
+    target_velocity : array_like
+        Velocity to deliver. [story points/sprint, >= 0]
+    velocity_per_developer : float
+        Velocity of one developer free of coordination cost (:func:`velocity_per_developer`).
+        [story points/sprint/developer, > 0]
+    max_team_size : int, default :data:`DEFAULT_MAX_TEAM_SIZE`
+        Developers per team, at most :func:`peak_team_size` (beyond it a hire lowers the
+        team's velocity). [developers]
+    hours_per_channel_per_week : float, default 0.5
+        Coordination per pair of teammates (:func:`communication_overhead`). [h/week]
+
+    Returns
+    -------
+    ndarray of float, shape of ``target_velocity``
+        Whole developers. [developers]
+
+    Notes
+    -----
+    The organisation is :math:`k` full teams of :math:`m` = ``max_team_size``, each
+    delivering :math:`V_m` = ``effective_velocity(m, v)``, plus one team of
+    :func:`developers_for_velocity` for the rest: :math:`k = \lfloor V / V_m \rfloor`,
+    :math:`n = k m + n(V - k V_m)`. When :math:`V \le V_m` this is exactly
+    ``developers_for_velocity(V, v)``, one team, as in the article's worked example
+    (DOMAIN section 1). It is a staffing rule (fill a team before opening the next), not
+    the least headcount: smaller teams coordinate less per head.
+    """
+    max_team_size = _check_organisation(max_team_size, hours_per_channel_per_week)
+    target = as_float_array("target_velocity", target_velocity)
+    require_nonnegative(target_velocity=target)
+    kwargs = {"hours_per_channel_per_week": hours_per_channel_per_week}
+    full_velocity = float(effective_velocity(max_team_size, velocity_per_developer, **kwargs))
+    # 1e-9: a target of exactly k full teams must not open a (k + 1)-th team of one.
+    full = np.floor(target / full_velocity + 1e-9)
+    rest = target - full * full_velocity
+    # after subtracting full teams, a residue below 1e-9 of a team is rounding, not work
+    rest = np.where((full == 0) | (rest > 1e-9 * full_velocity), np.maximum(rest, 0.0), 0.0)
+    last = developers_for_velocity(rest, velocity_per_developer, **kwargs)
+    return full * max_team_size + np.asarray(last, dtype=float)
 
 
 # ---------------------------------------------------------------------------------------

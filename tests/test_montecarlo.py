@@ -6,8 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.stats as st
-from hypothesis import given, settings
-from hypothesis import strategies as hs
 from numpy.testing import assert_allclose, assert_array_equal
 
 from scaling_models import capacity, cost, growth, queueing, team, thresholds
@@ -271,27 +269,6 @@ def test_velocity_per_developer_is_team_models_for_one_team():
         team.velocity_per_developer(30.0, 13), rel=1e-15)
 
 
-@pytest.mark.parametrize("target", [0.0, 1.0, 7.3, 30.0, 36.0])
-def test_developers_needed_is_team_model_within_one_team(target):
-    v = mc.Inputs().velocity_per_developer()
-    # one team of 17 delivers 17 v (1 - 16 x 0.5 / 40) = 36.9: every target here fits
-    assert mc.developers_needed(target, v) == team.developers_for_velocity(target, v)
-
-
-@settings(max_examples=60, deadline=None)
-@given(target=hs.floats(0.0, 2_000.0), m=hs.integers(1, 40), v=hs.floats(0.5, 5.0))
-def test_developers_needed_reaches_the_target_and_no_fewer_in_the_last_team(target, m, v):
-    n = int(mc.developers_needed(target, v, max_team_size=m))
-    full, last = divmod(n, m)
-    per_team = float(team.effective_velocity(m, v))
-    delivered = full * per_team + float(team.effective_velocity(last, v))
-    assert delivered >= target * (1 - 1e-9)
-    if last:  # one developer fewer in the last team falls short
-        assert full * per_team + float(team.effective_velocity(last - 1, v)) < target
-    bigger = int(mc.developers_needed(target * 1.1 + 1.0, v, max_team_size=m))
-    assert bigger >= n
-
-
 def test_team_outputs_follow_team_and_cost_models():
     inputs = mc.Inputs(velocity_exponent=(0.4, 0.8), growth_rate=(0.02, 0.08))
     res = mc.simulate(inputs, n_paths=300, months=24, seed=20, keep_paths=True)
@@ -322,7 +299,7 @@ def test_default_velocity_exponent_reproduces_domain_team_scenarios():
     # 63); section 2: x6 users -> "triple the headcount" (39). beta = 0.6 gives 21, 36, 58, 40.
     inputs = mc.Inputs()
     v = inputs.velocity_per_developer()
-    got = [mc.developers_needed(30.0 * k**0.6, v) for k in (2, 5, 11, 6)]
+    got = [team.developers_needed(30.0 * k**0.6, v) for k in (2, 5, 11, 6)]
     assert_allclose(got, [21, 33, 63, 39], rtol=0.1)
 
 
@@ -331,7 +308,7 @@ def test_team_percentiles_on_a_fixed_growth_path_are_the_deterministic_team():
     res = mc.simulate(inputs, n_paths=20, months=12, seed=21)
     target = 30.0 * (1.1 ** np.arange(13)) ** 0.6
     v = team.velocity_per_developer(30.0, 13)
-    expected = [mc.developers_needed(x, v) for x in target]
+    expected = [team.developers_needed(x, v) for x in target]
     assert_allclose(res.percentile("developers", 5), expected)
     assert_allclose(res.percentile("developers", 95), expected)
     assert_allclose(res.percentile("team_cost", 50), np.asarray(expected) * 5_000.0)

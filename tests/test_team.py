@@ -456,3 +456,51 @@ def test_hiring_plan_rejects_bad_input():
         )
     with pytest.raises(TypeError, match="velocity_per_developer"):
         team.hiring_plan(10, 30, 6)
+
+
+@pytest.mark.parametrize("target", [0.0, 1.0, 7.3, 30.0, 36.0])
+def test_developers_needed_is_team_model_within_one_team(target):
+    v = team.velocity_per_developer(30.0, 13)
+    # one team of 17 delivers 17 v (1 - 16 x 0.5 / 40) = 36.9: every target here fits
+    assert team.developers_needed(target, v) == team.developers_for_velocity(target, v)
+
+
+@settings(max_examples=60, deadline=None)
+@given(target=st.floats(0.0, 2_000.0), m=st.integers(1, 40), v=st.floats(0.5, 5.0))
+def test_developers_needed_reaches_the_target_and_no_fewer_in_the_last_team(target, m, v):
+    n = int(team.developers_needed(target, v, max_team_size=m))
+    full, last = divmod(n, m)
+    per_team = float(team.effective_velocity(m, v))
+    delivered = full * per_team + float(team.effective_velocity(last, v))
+    assert delivered >= target * (1 - 1e-9)
+    if last:  # one developer fewer in the last team falls short
+        assert full * per_team + float(team.effective_velocity(last - 1, v)) < target
+    bigger = int(team.developers_needed(target * 1.1 + 1.0, v, max_team_size=m))
+    assert bigger >= n
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 500), m=st.integers(1, 40), v=st.floats(0.5, 5.0))
+def test_organisation_velocity_is_inverted_by_developers_needed(n, m, v):
+    delivered = float(team.organisation_velocity(n, v, max_team_size=m))
+    # the staffing rule may need fewer developers for the same velocity, never more
+    assert team.developers_needed(delivered, v, max_team_size=m) <= n
+
+
+def test_organisation_velocity_within_one_team_is_effective_velocity():
+    assert_allclose(team.organisation_velocity(np.arange(18), 2.0),
+                    team.effective_velocity(np.arange(18), 2.0))
+    # 40 developers = two teams of 17 and one of 6, no coordination between teams
+    two_teams = 2 * team.effective_velocity(17, 2.0) + team.effective_velocity(6, 2.0)
+    assert team.organisation_velocity(40, 2.0) == pytest.approx(two_teams)
+
+
+def test_organisation_rejects_a_team_past_its_peak_and_bad_sizes():
+    with pytest.raises(ValueError, match=r"max_team_size must be <= 40"):
+        team.developers_needed(30.0, 2.0, max_team_size=45)
+    with pytest.raises(ValueError, match="max_team_size must be >= 1"):
+        team.organisation_velocity(10, 2.0, max_team_size=0)
+    with pytest.raises(ValueError, match="target_velocity"):
+        team.developers_needed(-1.0, 2.0)
+    with pytest.raises(ValueError, match="developers"):
+        team.organisation_velocity(-3, 2.0)
