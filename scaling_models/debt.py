@@ -26,6 +26,7 @@ from scaling_models._checks import (
 
 __all__ = [
     "RECOMMENDATIONS",
+    "ROI_BANDS",
     "BACKLOG_COLUMNS",
     "DebtAssessment",
     "sprints_per_month",
@@ -39,6 +40,10 @@ __all__ = [
 
 #: Recommendation labels from best to worst: treat now, plan within 3 months, backlog, skip.
 RECOMMENDATIONS = ("now", "plan", "backlog", "skip")
+
+#: Lowest ROI of each band but the last (DOMAIN section 5: 300 %, 150 %, 50 %); see
+#: :func:`recommend` for which side of each line a boundary value falls.
+ROI_BANDS = {"now": 3.0, "plan": 1.5, "backlog": 0.5}
 
 #: Columns of ``data/debt_backlog.csv`` that :func:`assess_backlog` needs.
 BACKLOG_COLUMNS = (
@@ -139,7 +144,8 @@ def recommend(roi: ArrayLike) -> np.ndarray:
     """
     r = as_float_array("roi", roi)
     labels = np.select(
-        [r > 3.0, r > 1.5, r >= 0.5], list(RECOMMENDATIONS[:3]), default=RECOMMENDATIONS[3]
+        [r > ROI_BANDS["now"], r > ROI_BANDS["plan"], r >= ROI_BANDS["backlog"]],
+        list(RECOMMENDATIONS[:3]), default=RECOMMENDATIONS[3],
     )
     return labels[()]
 
