@@ -28,6 +28,7 @@ __all__ = [
     "montecarlo",
     "notebook_io",
     "parameters",
+    "presentation",
     "queueing",
     "report",
     "sensitivity",

@@ -11,23 +11,16 @@ import pytest
 from histories import THRESHOLDS, calm_history
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from scaling_models import loaders, montecarlo, notebook_io, report, signals, thresholds, trends
-
-
-def raw_floats(cells):
-    """Cells holding an unformatted float: 4+ decimals and 4+ significant digits.
-
-    ``0.0193`` (three significant figures, as signals.py writes a slope) is formatted;
-    ``0.7110`` or ``12.34567`` is not.
-    """
-    found = []
-    for cell in cells:
-        for number in re.findall(r"\d+\.\d+", str(cell)):
-            decimals = len(number.split(".")[1])
-            significant = len(number.replace(".", "").lstrip("0"))
-            if decimals >= 4 and significant >= 4:
-                found.append(cell)
-    return found
+from scaling_models import (
+    loaders,
+    montecarlo,
+    notebook_io,
+    presentation,
+    report,
+    signals,
+    thresholds,
+    trends,
+)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +91,7 @@ def test_dashboard_lists_every_threshold_metric_even_unmeasured(data, raw):
     assert "storage" not in raw.columns
     storage = table.set_index("metric").loc["storage"]
     assert storage["status"] == report.NO_DATA and np.isnan(storage["value"])
-    shown = report.present_dashboard(table).set_index("Metric")
+    shown = presentation.present_dashboard(table).set_index("Metric")
     assert shown.at["Storage usage", "This month"] == "not measured"
 
 
@@ -249,7 +242,7 @@ def test_to_jsonable():
         notebook_io.record("", 1)
 
 
-# --- figures and presentation ------------------------------------------------------------
+# --- figures, and every builder together --------------------------------------------------
 
 
 def test_fan_figure_is_the_package_chart_on_calendar_months(result):
@@ -298,38 +291,6 @@ def board(data, result):
     return out
 
 
-def test_presentation_tables_hold_no_raw_floats(board):
-    tables = [
-        report.present_growth(board["growth"]), report.present_dashboard(board["dashboard"]),
-        report.present_breaches(board["breaches"]), report.present_remedies(board["remedies"]),
-        report.present_debt(board["debt"]), report.present_actions(board["ranked"]),
-        report.present_hiring(board["hiring"]), report.present_scenarios(board["scenarios"]),
-        report.present_investments(board["invest"]), report.present_signals(board["signals"]),
-        report.present_trends(board["trend"]),
-    ]
-    for table in tables:
-        assert len(table)
-        assert not any(pd.api.types.is_numeric_dtype(t) for t in table.dtypes), table.dtypes
-        cells = table.astype(str).to_numpy().ravel().tolist() + list(table.columns)
-        assert not raw_floats(cells), table
-        assert not [c for c in table.columns if "_" in c], "snake_case header"
-        html = report.view(table).to_html()
-        assert "<th" in html
-
-
-def test_presented_values_match_the_numbers(board):
-    growth = report.present_growth(board["growth"]).set_index("")
-    assert growth.at["Users (MAU)", "End of 2024-Q2"] == (
-        f"{board['growth'].at['mau', 'current']:,.0f}")
-    debt = report.present_debt(board["debt"])
-    top = board["debt"].iloc[0]
-    assert debt.at[0, "ROI (1 year)"] == report.percent(top["roi"])
-    assert debt.at[0, "Recommendation"] == "treat now" and top["recommendation"] == "now"
-    scen = report.present_scenarios(board["scenarios"])
-    assert list(scen["Probability"]) == [report.probability(p)
-                                         for p in board["scenarios"]["probability"]]
-
-
 def test_scenario_infra_spend_grows_with_growth(board):
     spend = board["scenarios"]["infra_spend_model"]
     assert (spend >= 0).all()
@@ -350,7 +311,7 @@ def test_hiring_table_prices_the_funnel(data, board, tmp_path):
     early = report.hiring_table(data.history.loc[:"2023-12"], target_velocity=30.0,
                                 target_month=6, funnel=data.funnel)
     assert early.attrs["funnel_quarters"] == ("2023Q1", "2023Q4")
-    assert report.present_hiring(board["hiring"])["Hires"].astype(int).sum() == len(hiring)
+    assert presentation.present_hiring(board["hiring"])["Hires"].astype(int).sum() == len(hiring)
 
 
 def test_summary_records_statuses_and_utilisation(board, raw):
@@ -367,61 +328,6 @@ def test_actions_say_why_a_critical_resource_is_first(board):
     first = board["ranked"].iloc[0]
     assert first["priority"] == "critical"
     assert first["why"].startswith("DB utilisation is critical now (82.3 %)")
-
-
-def test_what_changed_explains_from_both_summaries():
-    before = {"quarter": "2024-Q1", "month": "2024-03", "mau": 100.0, "revenue": 200.0,
-              "infra_cost": 50.0, "team_size": 10, "hires_planned": 3,
-              "monthly_growth_rate": 0.10, "metrics_critical": 0,
-              "dashboard_status": {"cpu": "attention", "db_utilisation": "attention"},
-              "utilisation_avg": {"cpu": 0.5}, "p_critical_next_quarter": {"cpu": 0.1},
-              "remedy_start_by": {"cpu": "2024-09"}}
-    now = {"quarter": "2024-Q2", "month": "2024-06", "mau": 133.1, "revenue": 299.5,
-           "infra_cost": 55.0, "team_size": 12, "hires_planned": 2,
-           "monthly_growth_rate": 0.11, "metrics_critical": 1,
-           "dashboard_status": {"cpu": "ok", "db_utilisation": "critical"},
-           "utilisation_avg": {"cpu": 0.6}, "p_critical_next_quarter": {"cpu": 0.4},
-           "remedy_start_by": {"cpu": "2024-07"}}
-    table = report.what_changed(now, before).set_index("Figure")
-    # 1.331 = 1.1 ** 3: 10 % a month over the three months
-    assert table.at["Users (MAU)", "Why"] == "10.0 % a month on average over 3 months"
-    assert table.at["Users (MAU)", "Change"] == "+33 (+33.1 %)"
-    # revenue per user 2.00 -> 2.25
-    assert "revenue per user 2.00 EUR → 2.25 EUR" in table.at["Monthly revenue", "Why"]
-    assert "economies of scale" in table.at["Monthly infrastructure cost", "Why"]
-    assert table.at["Dashboard metrics critical", "Why"] == "now critical: db_utilisation"
-    assert table.at["Team", "Why"] == "last quarter's plan asked for 3 hires"
-    cpu = table.loc["P(critical by end of next quarter): CPU"]
-    assert (cpu["Last quarter"], cpu["This quarter"], cpu["Change"]) == ("10 %", "40 %",
-                                                                          "+30 pts")
-    assert "utilisation 50 % → 60 %" in cpu["Why"]
-    assert table.at["Start remedy by: CPU", "Change"] == "earlier"
-    # a figure one summary lacks is left out, not shown as n/a
-    assert "Investments required" not in table.index
-    assert report.what_changed({"mau": 1.0}, {}).empty
-
-
-def test_key_messages_quote_the_headline(board):
-    lines = report.key_messages(board["headline"], ranked=board["ranked"],
-                                hiring=board["hiring"])
-    text = "\n".join(lines)
-    assert f"{board['headline']['mau']:,.0f} monthly active users" in text
-    assert "1 metric(s) critical (db_utilisation)" in text
-    assert board["ranked"].iloc[0]["action"] in text
-    assert f"{board['hiring'].attrs['applications_needed']:,} applications" in text
-
-
-def test_present_parameters_names_each_one():
-    table = report.present_parameters({"seed": 7, "n_paths": 200, "data_dir": "/x",
-                                       "hourly_cost": 60.0})
-    assert list(table["Parameter"]) == ["seed", "n_paths", "hourly_cost"]
-    assert list(table["Value"]) == ["7", "200", "60"]
-    assert table.set_index("Parameter").at["seed", "Meaning"].startswith("random seed")
-
-
-def test_raw_floats_tells_formatted_from_raw():
-    assert raw_floats(["slope +0.0193 s", "71.1 %", "p = 0.005"]) == []
-    assert raw_floats(["0.7110", "x 12.34567 y"]) == ["0.7110", "x 12.34567 y"]
 
 
 # --- what the history itself says: signals and trends ------------------------------------
@@ -444,16 +350,6 @@ def test_signals_table_is_detect_signals_detected_first(data):
     assert set(detected["signal"]) == {"deployment_frequency_falling",
                                        "code_review_time_rising"}
     assert list(table["label"])[:2] == [report.SIGNAL_LABELS[s] for s in detected["signal"]]
-
-
-def test_present_signals_says_yes_or_no_with_the_evidence(board):
-    table = board["signals"]
-    shown = report.present_signals(table)
-    assert list(shown.columns) == ["Signal", "Detected", "Severity", "Evidence", "Rule"]
-    assert list(shown["Detected"]) == ["yes" if d else "no" for d in table["detected"]]
-    assert list(shown["Severity"]) == list(table["severity"])  # no critical in the sample
-    first = table["evidence"].iloc[0]
-    assert shown.at[0, "Evidence"] == first[0].upper() + first[1:]
 
 
 def test_trend_table_matches_capacity_forecasts_and_the_simulation(data, result):
@@ -521,27 +417,13 @@ def test_trend_agreement_rules(trend, simulated, expected):
     assert report._agreement(row, simulated, pd.Period("2024-06", freq="M")) == expected
 
 
-def test_present_trends_shows_interval_and_simulation(board):
-    table = board["trend"]
-    shown = report.present_trends(table).set_index("Metric")
-    cpu = table.loc["cpu"]
-    assert shown.at["CPU", "Critical (trend)"] == (
-        f"{cpu['critical_month']}\n({cpu['critical_low']} to {cpu['critical_high']})")
-    assert shown.at["CPU", "Attention (trend)"] == "already crossed"  # 71.1 % > 70 %
-    assert shown.at["Database", "Critical (simulation)"] == "already crossed"
-    assert shown.at["DB pool in use", "Critical (simulation)"] == "not simulated"
-    assert shown.at["P95 response time", "Now"] == "1.9 s"  # seconds, not a percentage
-    assert "Note" not in shown.columns  # every fit of the sample is good
-    assert list(shown["Agree?"]) == [a or "n/a" for a in table["agreement"]]
-
-
 def test_trend_table_poor_fit_gives_no_date():
     # tests/histories.calm_history: utilisation wobbles around a flat line, no trend
     table = report.trend_table(calm_history(), THRESHOLDS)
     assert table["poor_fit"].all()
     assert (table["critical_status"] == "poor fit").all()
     assert (table["critical_month"] == "").all() and not table["simulated"].any()
-    shown = report.present_trends(table)
+    shown = presentation.present_trends(table)
     assert (shown["Critical (trend)"] == "poor fit: no date").all()
     assert (shown["Critical (simulation)"] == "not simulated").all()
     assert shown["Note"].str.startswith("Poor log-linear fit over the last 12 months").all()
@@ -552,8 +434,8 @@ def test_trend_table_poor_fit_gives_no_date():
                               trend=table)
     assert set(headline["trend_critical_month"].values()) == {""}
     # the board's table styler accepts the optional Note column by name, present or not
-    assert "<th" in report.view(shown, left=("Metric", "Note")).to_html()
-    assert "<th" in report.view(shown.drop(columns="Note"), left=("Note",)).to_html()
+    assert "<th" in presentation.view(shown, left=("Metric", "Note")).to_html()
+    assert "<th" in presentation.view(shown.drop(columns="Note"), left=("Note",)).to_html()
 
 
 def test_trend_and_signals_reject_bad_input(data, result):
@@ -581,51 +463,6 @@ def test_summary_records_signals_and_trend(board):
     months = headline["trend_critical_month"].values()
     assert all(m in ("now", "") or re.fullmatch(r"\d{4}-\d{2}", m) for m in months)
     json.dumps(headline, allow_nan=False)
-
-
-def test_key_messages_quote_a_critical_signal():
-    # incidents tripled from one quarter to the next: detected, and critical (doubled)
-    history = calm_history()
-    history["incidents"] = [2.0, 3.0, 2.0, 3.0, 2.0, 3.0, 2.0, 3.0, 3.0, 8.0, 8.0, 8.0]
-    table = report.signals_table(history, THRESHOLDS)
-    row = table.iloc[0]
-    assert (row["signal"], bool(row["detected"]), row["severity"]) == (
-        "incidents_more_frequent", True, "critical")
-    lines = report.key_messages({}, signals=table)
-    assert lines == [f"**Early warning (critical).** Incidents more frequent: "
-                     f"{row['evidence']}"]
-    assert report.present_signals(table).at[0, "Severity"] == "CRITICAL"
-
-
-def test_key_messages_name_trends_critical_next_quarter(board):
-    headline = {"month": "2024-06", "trend_critical_month": {
-        "cpu": "2024-08", "memory": "2024-10", "db_utilisation": "now", "bandwidth": "",
-        "p95_response_time_s": "2024-09"}}
-    lines = report.key_messages(headline)
-    # 2024-07 to 2024-09 is the next quarter; 2024-10 is not, 'now' is the dashboard's news
-    assert lines == ["**Trend.** At the pace of the last months, CPU (2024-08) and P95 "
-                     "response time (2024-09) cross their critical line within the next "
-                     "quarter."]
-    # the sample data: attention-level signals only, so no early-warning message
-    text = "\n".join(report.key_messages(board["headline"], signals=board["signals"]))
-    assert "Early warning" not in text
-    assert "**Trend.** At the pace of the last months, CPU (2024-08)" in text
-
-
-def test_what_changed_compares_signals_and_trend_dates():
-    before = {"signals_detected": ["code_review_time_rising"],
-              "trend_critical_month": {"cpu": "2024-09", "memory": "", "bandwidth": "2025-01"}}
-    now = {"signals_detected": ["deployment_frequency_falling", "code_review_time_rising"],
-           "trend_critical_month": {"cpu": "2024-08", "memory": "2024-12", "bandwidth": ""}}
-    table = report.what_changed(now, before).set_index("Figure")
-    signals_row = table.loc["Early-warning signals detected"]
-    assert (signals_row["Last quarter"], signals_row["This quarter"],
-            signals_row["Change"]) == ("1", "2", "+1")
-    assert signals_row["Why"] == "new: deployment frequency falling"
-    assert table.at["Critical line on the trend: CPU", "Change"] == "earlier"
-    memory = table.loc["Critical line on the trend: Memory"]
-    assert (memory["Last quarter"], memory["Change"]) == ("no date", "now dated")
-    assert table.at["Critical line on the trend: Bandwidth", "Change"] == "no longer dated"
 
 
 def test_readme_documents_every_summary_key():

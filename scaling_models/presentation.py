@@ -1,0 +1,712 @@
+"""Board presentation of the quarterly report: formatted strings, headers in words, styles.
+
+:mod:`scaling_models.report` computes the report's tables and figures from data and
+models; this module turns them into what a board reads. Each ``present_*`` function takes
+one builder's table and returns a DataFrame of strings with human headers (every number
+written in its unit), :func:`view` and :func:`styled` give a notebook its pandas Styler (no
+index, status cells coloured with :data:`STATUS_COLOURS`), :func:`what_changed` and
+:func:`key_messages` write the comparison with last quarter and the report's first
+sentences from the headline figures of :func:`scaling_models.report.summary`, and
+:func:`present_parameters` lists the parameters of the run. Nothing here feeds
+``summary.json``.
+
+Numbers are written with the formatters of :mod:`scaling_models.report`
+(:func:`.report.percent`, :func:`.report.money`, :func:`.report.probability`,
+:func:`.report.format_value`), which the builders' own sentences (the ``why`` of the
+actions, the ``capacity`` of the investments) use too; the board labels
+(:data:`.report.RESOURCE_LABELS`, :data:`.report.SIGNAL_LABELS`) come from there as well.
+This module imports :mod:`~scaling_models.report`, never the other way round.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from scaling_models.report import (
+    NO_DATA,
+    RESOURCE_LABELS,
+    SIGNAL_LABELS,
+    breach_side,
+    format_value,
+    is_number,
+    metric_label,
+    money,
+    percent,
+    probability,
+)
+
+__all__ = [
+    "STATUS_COLOURS",
+    "view",
+    "styled",
+    "present_growth",
+    "present_dashboard",
+    "present_breaches",
+    "present_remedies",
+    "present_debt",
+    "present_actions",
+    "present_hiring",
+    "present_scenarios",
+    "present_investments",
+    "present_signals",
+    "present_trends",
+    "what_changed",
+    "key_messages",
+    "present_parameters",
+]
+
+
+# --- styling: pandas Stylers of the presentation tables -----------------------------------
+
+
+#: Background of a status cell (ok green, attention amber, critical red), colour-blind
+#: safe enough with the words themselves in the cell.
+STATUS_COLOURS: Mapping[str, str] = {
+    "ok": "#d9f0d3",
+    "attention": "#fde8b0",
+    "critical": "#f4b6b0",
+    NO_DATA: "#e6e6e6",
+}
+
+
+def view(table: pd.DataFrame, *, left: tuple[str, ...] | None = None,
+         status: str | None = None):
+    """A pandas Styler of a presentation table: no index, text columns left-aligned.
+
+    ``left`` names the columns to align left (default: every column whose values are
+    mostly longer than 12 characters; names the table lacks are ignored, so an optional
+    column such as the ``Note`` of :func:`present_trends` can be named). ``status`` names
+    a column of ok / attention / critical words to colour (:data:`STATUS_COLOURS`; the
+    first word decides, any case). Use on the ``present_*`` tables, whose cells are
+    already formatted strings.
+    """
+    if left is None:
+        left = tuple(
+            c for c in table.columns
+            if not pd.api.types.is_numeric_dtype(table[c].dtype)
+            and table[c].astype(str).str.len().median() > 12
+        )
+    left = tuple(c for c in left if c in table.columns)
+    style = table.style.hide(axis="index")
+    if left:
+        style = style.set_properties(subset=list(left), **{"text-align": "left"})
+    # short cells (numbers, dates) never break inside: "2024-07" or "70 %" on two lines
+    # reads wrong
+    short = [c for c in table.columns if c not in left]
+    lines = [c for c in short if table[c].astype(str).str.contains("\n").any()]
+    short = [c for c in short if c not in lines]
+    if short and len(table):
+        style = style.set_properties(subset=short, **{"white-space": "nowrap"})
+    if lines:  # a cell written on two lines keeps them, and breaks nowhere else
+        style = style.set_properties(subset=lines, **{"white-space": "pre"})
+    if status is not None and len(table):
+        def colour(text: Any) -> str:
+            word = str(text).lower()
+            key = next((k for k in STATUS_COLOURS if word.startswith(k)), None)
+            return f"background-color: {STATUS_COLOURS[key]}" if key else ""
+
+        style = style.map(colour, subset=[status])
+    return style
+
+
+def styled(
+    table: pd.DataFrame,
+    *,
+    percents: tuple[str, ...] = (),
+    money_columns: tuple[str, ...] = (),
+    decimals: int = 2,
+    currency: str = "EUR",
+):
+    """A pandas Styler for the report: percentages, money and rounded numbers, NaN as ''.
+
+    Columns named in ``percents`` are fractions shown as ``12.3 %``; ``money_columns``
+    are shown as ``365 K EUR``; other float columns with ``decimals`` decimals.
+    """
+    formats: dict[str, Any] = {}
+    for column in table.columns:
+        if column in percents:
+            formats[column] = lambda v: "" if pd.isna(v) else percent(v, 1)
+        elif column in money_columns:
+            formats[column] = lambda v, c=currency: "" if pd.isna(v) else money(v, c)
+        elif pd.api.types.is_float_dtype(table[column].dtype):
+            formats[column] = lambda v, d=decimals: "" if pd.isna(v) else f"{v:,.{d}f}"
+    return table.style.format(formats)
+
+
+# --- presentation: tables a board reads (formatted strings, human headers) ----------------
+# Each present_* takes a builder's table and returns a DataFrame of strings; show it with
+# :func:`view`. The builders' numeric tables stay the source of summary.json and tests.
+
+_RECOMMENDATION_TEXT = {
+    "now": "treat now",
+    "plan": "plan within 3 months",
+    "backlog": "backlog",
+    "skip": "do not treat",
+}
+
+
+def present_growth(achieved: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`.report.growth_achieved` for the board: each row in its own unit, signed changes."""
+    attrs = achieved.attrs
+    before = f"End of {_quarter_of(attrs.get('previous_month'))}"
+    now = f"End of {_quarter_of(attrs.get('current_month'))}"
+    rows = []
+    for _, row in achieved.iterrows():
+        rows.append({
+            "": row["label"],
+            before: format_value(row["previous"], row["unit"], currency) or "n/a",
+            now: format_value(row["current"], row["unit"], currency),
+            "Change": format_value(row["change"], row["unit"], currency, signed=True) or "n/a",
+            "Change %": percent(row["pct_change"], 1, signed=True),
+        })
+    return pd.DataFrame(rows)
+
+
+def _quarter_of(month: Any) -> str:
+    if month is None:
+        return "quarter"
+    return str(pd.Period(str(month), freq="M").asfreq("Q")).replace("Q", "-Q")
+
+
+def present_dashboard(dashboard: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`.report.status_dashboard` for the board: values and lines in their units.
+
+    The thresholds read "above" or "below" after the metric's direction (a deployment
+    frequency is worse when lower).
+    """
+    rows = []
+    for _, row in dashboard.iterrows():
+        unit = row["unit"]
+        word = breach_side(row)
+        rows.append({
+            "Metric": row["label"],
+            "Status": str(row["status"]).upper() if row["status"] == "critical"
+            else str(row["status"]),
+            "This month": format_value(row["value"], unit, currency) or "not measured",
+            "Peak": format_value(row["peak"], unit, currency),
+            "Attention": f"{word} {format_value(row['attention'], unit, currency)}",
+            "Critical": f"{word} {format_value(row['critical'], unit, currency)}",
+            "Action if not ok": row["action"],
+        })
+    return pd.DataFrame(rows)
+
+
+def present_breaches(breaches: pd.DataFrame) -> pd.DataFrame:
+    """:func:`.report.breach_table` for the board: one row per resource and threshold."""
+    rows = []
+    for (resource, level), values in breaches.iterrows():
+        entry = {"Resource": RESOURCE_LABELS.get(resource, resource), "Threshold": level}
+        for quarter, p in values.items():
+            entry[f"by end of {str(quarter).replace('Q', '-Q')}"] = probability(p)
+        rows.append(entry)
+    return pd.DataFrame(rows)
+
+
+def present_remedies(remedies: pd.DataFrame) -> pd.DataFrame:
+    """:func:`.report.remedy_schedule` for the board."""
+    rows = []
+    for resource, row in remedies.iterrows():
+        rows.append({
+            "Resource": RESOURCE_LABELS.get(resource, resource),
+            "Remedy": row["action"],
+            "Lead time": f"{row['lead_months']:g} months",
+            "Critical from": row["critical_month"] or "not within the horizon",
+            "P(critical within horizon)": probability(row["probability"]),
+            "Start at the latest": row["start_by"] or "not needed yet",
+        })
+    return pd.DataFrame(rows)
+
+
+def present_debt(debt: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`.report.debt_table` for the board."""
+    rows = []
+    for item, row in debt.iterrows():
+        rows.append({
+            "Item": str(item),
+            "Priority": str(row.get("priority", "")),
+            "Cost of the fix": f"{money(row['resolution_cost'], currency)} "
+                               f"({row['effort_days']:g} days)",
+            "Costs a month": money(row["monthly_cost"], currency),
+            "Saves a month once fixed": money(row["monthly_savings"], currency),
+            "ROI (1 year)": percent(row["roi"]),
+            "Pays back in": f"{row['payback_months']:.1f} months"
+            if math.isfinite(row["payback_months"]) else "never",
+            "Recommendation": _RECOMMENDATION_TEXT.get(str(row["recommendation"]),
+                                                       str(row["recommendation"])),
+        })
+    return pd.DataFrame(rows)
+
+
+def present_actions(ranked: pd.DataFrame) -> pd.DataFrame:
+    """:func:`.report.actions` for the board."""
+    table = ranked.rename(columns={"rank": "#", "priority": "Priority", "action": "Action",
+                                   "why": "Why", "start_by": "Start by"})
+    return table.astype({"#": str}) if len(table) else table
+
+
+def present_hiring(hiring: pd.DataFrame) -> pd.DataFrame:
+    """:func:`.report.hiring_table` for the board: hires with the same dates on one row."""
+    if hiring.empty:
+        return pd.DataFrame(columns=["Hires", "Open the positions by", "They join",
+                                     "Fully productive from", "On time"])
+    grouped = hiring.groupby(["open_by", "joins", "productive_from", "on_time"], sort=True)
+    rows = [{"Hires": str(len(group)), "Open the positions by": key[0], "They join": key[1],
+             "Fully productive from": key[2],
+             "On time": "yes" if key[3] else "no: should already be open"}
+            for key, group in grouped]
+    return pd.DataFrame(rows)
+
+
+def present_scenarios(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`.report.scenario_table` for the board (with ``infra_spend_model`` when joined)."""
+    rows = []
+    for _, row in table.iterrows():
+        entry = {
+            "Scenario": row["label"],
+            "Users": f"{percent(row['total_user_growth'], signed=True)} in "
+                     f"{row['horizon_months']:g} months",
+            "Growth needed": percent(row["required_monthly_rate"], 1) + "/month",
+            "Probability": probability(row["probability"]),
+            "Infrastructure (stated)": money(row["infra_cost"], currency)
+            if pd.notna(row["infra_cost"]) else "not stated",
+        }
+        if "infra_spend_model" in table.columns:
+            entry["Infrastructure run cost (model)"] = money(row["infra_spend_model"], currency)
+        team = row["team_cost"]
+        added = row["developers_added"]
+        entry["Team"] = (f"+{added:g} developers, {money(team, currency)}" if pd.notna(added)
+                         else (money(team, currency) if pd.notna(team) else "not stated"))
+        entry["Risk"] = row["risk"] or ""
+        rows.append(entry)
+    return pd.DataFrame(rows)
+
+
+def present_investments(invest: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`.report.investments` for the board."""
+    return pd.DataFrame({
+        "Investment": [str(i) for i in invest.index],
+        "Cost": [money(c, currency) for c in invest["cost"]],
+        "What it buys": list(invest["capacity"]),
+    })
+
+
+# --- what the history itself says: early-warning signals and trends -----------------------
+
+
+def present_signals(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`.report.signals_table` for the board: detected yes/no, severity, evidence, rule."""
+    return pd.DataFrame({
+        "Signal": list(table["label"]),
+        "Detected": ["yes" if d else "no" for d in table["detected"]],
+        "Severity": [str(s).upper() if s == "critical" else str(s) for s in table["severity"]],
+        "Evidence": [str(e)[:1].upper() + str(e)[1:] for e in table["evidence"]],
+        "Rule": [str(r)[:1].upper() + str(r)[1:] for r in table["rule"]],
+    })
+
+
+def _trend_date(row: Mapping[str, Any], level: str, horizon: Any) -> str:
+    status = row[f"{level}_status"]
+    if status == "already crossed":
+        return "already crossed"
+    if status == "poor fit":
+        return "poor fit: no date"
+    if status != "forecast":
+        return f"not within {horizon} months"
+    month, low, high = (row[f"{level}{s}"] for s in ("_month", "_low", "_high"))
+    # the interval on a line of its own: the cell never breaks inside a date
+    return month if low == high == month else f"{month}\n({low} to {high})"
+
+
+def present_trends(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`.report.trend_table` for the board: trend dates beside the simulation's median month.
+
+    Dates are calendar months, the trend's with its 90 % interval on a second line
+    (``"2024-08\n(2024-07 to 2024-09)"``), or ``already crossed``, ``not within N months``,
+    ``poor fit: no date``. The thresholds are those of the dashboard. A ``Note`` column
+    carries the warning of each poor fit; it is left out when no fit is poor.
+    """
+    horizon = table.attrs.get("horizon_months", "")
+    end, months = table.attrs.get("end_month"), table.attrs.get("simulated_months")
+    rows = []
+    for _, row in table.iterrows():
+        unit = row["unit"]
+        if not row["simulated"]:
+            simulated = "not simulated"
+        elif row["simulated_critical_month"] == "now":
+            simulated = "already crossed"
+        elif row["simulated_critical_month"]:
+            simulated = row["simulated_critical_month"]
+        else:
+            last = pd.Period(end, freq="M") + int(months) if end and months else None
+            simulated = (f"after {last}: {probability(row['simulated_probability'])} of "
+                         "futures cross by then" if last is not None
+                         else "not within the horizon")
+        growth = float(row["monthly_growth"])
+        growth = 0.0 if abs(growth) < 5e-4 else growth  # not "-0.0 %"
+        fit = f"{percent(growth, 1, signed=True)}/month" if math.isfinite(growth) else "no trend"
+        entry = {
+            "Metric": row["label"],
+            "Now": format_value(row["last_value"], unit, currency),
+            "Trend": fit,
+            "Attention (trend)": _trend_date(row, "attention", horizon),
+            "Critical (trend)": _trend_date(row, "critical", horizon),
+            "Critical (simulation)": simulated,
+            "Agree?": row["agreement"] or "n/a",
+        }
+        if row["warning"]:
+            # the row already names the metric: "cpu: poor fit..." -> "Poor fit..."
+            note = str(row["warning"]).removeprefix(f"{row.name}: ")
+            entry["Note"] = note[:1].upper() + note[1:]
+        rows.append(entry)
+    out = pd.DataFrame(rows)
+    return out.fillna("") if "Note" in out.columns else out
+
+
+# --- what changed since last quarter ------------------------------------------------------
+
+_CHANGE_ROWS: tuple[tuple[str, str, str], ...] = (
+    # summary key, label, unit for format_value
+    ("mau", "Users (MAU)", "users"),
+    ("revenue", "Monthly revenue", "currency"),
+    ("transactions_per_day", "Transactions", "per day"),
+    ("team_size", "Team", "developers"),
+    ("infra_cost", "Monthly infrastructure cost", "currency"),
+    ("cost_per_user", "Infrastructure cost per user and month", "currency"),
+    ("infra_cost_share", "Infrastructure share of revenue", "fraction"),
+    ("monthly_growth_rate", "Measured monthly growth (12 months)", "fraction/month"),
+    ("metrics_critical", "Dashboard metrics critical", "count"),
+    ("metrics_attention", "Dashboard metrics at attention", "count"),
+    ("p_critical_next_quarter", "P(critical by end of next quarter)", "probability"),
+    ("remedy_start_by", "Start remedy by", "month"),
+    ("debt_items_treat_now", "Debt items to treat now", "count"),
+    ("hires_planned", "Hires planned", "count"),
+    ("investment_total", "Investments required", "currency"),
+    ("signals_detected", "Early-warning signals detected", "signals"),
+    ("trend_critical_month", "Critical line on the trend", "trend month"),
+)
+
+
+def what_changed(
+    current: Mapping[str, Any], previous: Mapping[str, Any], currency: str = "EUR"
+) -> pd.DataFrame:
+    """What changed since last quarter, and why, from two sets of headline figures.
+
+    Parameters
+    ----------
+    current : mapping
+        This quarter's :func:`.report.summary`.
+    previous : mapping
+        Last quarter's ``summary.json``.
+    currency : str
+        Label of money.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Figure``, ``Last quarter``, ``This quarter``, ``Change`` and ``Why``
+        (formatted strings). Per-resource figures (probabilities, remedy dates) get one
+        row per resource. The ``Why`` column is derived from the two summaries: growth
+        and unit economics behind money figures, the metrics that changed status, the
+        utilisation and measured growth behind a probability or a remedy date. Figures
+        missing from either summary are left out.
+    """
+    rows: list[dict[str, str]] = []
+    for key, label, unit in _CHANGE_ROWS:
+        now, before = current.get(key), previous.get(key)
+        if isinstance(now, Mapping) and isinstance(before, Mapping):
+            for resource in now:
+                if resource not in before:
+                    continue
+                name = f"{label}: {metric_label(resource)}"
+                rows.append(_change_row(key, name, unit, now[resource], before[resource],
+                                        current, previous, currency, resource))
+        elif now is not None and before is not None:
+            rows.append(_change_row(key, label, unit, now, before, current, previous,
+                                    currency, None))
+    columns = ["Figure", "Last quarter", "This quarter", "Change", "Why"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _change_text(unit: str, now: Any, before: Any, currency: str) -> tuple[str, str, str]:
+    if unit == "month":
+        order = {"now": "0000-00", "": "9999-99"}
+        a, b = order.get(before, before), order.get(now, now)
+        change = "unchanged" if a == b else ("earlier" if b < a else "later")
+        return before or "not needed", now or "not needed", change
+    if unit == "trend month":
+        # '' is no date (beyond the horizon or a poor fit): neither earlier nor later
+        if before == now:
+            change = "unchanged"
+        elif not before or not now:
+            change = "now dated" if now else "no longer dated"
+        else:
+            order = {"now": "0000-00"}
+            change = "earlier" if order.get(now, now) < order.get(before, before) else "later"
+        return before or "no date", now or "no date", change
+    if unit == "signals":
+        return (f"{len(before)}", f"{len(now)}", f"{len(now) - len(before):+d}")
+    if unit == "probability":
+        return probability(before), probability(now), (
+            f"{(float(now) - float(before)) * 100:+.0f} pts")
+    if unit == "count":
+        return f"{before:g}", f"{now:g}", f"{float(now) - float(before):+g}"
+    if unit == "currency":
+        return money(before, currency), money(now, currency), money(
+            float(now) - float(before), currency, signed=True)
+    if unit in ("fraction", "fraction/month"):
+        points = (float(now) - float(before)) * 100
+        return (format_value(before, unit, currency), format_value(now, unit, currency),
+                f"{points:+.1f} pts")
+    change = float(now) - float(before)
+    pct = change / abs(float(before)) if float(before) else math.nan
+    text = format_value(change, unit, currency, signed=True)
+    if not math.isnan(pct):
+        text += f" ({percent(pct, 1, signed=True)})"
+    return format_value(before, unit, currency), format_value(now, unit, currency), text
+
+
+def _ratio(summary: Mapping[str, Any], top: str, bottom: str) -> float:
+    a, b = summary.get(top), summary.get(bottom)
+    if not is_number(a) or not is_number(b) or float(b) == 0:
+        return math.nan
+    return float(a) / float(b)
+
+
+def _growth(now: Mapping[str, Any], before: Mapping[str, Any], key: str) -> float:
+    return _ratio({"a": now.get(key), "b": before.get(key)}, "a", "b") - 1
+
+
+def _change_row(key, label, unit, now, before, current, previous, currency, resource):
+    shown = _change_text(unit, now, before, currency)
+    return {"Figure": label, "Last quarter": shown[0], "This quarter": shown[1],
+            "Change": shown[2],
+            "Why": _why(key, resource, now, before, current, previous, currency)}
+
+
+def _why(key, resource, now, before, current, previous, currency) -> str:
+    """One sentence on the drivers of a change, from the two summaries only."""
+    users = _growth(current, previous, "mau")
+    if key == "mau":
+        months = _months_between(previous.get("month"), current.get("month"))
+        if months and not math.isnan(users):
+            rate = (1 + users) ** (1 / months) - 1
+            return f"{percent(rate, 1)} a month on average over {months} months"
+        return ""
+    if key == "revenue":
+        arpu = (_ratio(previous, "revenue", "mau"), _ratio(current, "revenue", "mau"))
+        return (f"users {percent(users, 1, signed=True)}; revenue per user "
+                f"{money(arpu[0], currency)} → {money(arpu[1], currency)}")
+    if key == "transactions_per_day":
+        per = (_ratio(previous, "transactions_per_day", "mau"),
+               _ratio(current, "transactions_per_day", "mau"))
+        return (f"users {percent(users, 1, signed=True)}; transactions per user and day "
+                f"{per[0]:.3f} → {per[1]:.3f}")
+    if key == "team_size":
+        planned = previous.get("hires_planned")
+        return f"last quarter's plan asked for {planned} hires" if is_number(planned) else ""
+    if key in ("infra_cost", "cost_per_user"):
+        cost = _growth(current, previous, "infra_cost")
+        trend = "economies of scale" if cost < users else "cost grew faster than users"
+        return (f"infrastructure cost {percent(cost, 1, signed=True)} for users "
+                f"{percent(users, 1, signed=True)}: {trend}")
+    if key == "infra_cost_share":
+        cost = _growth(current, previous, "infra_cost")
+        revenue = _growth(current, previous, "revenue")
+        return (f"infrastructure cost {percent(cost, 1, signed=True)}, revenue "
+                f"{percent(revenue, 1, signed=True)}")
+    if key == "monthly_growth_rate":
+        months = _months_between(previous.get("month"), current.get("month"))
+        if months and not math.isnan(users) and is_number(before):
+            rate = (1 + users) ** (1 / months) - 1
+            side = "above" if rate > float(before) else "below"
+            return (f"the quarter grew {percent(rate, 1)} a month, {side} last quarter's "
+                    f"12-month average; the window now includes it")
+        return ""
+    if key in ("metrics_critical", "metrics_attention"):
+        level = "critical" if key == "metrics_critical" else "attention"
+        return _status_moves(current.get("dashboard_status"), previous.get("dashboard_status"),
+                             level)
+    if key in ("p_critical_next_quarter", "remedy_start_by") and resource is not None:
+        parts = []
+        u_now = (current.get("utilisation_avg") or {}).get(resource)
+        u_before = (previous.get("utilisation_avg") or {}).get(resource)
+        if is_number(u_now) and is_number(u_before):
+            parts.append(f"utilisation {percent(u_before)} → {percent(u_now)}")
+        g_now, g_before = current.get("monthly_growth_rate"), previous.get("monthly_growth_rate")
+        if is_number(g_now) and is_number(g_before):
+            parts.append(f"growth {percent(g_before, 1)} → {percent(g_now, 1)} a month")
+        if key == "remedy_start_by":
+            p_now = (current.get("p_critical_next_quarter") or {}).get(resource)
+            p_before = (previous.get("p_critical_next_quarter") or {}).get(resource)
+            if is_number(p_now) and is_number(p_before):
+                parts.append(f"P(critical next quarter) {probability(p_before)} → "
+                             f"{probability(p_now)}")
+        return "; ".join(parts)
+    if key == "signals_detected":
+        label = {k: v.lower() for k, v in SIGNAL_LABELS.items()}
+        new = [label.get(x, x) for x in now if x not in before]
+        gone = [label.get(x, x) for x in before if x not in now]
+        parts = ([f"new: {', '.join(new)}"] if new else []) + (
+            [f"no longer: {', '.join(gone)}"] if gone else [])
+        return "; ".join(parts) or ("the same signals" if now else "")
+    if key == "debt_items_treat_now":
+        top = current.get("debt_top_item")
+        return f"best return now: {top}" if top else ""
+    if key == "hires_planned":
+        team = (previous.get("team_size"), current.get("team_size"))
+        return (f"team {team[0]:g} → {team[1]:g} developers"
+                if is_number(team[0]) and is_number(team[1]) else "")
+    if key == "investment_total":
+        hires = (previous.get("hires_planned"), current.get("hires_planned"))
+        return f"hires planned {hires[0]} → {hires[1]}" if None not in hires else ""
+    return ""
+
+
+def _months_between(first: Any, last: Any) -> int | None:
+    try:
+        return int((pd.Period(str(last), freq="M") - pd.Period(str(first), freq="M")).n)
+    except (ValueError, TypeError):
+        return None
+
+
+def _status_moves(now: Any, before: Any, level: str) -> str:
+    if not isinstance(now, Mapping) or not isinstance(before, Mapping):
+        return ""
+    entered = sorted(m for m, s in now.items() if s == level and before.get(m) != level)
+    left = sorted(m for m, s in before.items() if s == level and now.get(m) != level)
+    parts = []
+    if entered:
+        parts.append(f"now {level}: {', '.join(entered)}")
+    if left:
+        parts.append(f"no longer {level}: {', '.join(left)}")
+    return "; ".join(parts) or f"the same metrics are {level}"
+
+
+# --- at a glance and assumptions ----------------------------------------------------------
+
+
+def key_messages(
+    headline: Mapping[str, Any],
+    *,
+    ranked: pd.DataFrame | None = None,
+    hiring: pd.DataFrame | None = None,
+    signals: pd.DataFrame | None = None,
+    currency: str = "EUR",
+) -> list[str]:
+    """The report's first lines: a few Markdown sentences built from the headline figures.
+
+    Parameters
+    ----------
+    headline : mapping
+        This quarter's :func:`.report.summary`.
+    ranked : pandas.DataFrame, optional
+        From :func:`.report.actions`: the most urgent action is quoted.
+    hiring : pandas.DataFrame, optional
+        From :func:`.report.hiring_table`: the funnel effort behind the plan is quoted.
+    signals : pandas.DataFrame, optional
+        From :func:`.report.signals_table`: every signal detected at critical severity is quoted
+        with its evidence.
+    currency : str
+        Label of money.
+
+    Returns
+    -------
+    list of str
+        One Markdown sentence per message, in reading order. Besides the figures of the
+        headline, a trend message names the capacity metrics whose trend
+        (``trend_critical_month``) crosses critical within the next quarter.
+    """
+    lines = []
+    if is_number(headline.get("mau")):
+        text = (f"**Growth.** {format_value(headline['mau'], 'users')} monthly active users "
+                f"({percent(headline.get('mau_qoq_change'), 1, signed=True)} over the quarter)")
+        if is_number(headline.get("monthly_growth_rate")):
+            text += (f", growing {percent(headline['monthly_growth_rate'], 1)} a month on "
+                     "average over the last 12 months")
+        if is_number(headline.get("revenue")):
+            text += (f"; revenue {money(headline['revenue'], currency)}/month "
+                     f"({percent(headline.get('revenue_qoq_change'), 1, signed=True)}).")
+        lines.append(text)
+    statuses = headline.get("dashboard_status") or {}
+    critical = [m for m, s in statuses.items() if s == "critical"]
+    attention = [m for m, s in statuses.items() if s == "attention"]
+    if statuses:
+        lines.append(
+            f"**Dashboard.** {len(critical)} metric(s) critical"
+            + (f" ({', '.join(critical)})" if critical else "")
+            + f", {len(attention)} at attention, {sum(s == 'ok' for s in statuses.values())} ok.")
+    p_next = headline.get("p_critical_next_quarter") or {}
+    if p_next:
+        worst = max(p_next, key=lambda r: p_next[r])
+        lines.append(
+            f"**Capacity.** The resource most at risk is {RESOURCE_LABELS.get(worst, worst)}: "
+            f"{probability(p_next[worst])} of the simulated futures cross its critical line "
+            f"by the end of next quarter if nothing is done.")
+    soon = _critical_next_quarter(headline)
+    if soon:
+        names = [f"{metric_label(m)} ({month})" for m, month in soon.items()]
+        lines.append(
+            f"**Trend.** At the pace of the last months, {_and(names)} "
+            f"{'crosses its' if len(names) == 1 else 'cross their'} critical line within the "
+            f"next quarter.")
+    if signals is not None and len(signals):
+        critical = signals[signals["detected"] & (signals["severity"] == "critical")]
+        for _, row in critical.iterrows():
+            lines.append(f"**Early warning (critical).** {row['label']}: {row['evidence']}")
+    if ranked is not None and len(ranked):
+        first = ranked.iloc[0]
+        lines.append(f"**First action.** {first['action']} (start: {first['start_by']}; "
+                     f"{first['why']}).")
+    if is_number(headline.get("investment_total")):
+        text = f"**Investments required:** {money(headline['investment_total'], currency)}"
+        if is_number(headline.get("hires_planned")):
+            text += f", including {headline['hires_planned']} hires"
+        if hiring is not None and "applications_needed" in hiring.attrs:
+            text += (f", which at the company's conversion rate need about "
+                     f"{hiring.attrs['applications_needed']:,} applications (the funnel "
+                     f"received {hiring.attrs['applications_last_quarter']:,} last quarter)")
+        lines.append(text + ".")
+    return lines
+
+
+def _critical_next_quarter(headline: Mapping[str, Any]) -> dict[str, str]:
+    """Metrics whose trend crosses critical in the three months after ``headline['month']``."""
+    months = headline.get("trend_critical_month") or {}
+    try:
+        end = pd.Period(str(headline["month"]), freq="M")
+    except (KeyError, ValueError, TypeError):
+        return {}
+    soon = {}
+    for metric, month in months.items():
+        if not re.fullmatch(r"\d{4}-\d{2}", str(month)):  # 'now' or '': no future date
+            continue
+        if 1 <= (pd.Period(str(month), freq="M") - end).n <= 3:
+            soon[metric] = str(month)
+    return dict(sorted(soon.items(), key=lambda item: item[1]))
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def present_parameters(values: Mapping[str, Any]) -> pd.DataFrame:
+    """The parameters of the run with their meaning (from the parameters registry).
+
+    Paths (``data_dir``, ``previous_summary``) are left out: they do not change a figure.
+    """
+    from scaling_models import parameters
+
+    rows = []
+    for name, value in values.items():
+        if name in ("data_dir", "previous_summary"):
+            continue
+        spec = parameters.PARAMETERS.get(name)
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        rows.append({"Parameter": name, "Value": shown,
+                     "Meaning": spec.help if spec is not None else ""})
+    return pd.DataFrame(rows)
