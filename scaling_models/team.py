@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from scaling_models import hiring
 from scaling_models._checks import (
     as_float_array,
     require_between,
@@ -37,19 +38,9 @@ from scaling_models._checks import (
     require_positive,
     scalar_or_array,
 )
-from scaling_models.hiring import (
-    DEFAULT_FUNNEL,
-    FUNNEL_STAGES,
-    INTERVIEW_MAXIMA,
-    STRONG_HIRE_SCORE,
-    WEAK_HIRE_SCORE,
-    applications_needed,
-    applications_per_hire,
-    candidates_needed,
-    funnel_conversion,
-    interview_decision,
-    interview_score,
-)
+
+# users' notebooks call the funnel and the interview grid as team.*: re-export hiring's API
+from scaling_models.hiring import *  # noqa: F403
 
 __all__ = [
     "CURRENT_VELOCITY",
@@ -72,18 +63,7 @@ __all__ = [
     "monthly_attrition",
     "weeks_to_hire",
     "hiring_plan",
-    # re-exported from scaling_models.hiring
-    "FUNNEL_STAGES",
-    "DEFAULT_FUNNEL",
-    "INTERVIEW_MAXIMA",
-    "STRONG_HIRE_SCORE",
-    "WEAK_HIRE_SCORE",
-    "funnel_conversion",
-    "applications_per_hire",
-    "applications_needed",
-    "candidates_needed",
-    "interview_score",
-    "interview_decision",
+    *hiring.__all__,
 ]
 
 #: Team velocity of the article's worked example (DOMAIN section 1). [story points/sprint]
