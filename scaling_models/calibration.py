@@ -1,10 +1,12 @@
-r"""Growth calibrated on the company's own history ("measure, then decide").
+r"""Growth and load calibrated on the company's own history ("measure, then decide").
 
 * :func:`growth_distribution` fits the monthly log growth of MAU over the last ``window``
   months, with the uncertainty of its mean from a moving-block bootstrap, so the Monte
   Carlo engine gets a growth interval measured rather than guessed;
 * :func:`scenario_probabilities` and :func:`band_probabilities` turn that fit into the
-  probability of reaching each growth scenario (DOMAIN sections 2 and 8).
+  probability of reaching each growth scenario (DOMAIN sections 2 and 8);
+* :func:`elasticity_distribution` measures how utilisation grows with users (the load
+  elasticity of the Monte Carlo chain) between capacity changes.
 
 The other forecasts from history live next door: :mod:`scaling_models.trends` (each
 capacity metric's trend toward its thresholds) and :mod:`scaling_models.signals` (the
@@ -17,7 +19,9 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -35,12 +39,15 @@ from scaling_models._history import monthly_values
 
 __all__ = [
     "GrowthCalibration",
+    "ElasticityCalibration",
+    "ELASTICITY_COLUMNS",
     "BAND_FAMILY",
     "growth_distribution",
     "default_block_length",
     "probability_of_growth",
     "scenario_probabilities",
     "band_probabilities",
+    "elasticity_distribution",
 ]
 
 #: Scenario family whose bands :func:`band_probabilities` reports by default.
@@ -454,4 +461,147 @@ def band_probabilities(
             "probability": at_least[:-1] - at_least[1:],
         },
         index=pd.Index(names, name="band"),
+    )
+
+
+# --------------------------------------------------------------------------------------
+# 3. load elasticity
+
+#: History columns of the average utilisation of each Monte Carlo resource.
+ELASTICITY_COLUMNS: Mapping[str, str] = MappingProxyType({
+    "cpu": "cpu_avg", "memory": "memory_avg", "db_utilisation": "db_avg",
+    "bandwidth": "bandwidth_avg",
+})
+
+
+@dataclass(frozen=True, kw_only=True)
+class ElasticityCalibration:
+    r"""Load elasticity measured on history: utilisation :math:`\propto` MAU :math:`^e`.
+
+    Attributes
+    ----------
+    elasticity : float
+        Pooled estimate :math:`\hat e` over the resources. [-]
+    low, high : float
+        Interval of :math:`e` with probability ``credibility`` (Student t). [-]
+    credibility : float
+        Coverage of ``(low, high)``.
+    n_points : int
+        Months used, all resources together.
+    per_resource : pandas.DataFrame
+        Indexed by resource: ``column``, ``fit_start`` (Period or None), ``n_points``,
+        ``elasticity`` (that resource alone, NaN below 3 months) and ``r_squared``.
+    """
+
+    elasticity: float
+    low: float
+    high: float
+    credibility: float
+    n_points: int
+    per_resource: pd.DataFrame = field(repr=False)
+
+
+def elasticity_distribution(
+    history: pd.DataFrame,
+    *,
+    columns: Mapping[str, str] = ELASTICITY_COLUMNS,
+    window: int = 12,
+    after_drop: float | None = 0.25,
+    credibility: float = 0.90,
+) -> ElasticityCalibration:
+    r"""Measure how utilisation grows with users: the elasticity of the Monte Carlo chain.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Monthly history with ``mau`` and the utilisation ``columns``, one row per
+        consecutive month (a ``month`` column or a monthly index).
+    columns : mapping, default :data:`ELASTICITY_COLUMNS`
+        Resource -> history column of its average utilisation (fraction).
+    window : int, default 12
+        Months looked at, the most recent. [month]
+    after_drop : float or None, default 0.25
+        Each resource is fitted from its last one-month fall of more than this fraction
+        (a capacity upgrade resets utilisation, not users); None uses the whole window.
+    credibility : float, default 0.90
+        Coverage of the interval ``(low, high)``.
+
+    Returns
+    -------
+    ElasticityCalibration
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or holds a non-positive value, ``window < 3``, or fewer
+        than 3 months are left in total beyond one per resource and the slope (the
+        pooled fit needs at least one degree of freedom).
+
+    Notes
+    -----
+    The chain models utilisation as :math:`u_t = u_0 (N_t / N_0)^{e}`
+    (:func:`scaling_models.capacity.utilisation`), so :math:`\ln u_t = a_r + e \ln N_t`
+    for resource :math:`r` between two capacity changes. The fit is ordinary least
+    squares with one intercept per resource and a common slope (the within, or
+    fixed-effects, estimator [1]_): :math:`\hat e = \sum_r S_{xy,r} / \sum_r S_{xx,r}`,
+    standard error :math:`s / \sqrt{\sum_r S_{xx,r}}` with :math:`s^2` the residual
+    variance on :math:`n - R - 1` degrees of freedom. The interval is for the mean
+    elasticity; monthly noise in the data widens it, a short history too.
+
+    References
+    ----------
+    .. [1] J. M. Wooldridge, *Introductory Econometrics: A Modern Approach*, 7th ed.,
+       Cengage, 2020, ch. 14 (fixed effects estimation).
+    """
+    from scaling_models._history import history_column, history_frame
+
+    history = history_frame(history)
+    window = require_integer("window", window, minimum=3)
+    require_between("credibility", credibility, 0.0, 1.0,
+                    low_inclusive=False, high_inclusive=False)
+    if after_drop is not None:
+        require_between("after_drop", after_drop, 0.0, 1.0,
+                        low_inclusive=False, high_inclusive=False)
+    recent = history.iloc[-window:]
+    log_users = np.log(monthly_values("history['mau']", history_column(recent, "mau"),
+                                      min_length=3, positive=True)[0])
+    sxx = sxy = syy = 0.0
+    rows, n_total = {}, 0
+    for resource, column in columns.items():
+        values, _ = monthly_values(f"history[{column!r}]", history_column(recent, column),
+                                   min_length=3, positive=True)
+        y = np.log(values)
+        start = 0
+        if after_drop is not None:
+            drops = np.flatnonzero(np.diff(y) < math.log1p(-after_drop))
+            start = int(drops[-1]) + 1 if drops.size else 0
+        x, y = log_users[start:], y[start:]
+        dx, dy = x - x.mean(), y - y.mean()
+        rx, ry, rxy = float(dx @ dx), float(dy @ dy), float(dx @ dy)
+        sxx, sxy, syy, n_total = sxx + rx, sxy + rxy, syy + ry, n_total + x.size
+        slope = rxy / rx if x.size >= 3 and rx > 0 else math.nan
+        rows[resource] = {
+            "column": column,
+            "fit_start": recent.index[start] if isinstance(recent.index, pd.PeriodIndex)
+            else None,
+            "n_points": int(x.size),
+            "elasticity": slope,
+            "r_squared": rxy * rxy / (rx * ry) if x.size >= 3 and rx * ry > 0 else math.nan,
+        }
+    dof = n_total - len(columns) - 1
+    if dof < 1 or sxx <= 0:
+        raise ValueError(
+            f"history: {n_total} months of utilisation since the last capacity steps "
+            f"across {len(columns)} resources; the elasticity needs at least "
+            f"{len(columns) + 2} (and users that change)"
+        )
+    slope = sxy / sxx
+    sse = max(syy - slope * sxy, 0.0)
+    se = math.sqrt(sse / dof) / math.sqrt(sxx)
+    half = float(special.stdtrit(dof, 0.5 + credibility / 2.0)) * se
+    per_resource = pd.DataFrame.from_dict(rows, orient="index")
+    per_resource.index.name = "resource"
+    return ElasticityCalibration(
+        elasticity=slope, low=slope - half, high=slope + half,
+        credibility=float(credibility), n_points=n_total, per_resource=per_resource,
     )

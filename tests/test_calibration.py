@@ -242,3 +242,77 @@ def test_sample_history_growth_is_near_fifteen_percent(sample_history):
     assert fit.end == pd.Period("2024-06", "M")
     probabilities = calibration.scenario_probabilities(fit)["probability"]
     assert probabilities["projection_realistic"] > probabilities["projection_optimistic"]
+
+
+# --------------------------------------------------------------------------- elasticity
+
+
+def power_law_history(elasticity=0.8, months=12, noise=0.0, seed=0, step=None):
+    """Utilisation = level_r x MAU^elasticity for the four resources, with optional noise
+    and a capacity step (utilisation divided by 1.6 from month ``step`` on)."""
+    rng = np.random.default_rng(seed)
+    mau = exponential_mau(rate=0.12, months=months, noise=0.02, seed=seed + 1)
+    ratio = (mau / mau.iloc[-1]).to_numpy()
+    frame = pd.DataFrame({"mau": mau.to_numpy()}, index=mau.index)
+    for column, level in zip(calibration.ELASTICITY_COLUMNS.values(), (0.7, 0.6, 0.8, 0.4),
+                             strict=True):
+        values = level * ratio**elasticity * np.exp(noise * rng.standard_normal(months))
+        if step is not None:
+            values[:step] *= 1.6  # before the upgrade the same load used more of less
+        frame[column] = values
+    return frame
+
+
+def test_exact_power_law_gives_the_exact_elasticity():
+    fit = calibration.elasticity_distribution(power_law_history(0.8))
+    assert fit.elasticity == pytest.approx(0.8, abs=1e-12)
+    assert fit.low == pytest.approx(0.8, abs=1e-9) and fit.high == pytest.approx(0.8, abs=1e-9)
+    assert_allclose(fit.per_resource["elasticity"], 0.8, atol=1e-12)
+    assert fit.n_points == 48
+
+
+def test_capacity_step_is_left_out_of_the_fit():
+    history = power_law_history(0.8, step=7)
+    fit = calibration.elasticity_distribution(history)
+    assert fit.elasticity == pytest.approx(0.8, abs=1e-12)
+    assert (fit.per_resource["fit_start"] == history.index[7]).all()
+    assert (fit.per_resource["n_points"] == 5).all()
+    # fitted across the step, the fall in utilisation would read as a much lower elasticity
+    assert calibration.elasticity_distribution(history, after_drop=None).elasticity < 0.5
+
+
+def test_elasticity_interval_covers_the_truth_at_its_nominal_rate():
+    # closed-form t interval against simulation: 400 noisy histories, true e = 0.7
+    hits = [
+        (fit.low <= 0.7 <= fit.high)
+        for fit in (calibration.elasticity_distribution(
+            power_law_history(0.7, noise=0.03, seed=seed)) for seed in range(400))
+    ]
+    assert 0.86 <= np.mean(hits) <= 0.94
+
+
+def test_sample_history_elasticity_is_near_one_and_memory_below_cpu(sample_history):
+    # make_sample_data.py draws CPU, DB and bandwidth in proportion to transactions (whose
+    # count per user creeps up) and memory as 0.12 + k x CPU, whose elasticity is below 1
+    fit = calibration.elasticity_distribution(sample_history)
+    assert 0.9 < fit.low < fit.elasticity < fit.high < 1.25
+    per = fit.per_resource["elasticity"]
+    assert per["memory"] < 1.0 < per["cpu"]
+
+
+@pytest.mark.parametrize("change, kwargs, match", [
+    (lambda h: h.drop(columns="db_avg"), {}, "db_avg"),
+    (lambda h: h.assign(cpu_avg=0.0), {}, "cpu_avg"),
+    (lambda h: h, {"window": 2}, "window"),
+    (lambda h: h, {"credibility": 1.0}, "credibility"),
+    (lambda h: h.iloc[:2], {}, "at least 3"),
+])
+def test_elasticity_distribution_rejects_bad_input(change, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        calibration.elasticity_distribution(change(power_law_history()), **kwargs)
+
+
+def test_too_short_a_history_since_the_steps_is_refused():
+    history = power_law_history(0.8, step=11)  # 1 month left for each resource
+    with pytest.raises(ValueError, match="needs at least 6"):
+        calibration.elasticity_distribution(history)
