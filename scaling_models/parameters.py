@@ -191,6 +191,9 @@ _REPORT = (
     Parameter(name="growth_from_history", kind="bool", default=True,
               help="true: growth interval measured on the last 12 months; false: use "
                    "growth_low/growth_high"),
+    Parameter(name="elasticity_from_history", kind="bool", default=True,
+              help="true: load elasticity measured since the last capacity changes; false: "
+                   "the engine's default (0.5 to 1, most likely 0.65)"),
     Parameter(name="remedy_risk", kind="float", default=0.10, low=0.01, high=0.99,
               help="share of futures crossing 'critical' that dates a remedy [fraction]"),
     Parameter(name="hiring_target_months", kind="int", default=6, low=1, high=36,

@@ -52,6 +52,7 @@ __all__ = [
     "scenario_table",
     "scenario_infra_spend",
     "simulation_inputs",
+    "load_elasticity",
     "breach_table",
     "remedy_schedule",
     "fan_figure",
@@ -586,6 +587,7 @@ def simulation_inputs(
     growth_low: float,
     growth_high: float,
     growth_volatility: float = 0.03,
+    elasticity: Any = None,
     month: str | pd.Period | None = None,
 ):
     """Monte Carlo inputs for the company as it stands in ``month`` (default: last).
@@ -594,7 +596,9 @@ def simulation_inputs(
     transactions per user come from the history; the thresholds of cpu, memory,
     db_utilisation and bandwidth from the table; the growth interval from the caller
     (measured with :func:`scaling_models.calibration.growth_distribution` or set by
-    hand). Everything else keeps the :class:`scaling_models.montecarlo.Inputs` defaults.
+    hand); the load elasticity from the caller (see :func:`load_elasticity`) or, when
+    None, the engine's default. Everything else keeps the
+    :class:`scaling_models.montecarlo.Inputs` defaults.
     """
     from scaling_models import montecarlo
 
@@ -614,7 +618,46 @@ def simulation_inputs(
         critical=tuple(float(thresholds.at[r, "critical"]) for r in resources),
         base_monthly_cost=float(row["infra_cost"]),
         arpu=float(row["revenue"] / row["mau"]),
+        **({} if elasticity is None else {"elasticity": elasticity}),
     )
+
+
+def load_elasticity(history: pd.DataFrame, *, from_history: bool = True) -> tuple[Any, str]:
+    """The load elasticity the board's simulation uses, and a sentence saying where from.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Monthly history (see :func:`scaling_models.calibration.elasticity_distribution`).
+    from_history : bool, default True
+        Measure it on the history; False keeps the engine's default.
+
+    Returns
+    -------
+    elasticity : tuple or None
+        ``(low, high)``, the measured 90 % interval (a 90 % interval input of the engine),
+        or None for the engine's default (:class:`scaling_models.montecarlo.Inputs`).
+    source : str
+        For the report, e.g. "measured on the history since the last capacity changes:
+        1.01 to 1.13 (90 % interval, 21 months)". When the history cannot measure it (too
+        few months since the capacity changes, or an interval reaching 0) the sentence
+        says so and the default is used: a report is still produced.
+    """
+    from scaling_models import calibration, montecarlo
+
+    default = montecarlo.Inputs().elasticity
+    if not from_history:
+        return None, f"the engine's default ({default}), set by the parameters"
+    try:
+        measured = calibration.elasticity_distribution(history)
+    except ValueError as exc:
+        return None, f"the engine's default ({default}): the history cannot measure it ({exc})"
+    if measured.low <= 0:
+        return None, (f"the engine's default ({default}): the history's interval "
+                      f"{measured.low:.2f} to {measured.high:.2f} reaches 0")
+    return (measured.low, measured.high), (
+        f"measured on the history since the last capacity changes: {measured.low:.2f} to "
+        f"{measured.high:.2f} (90 % interval, {measured.n_points} months)")
 
 
 def breach_table(result, end_month: str | pd.Period, *, quarters: int = 4) -> pd.DataFrame:

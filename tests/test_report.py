@@ -427,3 +427,22 @@ def test_readme_documents_every_summary_key():
     documented = set(re.findall(r"^\| `([a-z0-9_]+)` \|", readme, flags=re.MULTILINE))
     missing = (set(report.SUMMARY_KEYS) | {"quarter", "seed", "parameters"}) - documented
     assert not missing, f"summary.json keys missing from README.md: {sorted(missing)}"
+
+
+def test_load_elasticity_is_measured_on_history_or_falls_back_with_a_reason(data):
+    from scaling_models import calibration, distributions
+
+    measured = calibration.elasticity_distribution(data.history)
+    elasticity, source = report.load_elasticity(data.history)
+    assert elasticity == (measured.low, measured.high)
+    assert f"{measured.low:.2f} to {measured.high:.2f}" in source
+    inputs = report.simulation_inputs(data.history, data.thresholds, growth_low=0.1,
+                                      growth_high=0.2, elasticity=elasticity)
+    ends = distributions.as_distribution(inputs.elasticity).ppf(np.array([0.05, 0.95]))
+    np.testing.assert_allclose(ends, elasticity)  # the engine reads it as a 90 % interval
+    assert report.load_elasticity(data.history, from_history=False)[0] is None
+    elasticity, source = report.load_elasticity(data.history.iloc[-2:])
+    assert elasticity is None and "cannot measure it" in source and "needs at least" in source
+    default = report.simulation_inputs(data.history, data.thresholds, growth_low=0.1,
+                                       growth_high=0.2)
+    assert default.elasticity == montecarlo.Inputs().elasticity
