@@ -1,7 +1,7 @@
 """Benchmark of the Monte Carlo engine against its random-number floor, a Python loop and
 squigglepy, on the reference workload (issue 3).
 
-Reference workload: the DOMAIN section 1 company (50 K MAU, growth 15 %/month as a 90 %
+Reference workload: the docs/domain.md section 1 company (50 K MAU, growth 15 %/month as a 90 %
 interval 10 %-22.5 % plus monthly noise, elasticity and cost exponent as PERT three-point
 estimates), the four resources, M/M/1 P95 latency and cost per user, 36 months; breach
 months of every resource and of P95 latency (2 s and 5 s lines) at both levels over all
@@ -43,7 +43,7 @@ SIZES = (10_000, 100_000, 1_000_000)
 LOOP_PATHS = 20_000
 SQUIGGLE_PATHS = 2_000
 REDRAW_PATHS = 5_000  # the notebooks' default sample size
-# Reference company (DOMAIN section 1) as used by montecarlo.Inputs() defaults.
+# Reference company (docs/domain.md section 1) as used by montecarlo.Inputs() defaults.
 U0 = 50_000.0
 AVG = (0.70, 0.60, 0.80, 0.40)
 RESOURCES = ("cpu", "memory", "db_utilisation", "bandwidth")

@@ -4,14 +4,14 @@
     python data/make_sample_data.py --out DIR  # writes them elsewhere
 
 The company is invented. Its 36 monthly rows (2021-07 .. 2024-06) end near the worked
-example of the source article (DOMAIN.md section 1: 50 K MAU growing ~15 %/month, 10 K
+example of the source article (docs/domain.md section 1: 50 K MAU growing ~15 %/month, 10 K
 transactions/day, 100 K EUR revenue, CPU 70 %/95 %, RAM 60 %/85 %, DB 80 %/100 %,
 bandwidth 40 %/70 %, velocity 30 points, cycle time 12 days) and carry the noise and
 events real exports have: seasonal dips, an incident month (2023-02), a hiring freeze
 (2022-11 .. 2023-02), infrastructure upgrades that step utilisation down, and in the
 last months the warning signs the article lists (P95 and code review rising, deployments
 falling). The backlog and the hiring funnel (last 6 quarters, hires matching the history)
-use the article's frameworks (DOMAIN sections 5 and 6).
+use the article's frameworks (docs/domain.md sections 5 and 6).
 
 Every random draw comes from one seeded ``numpy.random.Generator`` (a child per file, so
 editing one table does not reshuffle the others); values are rounded before writing so

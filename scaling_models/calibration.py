@@ -4,7 +4,7 @@ r"""Growth and load calibrated on the company's own history ("measure, then deci
   months, with the uncertainty of its mean from a moving-block bootstrap, so the Monte
   Carlo engine gets a growth interval measured rather than guessed;
 * :func:`scenario_probabilities` and :func:`band_probabilities` turn that fit into the
-  probability of reaching each growth scenario (DOMAIN sections 2 and 8);
+  probability of reaching each growth scenario (docs/domain.md sections 2 and 8);
 * :func:`elasticity_distribution` measures how utilisation grows with users (the load
   elasticity of the Monte Carlo chain) between capacity changes.
 
@@ -357,7 +357,7 @@ def scenario_probabilities(
     scenarios : pandas.DataFrame, optional
         Indexed by scenario key with columns ``total_user_growth`` (fraction, 2.0 = +200 %)
         and ``horizon_months``; ``family`` is carried over when present. Default
-        :func:`scaling_models.growth.scenarios` (DOMAIN sections 2 and 8).
+        :func:`scaling_models.growth.scenarios` (docs/domain.md sections 2 and 8).
 
     Returns
     -------
@@ -408,7 +408,7 @@ def band_probabilities(
         As in :func:`scenario_probabilities`, with a ``family`` column.
     family : str, optional
         Family whose scenarios define the bands; default :data:`BAND_FAMILY`
-        (``"projection_12m"``, the 12-month projections of DOMAIN section 2).
+        (``"projection_12m"``, the 12-month projections of docs/domain.md section 2).
 
     Returns
     -------

@@ -4,7 +4,7 @@ Resources (CPU, memory, database, bandwidth) are described by their utilisation,
 of capacity in [0, 1] measured today (average or peak alike). Load growth is a ratio to
 today's load, or a monthly growth rate (0.15 = 15 %/month); time is in months. Capacity
 need not grow one-for-one with load: the article's "+50 % users needs +30 % capacity"
-(DOMAIN section 2) is a load-to-capacity ``elasticity`` below 1 (headroom, caching,
+(docs/domain.md section 2) is a load-to-capacity ``elasticity`` below 1 (headroom, caching,
 efficiency gains), so utilisation scales as ``load_ratio ** elasticity``.
 
 The queueing models (:mod:`scaling_models.queueing`) and the Universal Scalability Law
@@ -104,7 +104,7 @@ def elasticity_from(user_growth: ArrayLike, capacity_growth: ArrayLike) -> np.nd
 
     References
     ----------
-    .. [1] DOMAIN.md section 2 (from the source article): the conservative scenario,
+    .. [1] docs/domain.md section 2 (from the source article): the conservative scenario,
        "+50 % users" needs "+30 % capacity".
 
     Examples
@@ -157,7 +157,7 @@ def utilisation(
 
     Examples
     --------
-    DOMAIN section 1 and 2: database peak 100 %, realistic scenario (x3 users in 12
+    docs/domain.md section 1 and 2: database peak 100 %, realistic scenario (x3 users in 12
     months), elasticity 0.647 from "+50 % users needs +30 % capacity".
 
     >>> round(float(utilisation(1.0, 3.0, 0.647)), 3)
@@ -215,7 +215,7 @@ def months_to_threshold(
 
     Examples
     --------
-    DOMAIN section 1: CPU at 70 % on average, 15 %/month growth, critical at 90 %.
+    docs/domain.md section 1: CPU at 70 % on average, 15 %/month growth, critical at 90 %.
 
     >>> round(float(months_to_threshold(0.70, 0.15, 0.90)), 2)
     1.8
@@ -256,7 +256,7 @@ def instances_needed(
     capacity_per_instance : array_like
         What one instance handles at 100 % utilisation, > 0. [load/instance]
     target_utilisation : array_like, default 0.7
-        Utilisation not to exceed at peak, in (0, 1]. The default is the DOMAIN section 3
+        Utilisation not to exceed at peak, in (0, 1]. The default is the docs/domain.md section 3
         CPU "attention" line (70 %). [fraction]
     redundancy : int or array_like of int, default 1
         Spare instances on top (N+1 survives the loss of one instance), whole numbers

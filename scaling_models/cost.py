@@ -5,7 +5,7 @@ every amount is per month unless its name says otherwise. Functions accept scala
 arrays and broadcast, so the same call serves a point estimate and a Monte Carlo run
 (draws on axis 0, months on the last axis).
 
-The defaults come from ``/work/shared/DOMAIN.md``: 100 K EUR revenue for 50 K MAU gives
+The defaults come from ``docs/domain.md``: 100 K EUR revenue for 50 K MAU gives
 2 EUR per MAU per month; the scenario tables price +8 developers at 480 K EUR, +20 at
 1.2 M EUR, +50 at 3 M EUR and +5 at 300 K EUR, i.e. 60 K EUR per developer per year; the
 article's target keeps infrastructure cost below 10 % of revenue.
@@ -39,16 +39,16 @@ __all__ = [
     "team_cost",
 ]
 
-#: Average revenue per monthly active user: 100 K EUR / 50 K MAU (DOMAIN section 1).
+#: Average revenue per monthly active user: 100 K EUR / 50 K MAU (docs/domain.md section 1).
 #: [currency/user/month]
 DEFAULT_ARPU: float = 2.0
 
 #: Fully loaded cost of one developer, implied by the article's scenario tables
-#: (+8 developers = 480 K EUR, +20 = 1.2 M EUR, +50 = 3 M EUR; DOMAIN sections 6 and 8).
+#: (+8 developers = 480 K EUR, +20 = 1.2 M EUR, +50 = 3 M EUR; docs/domain.md sections 6 and 8).
 #: [currency/developer/year]
 DEFAULT_DEVELOPER_ANNUAL_COST: float = 60_000.0
 
-#: The article's ceiling for infrastructure cost as a share of revenue (DOMAIN section 3).
+#: The article's ceiling for infrastructure cost as a share of revenue (docs/domain.md section 3).
 #: [fraction]
 INFRA_SHARE_TARGET: float = 0.10
 

@@ -1,6 +1,6 @@
 """Technical-debt ROI: what a debt item costs, what fixing it saves, and what to fix first.
 
-Implements the article's debt-assessment framework (DOMAIN section 5) and its "20 % of
+Implements the article's debt-assessment framework (docs/domain.md section 5) and its "20 % of
 development time on debt" rule. Time is in hours, days or months as named; money is in
 one currency, whatever the caller uses (EUR in the project's examples); ROI is a fraction
 (3.0 means 300 %).
@@ -41,7 +41,7 @@ __all__ = [
 #: Recommendation labels from best to worst: treat now, plan within 3 months, backlog, skip.
 RECOMMENDATIONS = ("now", "plan", "backlog", "skip")
 
-#: Lowest ROI of each band but the last (DOMAIN section 5: 300 %, 150 %, 50 %); see
+#: Lowest ROI of each band but the last (docs/domain.md section 5: 300 %, 150 %, 50 %); see
 #: :func:`recommend` for which side of each line a boundary value falls.
 ROI_BANDS = {"now": 3.0, "plan": 1.5, "backlog": 0.5}
 
@@ -111,7 +111,7 @@ def sprints_per_month(sprint_weeks: ArrayLike = 2) -> np.ndarray:
 
 def recommend(roi: ArrayLike) -> np.ndarray:
     """
-    Recommendation band for a debt item's ROI (DOMAIN section 5).
+    Recommendation band for a debt item's ROI (docs/domain.md section 5).
 
     Parameters
     ----------
@@ -129,13 +129,13 @@ def recommend(roi: ArrayLike) -> np.ndarray:
     The article's bands read "> 300 %: now", "> 150 %: plan", "< 150 %: backlog",
     "< 50 %: do not treat": the last two overlap. The project reads them as the
     half-open bands above, so each ROI has exactly one band, 150 % itself falls in
-    backlog and 50 % itself in backlog ("50-150 % backlog" in DOMAIN). The bands are
+    backlog and 50 % itself in backlog ("50-150 % backlog" in docs/domain.md). The bands are
     monotone: a higher ROI never gives a lower band.
 
     References
     ----------
     .. [1] "Scaling et croissance" (French article, the project's seed text), "Framework
-       de décision dette technique", Recommendation; restated in DOMAIN.md section 5.
+       de décision dette technique", Recommendation; restated in docs/domain.md section 5.
 
     Examples
     --------
@@ -216,12 +216,12 @@ def assess(
         \text{payback} &= \text{resolution cost} / \text{monthly savings}
 
     The article writes "A x hourly cost" per sprint and adds B x C per month; converting
-    sprints to months with :math:`s` is the project's reading (DOMAIN section 5).
+    sprints to months with :math:`s` is the project's reading (docs/domain.md section 5).
 
     References
     ----------
     .. [1] "Scaling et croissance" (French article, the project's seed text), "Framework
-       de décision dette technique"; restated in DOMAIN.md section 5.
+       de décision dette technique"; restated in docs/domain.md section 5.
 
     Examples
     --------
@@ -495,7 +495,7 @@ def prioritise(
     References
     ----------
     .. [1] "Scaling et croissance" (the project's seed text): "20 % du temps de
-       développement dédié à la réduction de dette technique"; DOMAIN.md section 5.
+       développement dédié à la réduction de dette technique"; docs/domain.md section 5.
     """
     if not isinstance(assessed, pd.DataFrame):
         raise TypeError(f"assessed must be a pandas DataFrame; got {type(assessed).__name__}")

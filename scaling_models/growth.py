@@ -2,7 +2,7 @@
 
 Time is counted in months and growth rates are monthly fractions (0.15 = +15 % a month).
 Curves follow the package convention: draws on axis 0, months on the last axis, so one
-call serves the point estimate and a Monte Carlo run. The scenario table (DOMAIN sections
+call serves the point estimate and a Monte Carlo run. The scenario table (docs/domain.md sections
 2 and 8, plus the user's own) is read from ``data/scenarios.yaml``.
 """
 
@@ -42,7 +42,7 @@ __all__ = [
 #: The scenario file shipped with the repository (found relative to the package).
 DEFAULT_SCENARIOS_PATH = Path(__file__).resolve().parent.parent / "data" / "scenarios.yaml"
 
-#: Allowed ``family`` values: DOMAIN section 2, DOMAIN section 8, user-added.
+#: Allowed ``family`` values: docs/domain.md section 2, docs/domain.md section 8, user-added.
 SCENARIO_FAMILIES = ("projection_12m", "multi_year", "custom")
 
 
@@ -76,7 +76,7 @@ def monthly_rate(total_growth: ArrayLike, months: ArrayLike) -> np.ndarray:
 
     .. math:: r = (1 + g)^{1/m} - 1
 
-    DOMAIN section 2: +50 %, +200 %, +500 % over 12 months give 3.44 %, 9.59 % and
+    docs/domain.md section 2: +50 %, +200 %, +500 % over 12 months give 3.44 %, 9.59 % and
     16.1 % a month.
 
     References
@@ -114,7 +114,7 @@ def total_growth(monthly_rate: ArrayLike, months: ArrayLike) -> np.ndarray:
 
     Examples
     --------
-    >>> round(float(total_growth(0.15, 12)), 2)  # DOMAIN section 2 note: x5.35
+    >>> round(float(total_growth(0.15, 12)), 2)  # docs/domain.md section 2 note: x5.35
     4.35
     """
     require_growth_rate(monthly_rate=monthly_rate)
@@ -628,7 +628,7 @@ def _read_scenario_file(path: Path) -> list[tuple[str, dict]]:
 
 def scenarios(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame:
     """
-    Growth scenarios from DOMAIN sections 2 and 8 and the user's own, as a table.
+    Growth scenarios from docs/domain.md sections 2 and 8 and the user's own, as a table.
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 r"""Hiring: the recruitment funnel and the interview grid of the source article.
 
-The funnel (DOMAIN section 6) narrows about 100 applications to 1 hire through
+The funnel (docs/domain.md section 6) narrows about 100 applications to 1 hire through
 qualification, motivation, competence, a technical test and a final round;
 :func:`funnel_conversion` measures each stage's conversion on the company's own counts
 (``data/hiring_funnel.csv``), :func:`applications_needed` and :func:`candidates_needed`
@@ -44,7 +44,7 @@ __all__ = [
     "interview_decision",
 ]
 
-#: Stages of the recruitment funnel, widest first (DOMAIN section 6).
+#: Stages of the recruitment funnel, widest first (docs/domain.md section 6).
 FUNNEL_STAGES: tuple[str, ...] = (
     "applications",
     "qualified",
@@ -65,7 +65,7 @@ INTERVIEW_MAXIMA: Mapping[str, float] = MappingProxyType(
     {"architecture": 20, "code_quality": 20, "stack": 20, "soft_skills": 30, "culture_fit": 10}
 )
 
-#: Lowest score of a "strong hire" and of a "weak hire" (DOMAIN section 6). [points]
+#: Lowest score of a "strong hire" and of a "weak hire" (docs/domain.md section 6). [points]
 STRONG_HIRE_SCORE: float = 80.0
 WEAK_HIRE_SCORE: float = 60.0
 
@@ -293,7 +293,7 @@ def interview_score(
     culture_fit: ArrayLike,
 ) -> np.ndarray:
     """
-    Total of the article's interview grid (DOMAIN section 6).
+    Total of the article's interview grid (docs/domain.md section 6).
 
     Parameters
     ----------

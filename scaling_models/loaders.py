@@ -214,7 +214,7 @@ _HISTORY = FileSchema(
 _BACKLOG = FileSchema(
     file="debt_backlog.csv",
     key="item",
-    description="One row per technical-debt item (DOMAIN section 5 inputs).",
+    description="One row per technical-debt item (docs/domain.md section 5 inputs).",
     columns=(
         Column(name="item", kind="text", unit="-", description="Short unique name."),
         Column(name="category", kind="text", unit="-", required=False,
@@ -245,7 +245,7 @@ _STAGES = ("applications", "qualified", "motivated", "competent", "technically_v
 _FUNNEL = FileSchema(
     file="hiring_funnel.csv",
     key="quarter",
-    description="One row per quarter; candidates reaching each stage (DOMAIN section 6).",
+    description="One row per quarter; candidates reaching each stage (docs/domain.md section 6).",
     columns=(
         Column(name="quarter", kind="quarter", unit="-", description="Calendar quarter."),
         *(

@@ -104,7 +104,7 @@ __all__ = [
     "compare_scenarios",
 ]
 
-#: Resources of the chain (DOMAIN section 1), in the order of the ``utilisation_*`` tuples.
+#: Resources of the chain (docs/domain.md section 1), in the order of the ``utilisation_*`` tuples.
 RESOURCES: tuple[str, ...] = ("cpu", "memory", "db_utilisation", "bandwidth")
 #: Threshold metric of the P95 latency breach (row of ``thresholds.load_thresholds()``); its
 #: per-month values are the output ``p95_latency_s``.
@@ -153,7 +153,7 @@ _DAYS_PER_MONTH = 365.25 / 12
 
 @dataclass(frozen=True, kw_only=True)
 class Inputs:
-    """Inputs of one simulation; defaults are the DOMAIN section 1 company.
+    """Inputs of one simulation; defaults are the docs/domain.md section 1 company.
 
     Any field listed in :data:`UNCERTAIN_INPUTS` accepts a number, a ``(low, high)`` 90 %
     interval, a ``(low, mode, high)`` PERT triple, a :class:`~scaling_models.distributions.
@@ -162,10 +162,10 @@ class Inputs:
     Parameters
     ----------
     initial_users : float
-        MAU at month 0: 50 K (DOMAIN section 1). [users]
+        MAU at month 0: 50 K (docs/domain.md section 1). [users]
     growth_rate : distribution
         Monthly growth rate of the path: new users as a share of MAU, before ``churn``.
-        Default: 90 % interval 10 %-22.5 %, lognormal with median 15 % (DOMAIN section 1,
+        Default: 90 % interval 10 %-22.5 %, lognormal with median 15 % (docs/domain.md section 1,
         "15 % month over month", a net figure: hence the default churn 0). [month⁻¹]
     growth_volatility : float
         Standard deviation of the month-to-month noise on the log-growth
@@ -173,12 +173,13 @@ class Inputs:
     market_size : distribution or None
         Saturation ceiling of the discrete logistic; None for unbounded growth. [users]
     transactions_per_user_day : distribution
-        10 K transactions/day for 50 K MAU = 0.2 (DOMAIN section 1). [1/user/day]
+        10 K transactions/day for 50 K MAU = 0.2 (docs/domain.md section 1). [1/user/day]
     elasticity : distribution
         Utilisation grows as load ratio to this power. Default PERT(0.5, 0.65, 1.0): the
-        mode is ln(1.3)/ln(1.5) = 0.647, "+30 % capacity for +50 % users" (DOMAIN section 2).
+        mode is ln(1.3)/ln(1.5) = 0.647, "+30 % capacity for +50 % users"
+        (docs/domain.md section 2).
     utilisation_avg, utilisation_peak : tuple of 4 floats
-        Today's utilisation of cpu, memory, db_utilisation, bandwidth (DOMAIN section 1).
+        Today's utilisation of cpu, memory, db_utilisation, bandwidth (docs/domain.md section 1).
         [fraction]
     attention, critical : tuple of 4 floats or None
         Thresholds on average utilisation per resource; None reads
@@ -187,7 +188,7 @@ class Inputs:
         Today's application instances (the fleet the latency model keeps). [instances]
     service_time_s : distribution
         Mean service time per request. 0.15 s makes the M/M/1 P95 1.5 s at 70 % CPU and
-        1.8 s at 75 % (the DOMAIN section 4 dashboard). [s]
+        1.8 s at 75 % (the docs/domain.md section 4 dashboard). [s]
     target_utilisation : float
         Utilisation instances are sized for. [fraction]
     redundancy : int
@@ -199,7 +200,7 @@ class Inputs:
         Cost grows as load ratio to this power (``cost.infrastructure_cost``); default
         PERT(0.6, 0.8, 1.0) around cost.py's 0.8. [-]
     arpu : distribution
-        Revenue per MAU: 100 K EUR / 50 K = 2 (DOMAIN section 1); revenue = MAU x ARPU.
+        Revenue per MAU: 100 K EUR / 50 K = 2 (docs/domain.md section 1); revenue = MAU x ARPU.
         [currency/user/month]
     churn : distribution
         Share of MAU lost each month, subtracted from ``growth_rate``: net monthly growth
@@ -208,15 +209,15 @@ class Inputs:
         history's level) to correlate or swing them separately. [fraction/month, in [0, 1)]
     team_size : int
         Developers today, all fully productive: 13 (the sample company,
-        ``data/company_history.csv`` 2024-06; DOMAIN section 1 gives only the velocity).
+        ``data/company_history.csv`` 2024-06; docs/domain.md section 1 gives only the velocity).
         [developers]
     current_velocity : float
-        Team velocity today: 30 (DOMAIN section 1, ``team.CURRENT_VELOCITY``). With
+        Team velocity today: 30 (docs/domain.md section 1, ``team.CURRENT_VELOCITY``). With
         ``team_size`` it fixes the velocity of one developer. [story points/sprint]
     velocity_exponent : distribution
         :math:`\\beta` in :math:`V_t = V_0 L_t^{\\beta}`, the velocity the product needs as
         MAU grows. Default 0.6 (project assumption): with 13 developers it gives 21, 36 and
-        58 developers for x2, x5 and x11 users, near DOMAIN section 8 (+8, +20 and +50
+        58 developers for x2, x5 and x11 users, near docs/domain.md section 8 (+8, +20 and +50
         developers: 21, 33 and 63), and 40 for x6 (section 2: "triple the headcount").
         [-, >= 0]
     velocity_target : sequence of float or None
@@ -225,15 +226,15 @@ class Inputs:
     max_team_size : int
         Developers per team before another team is opened (``team.developers_needed``);
         default 17, the largest team whose communication overhead stays within the 20 %
-        attention line (DOMAIN section 3). [developers]
+        attention line (docs/domain.md section 3). [developers]
     hours_per_channel_per_week : float
         Coordination per pair of teammates (``team.communication_overhead``). [h/week]
     developer_annual_cost : float
-        60 K EUR (``cost.DEFAULT_DEVELOPER_ANNUAL_COST``, DOMAIN section 6).
+        60 K EUR (``cost.DEFAULT_DEVELOPER_ANNUAL_COST``, docs/domain.md section 6).
         [currency/developer/year]
     latency_thresholds : (float, float) or None
         Attention and critical lines on P95 latency; None reads the ``p95_response_time_s``
-        row of ``thresholds.load_thresholds()`` (2 s and 5 s, DOMAIN section 3). [s]
+        row of ``thresholds.load_thresholds()`` (2 s and 5 s, docs/domain.md section 3). [s]
     rank_correlation : mapping
         ``{(input_a, input_b): rho_s}`` Spearman rank correlations between uncertain inputs
         (e.g. ``{("growth_rate", "churn"): 0.5, ("growth_rate", "arpu"): -0.3}``); pairs
@@ -853,7 +854,7 @@ def simulate(
     Parameters
     ----------
     inputs : Inputs, optional
-        Defaults to ``Inputs()``, the DOMAIN section 1 company.
+        Defaults to ``Inputs()``, the docs/domain.md section 1 company.
     n_paths : int
         Number of paths (>= 1).
     months : int

@@ -616,7 +616,7 @@ def db_connections_in_use(transactions_per_second: ArrayLike, hold_time_s: Array
     Returns
     -------
     connections : ndarray
-        Mean number of connections in use; compare with the pool size (DOMAIN section
+        Mean number of connections in use; compare with the pool size (docs/domain.md section
         3: attention above 70 %, critical above 90 % of the pool). [connections]
 
     Raises
@@ -665,7 +665,7 @@ def per_second(per_day: ArrayLike, peak_factor: ArrayLike = 1.0) -> np.ndarray:
 
     Examples
     --------
-    DOMAIN section 1: 10 K transactions a day average 0.116 per second.
+    docs/domain.md section 1: 10 K transactions a day average 0.116 per second.
 
     >>> round(float(per_second(10_000)), 4)
     0.1157

@@ -4,7 +4,7 @@ Each builder takes validated data (from :mod:`scaling_models.loaders`) and model
 and returns a :class:`pandas.DataFrame` of numbers (with a few explanatory text columns)
 or a matplotlib :class:`~matplotlib.figure.Figure`; nothing is printed or shown, so the
 board notebook, the analyst notebooks and the tests share them. The sections follow the
-source article's quarterly report and dashboard (DOMAIN sections 4, 7 and 8): growth
+source article's quarterly report and dashboard (docs/domain.md sections 4, 7 and 8): growth
 achieved this quarter against last, the scaling dashboard, the forecast of each resource
 against its thresholds with the latest month to start the remedy, the early-warning
 signals and trends of the history, ranked actions, the technical-debt items worth fixing,
@@ -67,7 +67,7 @@ __all__ = [
     "history_figure",
 ]
 
-#: Quantities compared quarter over quarter (DOMAIN section 7): history column ->
+#: Quantities compared quarter over quarter (docs/domain.md section 7): history column ->
 #: (label, unit). ``cost_per_user`` is derived (infra_cost / mau).
 QUARTER_METRICS: Mapping[str, tuple[str, str]] = {
     "mau": ("Users (MAU)", "users"),
@@ -289,7 +289,7 @@ def _quarter_row(history: pd.DataFrame, month: pd.Period, quarter: str) -> pd.Se
 
 
 def growth_achieved(history: pd.DataFrame, quarter: str) -> pd.DataFrame:
-    """Growth achieved this quarter against last (DOMAIN section 7, "growth achieved").
+    """Growth achieved this quarter against last (docs/domain.md section 7, "growth achieved").
 
     Compares the last month of ``quarter`` with the last month of the quarter before.
 
@@ -446,7 +446,7 @@ def status_dashboard(
 
 
 def debt_table(backlog: pd.DataFrame, *, hourly_cost: float, top: int = 5) -> pd.DataFrame:
-    """The ``top`` technical-debt items by ROI with their recommendation (DOMAIN section 5).
+    """The ``top`` technical-debt items by ROI with their recommendation (docs/domain.md section 5).
 
     Parameters
     ----------
@@ -498,7 +498,7 @@ def scenario_table(
     (:func:`scaling_models.calibration.growth_distribution` on the last ``window``
     months, :func:`scaling_models.calibration.scenario_probabilities`): the board sees
     which scenario to prepare, which to monitor and which needs an emergency plan
-    (DOMAIN section 8) from data rather than gut feeling.
+    (docs/domain.md section 8) from data rather than gut feeling.
 
     Returns
     -------
@@ -839,7 +839,7 @@ def signals_table(
 ) -> pd.DataFrame:
     """The source article's early-warning signals on the history, detected ones first.
 
-    Runs :func:`scaling_models.signals.detect_signals` (DOMAIN sections 3 and 7: response
+    Runs :func:`scaling_models.signals.detect_signals` (docs/domain.md sections 3 and 7: response
     time rising, incidents more frequent, user growth above 20 %/month, deployment
     frequency falling, code review time rising) and orders its rows for the board.
 
@@ -958,7 +958,7 @@ def trend_table(
     References
     ----------
     .. [1] "Scaling et croissance : anticiper les besoins techniques et humains" (source
-       article of the project, French), DOMAIN.md sections 1, 3 and 7: measure, forecast
+       article of the project, French), docs/domain.md sections 1, 3 and 7: measure, forecast
        and compare several views before deciding.
     """
     from scaling_models import thresholds as _thresholds
@@ -1113,7 +1113,7 @@ def investments(
     target_velocity: float,
     debt: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Investments required over the horizon and the capacity they buy (DOMAIN section 7).
+    """Investments required over the horizon and the capacity they buy (docs/domain.md section 7).
 
     Rows:
 
@@ -1171,7 +1171,7 @@ def actions(
     debt: pd.DataFrame | None = None,
     remedies: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Actions required, ranked (DOMAIN section 4: critical, important, nice to have).
+    """Actions required, ranked (docs/domain.md section 4: critical, important, nice to have).
 
     Parameters
     ----------

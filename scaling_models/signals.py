@@ -121,7 +121,7 @@ def detect_signals(
     References
     ----------
     .. [1] "Scaling et croissance : anticiper les besoins techniques et humains" (source
-       article of the project, French), restated in DOMAIN.md sections 3 and 4.
+       article of the project, French), restated in docs/domain.md sections 3 and 4.
     .. [2] J. Przyborowski and H. Wilenski, "Homogeneity of results in testing samples
        from Poisson series," Biometrika, vol. 31, no. 3/4, pp. 313-323, 1940.
        doi:10.1093/biomet/31.3-4.313

@@ -15,7 +15,7 @@ lowers velocity, the situation where the article reorganises into several teams.
 
 Units: time in months for plans and simulations, weeks for onboarding and hiring lead
 times (converted with :data:`WEEKS_PER_MONTH`), velocity in story points per sprint,
-shares as fractions. Figures are from ``/work/shared/DOMAIN.md`` sections 1, 3 and 6.
+shares as fractions. Figures are from ``docs/domain.md`` sections 1, 3 and 6.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ __all__ = [
     *hiring.__all__,
 ]
 
-#: Team velocity of the article's worked example (DOMAIN section 1). [story points/sprint]
+#: Team velocity of the article's worked example (docs/domain.md section 1). [story points/sprint]
 CURRENT_VELOCITY: float = 30.0
 
 #: Working hours in a developer's week (assumption: 5 days x 8 h). [h/week]
@@ -76,7 +76,7 @@ HOURS_PER_WEEK: float = 40.0
 WEEKS_PER_MONTH: float = 365.25 / 12 / 7
 
 #: Monthly attrition matching the article's 12-month retention target of 90 %
-#: (DOMAIN section 6): 1 - 0.9 ** (1/12) = 0.874 %/month. [fraction/month]
+#: (docs/domain.md section 6): 1 - 0.9 ** (1/12) = 0.874 %/month. [fraction/month]
 DEFAULT_MONTHLY_ATTRITION: float = 1.0 - 0.90 ** (1.0 / 12.0)
 
 #: Largest team whose communication overhead (n - 1) x 0.5 h / 40 h stays within the 20 %
@@ -163,7 +163,7 @@ def communication_overhead(
     Each of the :math:`n(n-1)/2` channels [1]_ costs ``hours_per_channel_per_week`` to
     each of its two ends, so one developer spends :math:`(n-1) h` hours a week on them.
     The 0.5 h default is this project's assumption (half an hour a week per colleague),
-    chosen because it crosses the article's thresholds (DOMAIN section 3) where
+    chosen because it crosses the article's thresholds (docs/domain.md section 3) where
     practitioners report trouble: with the defaults a team of 17 spends exactly 20 %
     of its time communicating (the attention line; the status turns "attention" above
     it, from 18 people) and a team of 33 exactly 40 % (critical from 34). The same
@@ -209,7 +209,7 @@ def onboarding_ramp(weeks_since_hire: ArrayLike, ramp_weeks: ArrayLike = 6) -> n
         Time since the first day. [week, >= 0]
     ramp_weeks : array_like, default 6
         Time to full productivity; the article's target is "< 6 weeks"
-        (DOMAIN section 6). [week, > 0]
+        (docs/domain.md section 6). [week, > 0]
 
     Returns
     -------
@@ -650,7 +650,7 @@ def organisation_velocity(
 
     References
     ----------
-    .. [1] "Scaling et croissance" (the project's seed text), DOMAIN.md sections 1 and 6;
+    .. [1] "Scaling et croissance" (the project's seed text), docs/domain.md sections 1 and 6;
        F. P. Brooks Jr., *The Mythical Man-Month*, Addison-Wesley, 1975, ch. 2.
     """
     max_team_size = _check_organisation(max_team_size, hours_per_channel_per_week)
@@ -699,7 +699,7 @@ def developers_needed(
     :func:`developers_for_velocity` for the rest: :math:`k = \lfloor V / V_m \rfloor`,
     :math:`n = k m + n(V - k V_m)`. When :math:`V \le V_m` this is exactly
     ``developers_for_velocity(V, v)``, one team, as in the article's worked example
-    (DOMAIN section 1). It is a staffing rule (fill a team before opening the next), not
+    (docs/domain.md section 1). It is a staffing rule (fill a team before opening the next), not
     the least headcount: smaller teams coordinate less per head.
     """
     max_team_size = _check_organisation(max_team_size, hours_per_channel_per_week)
@@ -728,7 +728,7 @@ def monthly_attrition(annual_retention: ArrayLike = 0.90) -> np.ndarray:
     ----------
     annual_retention : array_like, default 0.90
         Share of developers still there after 12 months; the article's target is
-        > 90 % (DOMAIN section 6). [fraction in [0, 1]]
+        > 90 % (docs/domain.md section 6). [fraction in [0, 1]]
 
     Returns
     -------

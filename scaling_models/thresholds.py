@@ -15,7 +15,7 @@ References
 ----------
 .. [1] "Scaling et croissance : anticiper les besoins techniques et humains" (source
    article of this project, French), sections "Métriques techniques" and "Métriques
-   organisationnelles"; restated in the project's DOMAIN.md, section 3.
+   organisationnelles"; restated in docs/domain.md, section 3.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ THRESHOLDS = pd.DataFrame(
     index=pd.Index(["p95_response_time_s", "deploys_per_week", "code_review_hours", "cpu",
                     "memory", "db_utilisation", "bandwidth", "user_growth"], name="metric"),
 )
-# db_connections shares the CPU levels (DOMAIN section 3: 70 % / 90 % of the pool)
+# db_connections shares the CPU levels (docs/domain.md section 3: 70 % / 90 % of the pool)
 THRESHOLDS.loc["db_connections"] = ["higher_is_worse", 0.70, 0.90]
 
 

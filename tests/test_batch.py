@@ -116,7 +116,7 @@ def test_summary_keys_and_values(built):
             "signals_detected", "trend_critical_month"} <= headline
     assert summary["quarter"] == "2024-Q2" and summary["month"] == "2024-06"
     assert summary["seed"] == 7 and summary["parameters"]["n_paths"] == 200
-    assert 40_000 < summary["mau"] < 60_000  # DOMAIN section 1: ~50 K MAU
+    assert 40_000 < summary["mau"] < 60_000  # docs/domain.md section 1: ~50 K MAU
     for probability in summary["p_critical_next_quarter"].values():
         assert 0 <= probability <= 1
     q1 = json.loads((built / "2024-Q1" / "summary.json").read_text())

@@ -123,7 +123,7 @@ def test_growth_distribution_rejects_bad_input(kwargs, error, match):
 
 
 def test_fifteen_percent_history_reaches_realistic_but_not_optimistic():
-    # DOMAIN section 2 note: 1.15 ** 12 = 5.35, +435 %: above realistic (x3), below
+    # docs/domain.md section 2 note: 1.15 ** 12 = 5.35, +435 %: above realistic (x3), below
     # optimistic (x6). Multi-year: x2 in 12 m, 1.15**18 = 12.4 > x5, 1.15**24 = 28.6 > x11.
     fit = calibration.growth_distribution(exponential_mau(0.15, noise=0.002, seed=4), rng=0)
     table = calibration.scenario_probabilities(fit)
@@ -141,7 +141,7 @@ def test_fifteen_percent_history_reaches_realistic_but_not_optimistic():
 
 
 def test_required_monthly_rates_match_domain():
-    # DOMAIN section 2: 3.44 %, 9.59 %, 16.1 % a month
+    # docs/domain.md section 2: 3.44 %, 9.59 %, 16.1 % a month
     fit = calibration.growth_distribution(exponential_mau(0.1), rng=0)
     rates = calibration.scenario_probabilities(fit)["required_monthly_rate"]
     assert_allclose(rates[["projection_conservative", "projection_realistic",

@@ -15,7 +15,7 @@ from scaling_models import capacity, queueing, usl
 
 
 def test_elasticity_domain_conservative_scenario():
-    # DOMAIN section 2: "+50 % users needs +30 % capacity" -> ln(1.3) / ln(1.5) = 0.647.
+    # docs/domain.md section 2: "+50 % users needs +30 % capacity" -> ln(1.3) / ln(1.5) = 0.647.
     e = capacity.elasticity_from(0.5, 0.3)
     assert round(float(e), 3) == 0.647
     assert_allclose(e, math.log(1.3) / math.log(1.5), rtol=1e-15)
@@ -50,7 +50,7 @@ def test_elasticity_rejects_bad_growth(user_growth, capacity_growth, match):
 
 @pytest.mark.parametrize("wrap", [float, list, np.array])
 def test_utilisation_scalar_list_array(wrap):
-    # DOMAIN section 1/2: CPU peak 0.95 under the realistic scenario (x3 users in 12
+    # docs/domain.md section 1/2: CPU peak 0.95 under the realistic scenario (x3 users in 12
     # months); proportional growth -> 2.85, i.e. 185 % more capacity than installed.
     current = wrap([0.95]) if wrap is not float else 0.95
     assert_allclose(capacity.utilisation(current, 3.0), 2.85)
@@ -95,7 +95,7 @@ def test_utilisation_rejects_bad_inputs(args, match):
 
 
 def test_months_to_threshold_domain_cpu():
-    # DOMAIN section 1/3: CPU average 70 %, 15 %/month, critical above 90 %:
+    # docs/domain.md section 1/3: CPU average 70 %, 15 %/month, critical above 90 %:
     # ln(0.9/0.7) / ln(1.15) = 1.798 months, by hand.
     t = capacity.months_to_threshold(0.70, 0.15, 0.90)
     assert_allclose(t, math.log(0.9 / 0.7) / math.log(1.15), rtol=1e-14)

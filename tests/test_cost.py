@@ -1,4 +1,4 @@
-"""Tests for scaling_models.cost: DOMAIN figures, hand computations, invariants, bad input."""
+"""Tests for scaling_models.cost: docs/domain.md figures, hand computations, errors."""
 
 import math
 
@@ -10,18 +10,18 @@ from numpy.testing import assert_allclose
 
 from scaling_models import cost
 
-# --- DOMAIN reference values ----------------------------------------------------------
+# --- docs/domain.md reference values ----------------------------------------------------------
 
 
 def test_default_arpu_is_revenue_over_mau():
-    # DOMAIN section 1: 100 K EUR / month for 50 K MAU.
+    # docs/domain.md section 1: 100 K EUR / month for 50 K MAU.
     assert cost.DEFAULT_ARPU == 100_000 / 50_000
     assert cost.revenue(50_000) == pytest.approx(100_000)
 
 
 @pytest.mark.parametrize(
     ("added", "expected"),
-    # DOMAIN sections 7 and 8: scenario tables price these head-counts.
+    # docs/domain.md sections 7 and 8: scenario tables price these head-counts.
     [(8, 480_000), (20, 1_200_000), (50, 3_000_000), (5, 300_000)],
 )
 def test_team_cost_matches_scenario_tables(added, expected):

@@ -1,4 +1,4 @@
-"""Tests for scaling_models.debt: DOMAIN section 5, hand-computed examples, bad inputs."""
+"""Tests for scaling_models.debt: docs/domain.md section 5, hand-computed examples, bad inputs."""
 
 from pathlib import Path
 
@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 
 from scaling_models import debt
 
-# One debt item worked by hand (DOMAIN section 5 formulas, 2-week sprints, 8 h days):
+# One debt item worked by hand (docs/domain.md section 5 formulas, 2-week sprints, 8 h days):
 #   sprints per month  s = (52 / 12) / 2           = 2.1666...
 #   monthly cost       = A h s + B C = 10*60*s + 2*500   = 1300 + 1000 = 2300 EUR/month
 #   monthly savings    = D h s + E C = 8*60*s + 1.5*500  = 1040 +  750 = 1790 EUR/month

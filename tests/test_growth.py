@@ -1,4 +1,4 @@
-"""Tests for scaling_models.growth: DOMAIN sections 2 and 8, closed forms, bad inputs."""
+"""Tests for scaling_models.growth: docs/domain.md sections 2 and 8, closed forms, bad inputs."""
 
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from scaling_models import growth
 @pytest.mark.parametrize(
     ("total", "expected"),
     [
-        # DOMAIN section 2: (1.5)^(1/12)-1 = 3.44 %, 3^(1/12)-1 = 9.59 %, 6^(1/12)-1 = 16.1 %
+        # docs/domain.md section 2: (1.5)^(1/12)-1 = 3.44%, 3^(1/12)-1 = 9.59 %, 6^(1/12)-1 = 16.1%
         (0.5, 0.0344),
         (2.0, 0.0959),
         (5.0, 0.1610),
@@ -38,7 +38,7 @@ def test_monthly_rate_published_calculator_example():
 
 
 def test_total_growth_domain_note_15_percent():
-    # DOMAIN section 2 note: 15 % MoM compounds to x5.35 (+435 %) in 12 months.
+    # docs/domain.md section 2 note: 15 % MoM compounds to x5.35 (+435 %) in 12 months.
     assert growth.total_growth(0.15, 12) == pytest.approx(4.35, abs=0.005)
     assert 1.15**12 == pytest.approx(1 + float(growth.total_growth(0.15, 12)))
 
@@ -103,7 +103,7 @@ def test_project_scalar_shape_and_values():
     users = growth.project(50_000, 0.15, 12)
     assert users.shape == (13,)
     assert users[0] == 50_000
-    # DOMAIN section 1 + note: 50 K MAU at 15 %/month -> 50 000 * 1.15^12 = 267 513 MAU
+    # docs/domain.md section 1 + note: 50 K MAU at 15 %/month -> 50 000 * 1.15^12 = 267 513 MAU
     assert users[-1] == pytest.approx(50_000 * 1.15**12)
     assert users[-1] == pytest.approx(267_513, abs=1)
 
@@ -252,7 +252,7 @@ def test_scenarios_default_file_domain_sections_2_and_8():
     assert_allclose(section8["infra_cost"], [150_000, 500_000, 1_500_000])
     assert_allclose(section8["team_cost"], [480_000, 1_200_000, 3_000_000])
     assert_allclose(section8["developers_added"], [8, 20, 50])
-    # DOMAIN section 6: about 60 K EUR per developer per year
+    # docs/domain.md section 6: about 60 K EUR per developer per year
     assert_allclose(section8["team_cost"] / section8["developers_added"], 60_000)
     expected = [2 ** (1 / 12) - 1, 5 ** (1 / 18) - 1, 11 ** (1 / 24) - 1]
     assert_allclose(section8["monthly_rate"], expected)
@@ -482,7 +482,7 @@ def test_fit_growth_rejects_bad_window():
 
 
 def test_fit_growth_on_shipped_company_history():
-    # COMMON brief: the sample history ends near DOMAIN section 1, growing ~15 %/month.
+    # COMMON brief: the sample history ends near docs/domain.md section 1, growing ~15 %/month.
     path = Path(__file__).resolve().parent.parent / "data" / "company_history.csv"
     if not path.exists():
         pytest.skip("data/company_history.csv not present")

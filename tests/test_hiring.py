@@ -1,4 +1,4 @@
-"""Tests of scaling_models.hiring: recruitment funnel and interview grid (DOMAIN section 6)."""
+"""Tests of scaling_models.hiring: recruitment funnel and interview grid (docs/domain.md sec. 6)."""
 
 import math
 
@@ -15,7 +15,7 @@ from scaling_models import hiring, team
 
 
 def test_default_funnel_rates():
-    # DOMAIN section 6: 100 -> 30 -> 15 -> 8 -> 4 -> 2 -> 1.
+    # docs/domain.md section 6: 100 -> 30 -> 15 -> 8 -> 4 -> 2 -> 1.
     rates = hiring.funnel_conversion()
     assert list(rates.index) == [*hiring.FUNNEL_STAGES[1:], "overall"]
     assert_allclose(rates.to_numpy(), [0.3, 0.5, 8 / 15, 0.5, 0.5, 0.5, 0.01])
@@ -136,7 +136,7 @@ def test_interview_grid_maxima_and_total():
     ],
 )
 def test_interview_decision_boundaries(score, decision):
-    # DOMAIN section 6: >= 80 strong hire, 60-79 weak hire, < 60 no hire.
+    # docs/domain.md section 6: >= 80 strong hire, 60-79 weak hire, < 60 no hire.
     assert hiring.interview_decision(score) == decision
 
 

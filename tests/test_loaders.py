@@ -41,7 +41,7 @@ def test_history_index(history):
 @pytest.mark.parametrize(
     ("column", "expected", "tolerance"),
     [
-        # DOMAIN section 1, the article's worked example
+        # docs/domain.md section 1, the article's worked example
         ("mau", 50_000, 2_500),
         ("transactions_per_day", 10_000, 500),
         ("revenue", 100_000, 5_000),
@@ -123,7 +123,7 @@ def test_funnel_sample(history):
     # hires in the funnel are the history's hires of each quarter
     by_quarter = history["hires"].groupby(history.index.asfreq("Q")).sum()
     assert (funnel["hired"] == by_quarter.loc[funnel.index]).all()
-    # roughly the article's 100 applications per hire (DOMAIN section 6)
+    # roughly the article's 100 applications per hire (docs/domain.md section 6)
     ratio = funnel["qualified"].sum() / funnel["applications"].sum()
     assert ratio == pytest.approx(0.30, abs=0.06)
 

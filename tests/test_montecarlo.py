@@ -224,7 +224,7 @@ def test_scenarios_run_side_by_side():
     assert pct["month"].max() == 12
     cons = results["projection_conservative"].percentile("mau", 50).iloc[-1]
     opt = results["projection_optimistic"].percentile("mau", 50).iloc[-1]
-    # medians near 50 K x 1.5 and 50 K x 6 (DOMAIN section 2)
+    # medians near 50 K x 1.5 and 50 K x 6 (docs/domain.md section 2)
     assert cons == pytest.approx(75_000, rel=0.1)
     assert opt == pytest.approx(300_000, rel=0.15)
     p_cons = summary.loc[("projection_conservative", "cpu", "critical"), "probability"]
@@ -295,7 +295,7 @@ def test_team_outputs_follow_team_and_cost_models():
 
 
 def test_default_velocity_exponent_reproduces_domain_team_scenarios():
-    # DOMAIN section 8: x2 users -> +8 developers, x5 -> +20, x11 -> +50 (from 13: 21, 33,
+    # docs/domain.md section 8: x2 users -> +8 developers, x5 -> +20, x11 -> +50 (from 13: 21, 33,
     # 63); section 2: x6 users -> "triple the headcount" (39). beta = 0.6 gives 21, 36, 58, 40.
     inputs = mc.Inputs()
     v = inputs.velocity_per_developer()

@@ -423,7 +423,7 @@ def test_db_connections_in_use():
 
 
 def test_per_second_domain_transactions():
-    # DOMAIN section 1: 10 K transactions/day; 86 400 s in a day.
+    # docs/domain.md section 1: 10 K transactions/day; 86 400 s in a day.
     assert_allclose(queueing.per_second(10_000), 10_000 / 86_400)
     assert_allclose(queueing.per_second(86_400, peak_factor=3.0), 3.0)
     assert_allclose(queueing.per_second([86_400, 172_800], [1.0, 2.0]), [1.0, 4.0])

@@ -138,7 +138,7 @@ def test_hiring_table_and_investments(data, result):
     assert plan.attrs["hires"] == len(plan) > 0
     invest = report.investments(result, hires=len(plan), developer_annual_cost=60_000.0,
                                 current_velocity=30.0, target_velocity=45.0)
-    # the article's convention: one year of each added developer (DOMAIN section 6)
+    # the article's convention: one year of each added developer (docs/domain.md section 6)
     assert invest.filter(like="team", axis=0)["cost"].item() == 60_000.0 * len(plan)
     assert invest.at["total", "cost"] == pytest.approx(invest["cost"].iloc[:-1].sum())
 

@@ -1,4 +1,4 @@
-"""Tests for scaling_models.team: DOMAIN figures, hand computations, invariants, bad input."""
+"""Tests for scaling_models.team: docs/domain.md figures, hand computations, errors."""
 
 import math
 
@@ -22,7 +22,7 @@ def test_communication_channels_brooks():
 
 
 def test_overhead_crosses_domain_thresholds_at_17_and_33():
-    # DOMAIN section 3: attention > 20 %, critical > 40 %. (n - 1) * 0.5 / 40.
+    # docs/domain.md section 3: attention > 20 %, critical > 40 %. (n - 1) * 0.5 / 40.
     assert_allclose(team.communication_overhead([1, 17, 18, 33, 34]), [0, 0.2, 0.2125, 0.4, 0.4125])
     assert team.communication_overhead(16) < 0.20
 
@@ -64,7 +64,7 @@ def test_overhead_rejects_bad_input():
 
 
 def test_onboarding_ramp_linear_to_six_weeks():
-    # DOMAIN section 6: full productivity < 6 weeks.
+    # docs/domain.md section 6: full productivity < 6 weeks.
     assert_allclose(team.onboarding_ramp([0, 1.5, 3, 6, 52]), [0, 0.25, 0.5, 1, 1])
     assert_allclose(team.onboarding_ramp(2, ramp_weeks=4), 0.5)
 
@@ -112,7 +112,7 @@ def test_effective_velocity_vectorised():
 
 
 def test_velocity_per_developer_from_domain_velocity():
-    # DOMAIN section 1: 30 points / sprint; with 10 developers v = 30 / (10 * 0.8875).
+    # docs/domain.md section 1: 30 points / sprint; with 10 developers v = 30 / (10 * 0.8875).
     v = team.velocity_per_developer(team.CURRENT_VELOCITY, 10)
     assert v == pytest.approx(30 / 8.875)
     assert team.effective_velocity(10, v) == pytest.approx(30)
@@ -202,7 +202,7 @@ def test_velocity_rejects_bad_input():
 
 
 def test_monthly_attrition_compounds_to_annual_retention():
-    # DOMAIN section 6: 12-month retention > 90 %.
+    # docs/domain.md section 6: 12-month retention > 90 %.
     a = team.monthly_attrition(0.90)
     assert (1 - a) ** 12 == pytest.approx(0.90)
     assert a == pytest.approx(0.0087416, rel=1e-4)

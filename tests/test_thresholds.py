@@ -25,7 +25,7 @@ def write(tmp_path, text, name="thresholds.csv"):
     return path
 
 
-# --- the default table is the article's (DOMAIN section 3) plus the project's rows ---------
+# --- the default table is the article's (docs/domain.md section 3) plus the project's rows -----
 
 
 def test_default_table_has_the_shared_metric_keys(table):
@@ -40,7 +40,7 @@ def test_default_table_has_the_shared_metric_keys(table):
 @pytest.mark.parametrize(
     ("metric", "attention", "critical", "direction"),
     [
-        # DOMAIN section 3, technical and organisational tables
+        # docs/domain.md section 3, technical and organisational tables
         ("p95_response_time_s", 2, 5, "higher_is_worse"),
         ("error_rate", 0.01, 0.05, "higher_is_worse"),
         ("cpu", 0.70, 0.90, "higher_is_worse"),
@@ -65,7 +65,7 @@ def test_default_rows(table, metric, attention, critical, direction):
     assert row["direction"] == direction
 
 
-# --- DOMAIN section 4: the April 2024 dashboard -------------------------------------------
+# --- docs/domain.md section 4: the April 2024 dashboard -------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -204,7 +204,7 @@ def test_classify_rejects_nan_and_negative(table):
 
 
 def test_user_edited_table(tmp_path):
-    # stricter CPU line and a metric of their own (team satisfaction, DOMAIN section 4)
+    # stricter CPU line and a metric of their own (team satisfaction, docs/domain.md section 4)
     path = write(tmp_path, HEADER + CPU_ROW.replace("0.7,", "0.6,") + DEPLOY_ROW
                  + "team_satisfaction,organisational,Team satisfaction,score/10,"
                    "lower_is_worse,7.5,6,team retro\n")

@@ -183,7 +183,7 @@ def test_sample_history_capacity_and_signals_run(sample_history):
     assert forecasts.index.tolist() == list(trends.CAPACITY_METRICS)
     allowed = {"already crossed", "forecast", "not within horizon", "poor fit"}
     assert set(forecasts["critical_status"]) <= allowed
-    # the sample's CPU grows with users since its last upgrade (DOMAIN: 70 % average now)
+    # the sample's CPU grows with users since its last upgrade (docs/domain.md: 70 % average now)
     assert not forecasts.loc["cpu", "poor_fit"]
     assert 0.05 < forecasts.loc["cpu", "monthly_growth"] < 0.30
     assert forecasts.loc["cpu", "critical_status"] in ("forecast", "already crossed")
