@@ -13,17 +13,17 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import special
 
+from scaling_models import loaders, periods
 from scaling_models._checks import as_float_array, require_finite, require_positive
 
 
 def monthly_index(name: str, index: pd.Index) -> pd.PeriodIndex | None:
     """The index as monthly Periods when it is made of dates, after checking it is gap-free."""
-    if isinstance(index, pd.DatetimeIndex):
-        index = index.to_period("M")
-    if not isinstance(index, pd.PeriodIndex):
+    if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
         return None
-    if not index.freqstr.startswith("M"):
+    if isinstance(index, pd.PeriodIndex) and not index.freqstr.startswith("M"):
         raise ValueError(f"{name} must have a monthly index; got frequency {index.freqstr!r}")
+    index = periods.month_index(index, name)
     months = np.asarray(index.year * 12 + index.month)
     steps = np.diff(months)
     if np.any(steps != 1):
@@ -105,9 +105,7 @@ def history_column(history: pd.DataFrame, column: str) -> pd.Series:
 
 def threshold_table(thresholds: pd.DataFrame | None) -> pd.DataFrame:
     if thresholds is None:
-        from . import thresholds as thresholds_module  # lazy: reads data/thresholds.csv
-
-        thresholds = thresholds_module.load_thresholds()
+        thresholds = loaders.load_thresholds()  # the default table
     if not isinstance(thresholds, pd.DataFrame):
         raise TypeError(f"thresholds must be a DataFrame; got {type(thresholds).__name__}")
     if "metric" in thresholds.columns:

@@ -22,16 +22,17 @@ import datetime as _dt
 import json
 import multiprocessing
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from scaling_models import loaders, periods
 from scaling_models import parameters as _parameters
 
 __all__ = [
@@ -56,25 +57,19 @@ __all__ = [
     "find_chromium",
 ]
 
-_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_NOTEBOOK = _ROOT / "notebooks" / "board_report.ipynb"
+# shipped inside the package (scaling_models/_defaults, the same files as the repository's
+# notebooks/ and data/), so that an installed wheel finds them
+DEFAULT_NOTEBOOK = Path(str(resources.files("scaling_models") / "_defaults" / "board_report.ipynb"))
 """The board report notebook run by :func:`build_report`."""
-DEFAULT_DATA_DIR = _ROOT / "data"
+DEFAULT_DATA_DIR = loaders.DATA_DIR
 """The bundled sample company data."""
 
-DATA_FILES = (
-    "company_history.csv",
-    "thresholds.csv",
-    "debt_backlog.csv",
-    "hiring_funnel.csv",
-    "scenarios.yaml",
-)
-"""Files a data folder must hold for the board report."""
+DATA_FILES = loaders.DATA_FILES
+"""Files a data folder must hold for the board report (:data:`loaders.DATA_FILES`)."""
 
 RESERVED_PARAMETERS = ("quarter",)
 """Parameters the driver sets itself (from ``--quarter``); a parameters file may not."""
 
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
 _KERNEL = "python3"
 
 
@@ -134,12 +129,10 @@ class ReportResult:
 
 def parse_quarter(quarter: str) -> tuple[int, int]:
     """Return ``(year, q)`` of a ``YYYY-Qn`` string; raise ReportInputError otherwise."""
-    match = _QUARTER.fullmatch(quarter) if isinstance(quarter, str) else None
-    if match is None:
-        raise ReportInputError(
-            f"--quarter must look like 2024-Q2 (year, dash, Q1 to Q4); got {quarter!r}"
-        )
-    return int(match.group(1)), int(match.group(2))
+    try:
+        return periods.parse_quarter(quarter, "--quarter")
+    except ValueError as exc:
+        raise ReportInputError(str(exc)) from None
 
 
 def previous_quarter(quarter: str) -> str:
@@ -205,7 +198,7 @@ def check_data_dir(data_dir: str | os.PathLike[str], quarter: str) -> None:
     """Check that ``data_dir`` holds valid data files covering ``quarter``.
 
     The files are parsed with :func:`scaling_models.loaders.load_data_dir` (which checks
-    columns, units and ranges) and :func:`scaling_models.growth.scenarios`; the company
+    columns, units and ranges of all five); the company
     history must hold the three months of the quarter.
 
     Raises
@@ -213,8 +206,6 @@ def check_data_dir(data_dir: str | os.PathLike[str], quarter: str) -> None:
     ReportInputError
         Naming the folder or file, what is wrong and what is expected.
     """
-    from scaling_models import growth, loaders
-
     folder = Path(data_dir)
     if not folder.is_dir():
         raise ReportInputError(f"--data {folder}: no such folder")
@@ -226,7 +217,6 @@ def check_data_dir(data_dir: str | os.PathLike[str], quarter: str) -> None:
         )
     try:
         bundle = loaders.load_data_dir(folder)
-        growth.scenarios(folder / "scenarios.yaml")
     except (ValueError, TypeError, KeyError, OSError) as exc:
         detail = " ".join(str(exc).split())
         raise ReportInputError(f"--data {folder}: {detail}") from None

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from scaling_models import distributions
+from scaling_models import distributions, loaders, periods
 from scaling_models._checks import (
     as_float_array,
     require_fraction,
@@ -45,20 +45,12 @@ RECOMMENDATIONS = ("now", "plan", "backlog", "skip")
 #: :func:`recommend` for which side of each line a boundary value falls.
 ROI_BANDS = {"now": 3.0, "plan": 1.5, "backlog": 0.5}
 
-#: Columns of ``data/debt_backlog.csv`` that :func:`assess_backlog` needs.
-BACKLOG_COLUMNS = (
-    "item",
-    "investigation_days",
-    "implementation_days",
-    "testing_days",
-    "hours_lost_per_sprint",
-    "incidents_per_month",
-    "cost_per_incident",
-    "hours_gained_per_sprint",
-    "incidents_avoided_per_month",
+#: Columns of ``data/debt_backlog.csv`` that :func:`assess_backlog` needs: the item and
+#: its numbers, read from the file's schema (``loaders.SCHEMAS["debt_backlog.csv"]``).
+BACKLOG_COLUMNS: tuple[str, ...] = tuple(
+    c.name for c in loaders.SCHEMAS["debt_backlog.csv"].columns
+    if c.name == "item" or c.kind in ("int", "float")
 )
-
-_WEEKS_PER_MONTH = 52 / 12
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -93,7 +85,7 @@ class DebtAssessment:
 
 def sprints_per_month(sprint_weeks: ArrayLike = 2) -> np.ndarray:
     """
-    Sprints in an average month: ``(52 / 12) / sprint_weeks``.
+    Sprints in an average month: ``periods.WEEKS_PER_MONTH / sprint_weeks``.
 
     Parameters
     ----------
@@ -103,10 +95,10 @@ def sprints_per_month(sprint_weeks: ArrayLike = 2) -> np.ndarray:
     Returns
     -------
     sprints : ndarray or float
-        2.1667 for two-week sprints. [sprint/month]
+        2.174 for two-week sprints (4.348 weeks a month). [sprint/month]
     """
     require_positive(sprint_weeks=sprint_weeks)
-    return (_WEEKS_PER_MONTH / np.asarray(sprint_weeks, dtype=float))[()]
+    return (periods.WEEKS_PER_MONTH / np.asarray(sprint_weeks, dtype=float))[()]
 
 
 def recommend(roi: ArrayLike) -> np.ndarray:
@@ -191,7 +183,8 @@ def assess(
     hours_per_day : array_like, default 8
         Working hours in a day, > 0. [hour/day]
     sprint_weeks : array_like, default 2
-        Sprint length, > 0; a month has ``(52 / 12) / sprint_weeks`` sprints. [week]
+        Sprint length, > 0; a month has ``periods.WEEKS_PER_MONTH / sprint_weeks`` sprints.
+        [week]
 
     Returns
     -------

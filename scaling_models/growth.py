@@ -15,15 +15,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import ArrayLike
 
+from scaling_models import loaders, periods
 from scaling_models._checks import (
-    as_float_array,
     require_growth_rate,
     require_integer,
     require_positive,
 )
+from scaling_models.periods import monthly_rate, total_growth
 
 __all__ = [
     "DEFAULT_SCENARIOS_PATH",
@@ -39,11 +39,11 @@ __all__ = [
     "fit_growth",
 ]
 
-#: The scenario file shipped with the repository (found relative to the package).
-DEFAULT_SCENARIOS_PATH = Path(__file__).resolve().parent.parent / "data" / "scenarios.yaml"
+#: The scenario file shipped with the package (``data/scenarios.yaml`` in the repository).
+DEFAULT_SCENARIOS_PATH = loaders.DEFAULT_SCENARIOS_PATH
 
 #: Allowed ``family`` values: docs/domain.md section 2, docs/domain.md section 8, user-added.
-SCENARIO_FAMILIES = ("projection_12m", "multi_year", "custom")
+SCENARIO_FAMILIES = loaders.SCENARIO_FAMILIES
 
 
 def _scalar_or_array(arr: np.ndarray) -> np.ndarray:
@@ -52,77 +52,6 @@ def _scalar_or_array(arr: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- rates
-
-
-def monthly_rate(total_growth: ArrayLike, months: ArrayLike) -> np.ndarray:
-    r"""
-    Constant monthly rate that compounds to ``total_growth`` over ``months``.
-
-    Parameters
-    ----------
-    total_growth : array_like
-        Growth over the whole horizon, as a fraction: 2.0 for +200 %. Must be > -1. [-]
-    months : array_like
-        Length of the horizon; need not be a whole number. Must be > 0. [month]
-
-    Returns
-    -------
-    rate : ndarray or float
-        Broadcast of the inputs. [month⁻¹]
-
-    Notes
-    -----
-    The compound monthly growth rate (CMGR), the monthly analogue of CAGR [1]_:
-
-    .. math:: r = (1 + g)^{1/m} - 1
-
-    docs/domain.md section 2: +50 %, +200 %, +500 % over 12 months give 3.44 %, 9.59 % and
-    16.1 % a month.
-
-    References
-    ----------
-    .. [1] R. A. Brealey, S. C. Myers and F. Allen, *Principles of Corporate Finance*,
-       13th ed., McGraw-Hill, 2020, ch. 2 (compound growth).
-
-    Examples
-    --------
-    >>> round(float(monthly_rate(2.0, 12)), 5)
-    0.09587
-    """
-    require_growth_rate(total_growth=total_growth)
-    require_positive(months=months)
-    g = np.asarray(total_growth, dtype=float)
-    m = np.asarray(months, dtype=float)
-    return _scalar_or_array(np.expm1(np.log1p(g) / m))
-
-
-def total_growth(monthly_rate: ArrayLike, months: ArrayLike) -> np.ndarray:
-    r"""
-    Growth over ``months`` at a constant ``monthly_rate``; the inverse of :func:`monthly_rate`.
-
-    Parameters
-    ----------
-    monthly_rate : array_like
-        Monthly growth rate, > -1. [month⁻¹]
-    months : array_like
-        Horizon, >= 0. [month]
-
-    Returns
-    -------
-    growth : ndarray or float
-        :math:`(1 + r)^m - 1`, as a fraction (4.35 for +435 %). [-]
-
-    Examples
-    --------
-    >>> round(float(total_growth(0.15, 12)), 2)  # docs/domain.md section 2 note: x5.35
-    4.35
-    """
-    require_growth_rate(monthly_rate=monthly_rate)
-    m = as_float_array("months", months)
-    if np.any(m < 0):
-        raise ValueError(f"months must be >= 0; got {months!r}")
-    r = np.asarray(monthly_rate, dtype=float)
-    return _scalar_or_array(np.expm1(m * np.log1p(r)))
 
 
 def doubling_time(monthly_rate: ArrayLike) -> np.ndarray:
@@ -330,28 +259,6 @@ class GrowthFit:
     rates: pd.Series
 
 
-def _month_index(history: pd.Series) -> pd.PeriodIndex:
-    index = history.index
-    if isinstance(index, pd.PeriodIndex):
-        return index.asfreq("M")
-    if isinstance(index, pd.DatetimeIndex):
-        return index.to_period("M")
-    if pd.api.types.is_numeric_dtype(index.dtype) or pd.api.types.is_bool_dtype(index.dtype):
-        raise TypeError(
-            "history must be indexed by month (DatetimeIndex, PeriodIndex or 'YYYY-MM' "
-            f"strings); got an index of dtype {index.dtype} starting {list(index[:3])!r}"
-        )
-    periods = []
-    for label in index:
-        try:
-            periods.append(pd.Period(str(label), freq="M"))
-        except (ValueError, TypeError):
-            raise ValueError(
-                f"history index: cannot read {label!r} as a month; write months as 'YYYY-MM'"
-            ) from None
-    return pd.PeriodIndex(periods, freq="M")
-
-
 def fit_growth(history: pd.Series, window: int | None = None) -> GrowthFit:
     r"""
     Monthly growth rate and its spread from a monthly history (users, revenue...).
@@ -387,7 +294,7 @@ def fit_growth(history: pd.Series, window: int | None = None) -> GrowthFit:
     """
     if not isinstance(history, pd.Series):
         raise TypeError(f"history must be a pandas Series; got {type(history).__name__}")
-    months = _month_index(history)
+    months = periods.month_index(history.index)
 
     duplicated = months[months.duplicated()]
     if len(duplicated):
@@ -449,204 +356,27 @@ def fit_growth(history: pd.Series, window: int | None = None) -> GrowthFit:
 
 # --------------------------------------------------------------------------- scenarios
 
-_COLUMNS = (
-    "family",
-    "label",
-    "total_user_growth",
-    "horizon_months",
-    "monthly_rate",
-    "growth_low",
-    "growth_high",
-    "capacity_added",
-    "infra_cost",
-    "developers_added",
-    "team_cost",
-    "infrastructure",
-    "architecture",
-    "team",
-    "risk",
-)
-_REQUIRED = ("key", "family", "label", "total_user_growth", "horizon_months")
-_OPTIONAL_NUMBERS = ("capacity_added", "infra_cost", "developers_added", "team_cost")
-_TEXT = ("infrastructure", "architecture", "team", "risk")
-_ALLOWED = frozenset(
-    _REQUIRED + _OPTIONAL_NUMBERS + _TEXT + ("growth_low", "growth_high", "growth_spread")
-)
-
-
-class _ScenarioError(ValueError):
-    pass
-
-
-def _number(where: str, field: str, value: Any, *, minimum: float | None = None) -> float:
-    """Read one YAML number; strings like '1.5e6' are accepted (YAML 1.1 reads them as text)."""
-    if isinstance(value, bool) or value is None:
-        raise _ScenarioError(f"{where}: field {field!r} must be a number; got {value!r}")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise _ScenarioError(
-            f"{where}: field {field!r} must be a number; got {value!r}"
-        ) from None
-    if not np.isfinite(number):
-        raise _ScenarioError(f"{where}: field {field!r} must be finite; got {value!r}")
-    if minimum is not None and number < minimum:
-        raise _ScenarioError(f"{where}: field {field!r} must be >= {minimum:g}; got {value!r}")
-    return number
-
-
-def _spread(where: str, value: Any) -> float:
-    spread = _number(where, "growth_spread", value, minimum=0)
-    if spread >= 1:
-        raise _ScenarioError(
-            f"{where}: field 'growth_spread' must be in [0, 1) (a fraction of the total "
-            f"growth: 0.5 means +/- 50 %); got {value!r}"
-        )
-    return spread
-
-
-def _scenario_row(entry: Any, where: str, default_spread: float) -> tuple[str, dict]:
-    if not isinstance(entry, dict):
-        raise _ScenarioError(f"{where}: must be a mapping of fields; got {entry!r}")
-    key = entry.get("key")
-    if isinstance(key, str) and key.strip():
-        where = f"{where.rsplit(' ', 1)[0]} {key!r}"
-    unknown = sorted(set(entry) - _ALLOWED)
-    if unknown:
-        raise _ScenarioError(
-            f"{where}: unknown field(s) {unknown}; allowed: {sorted(_ALLOWED)}"
-        )
-    for field in _REQUIRED:
-        if entry.get(field) is None:
-            raise _ScenarioError(f"{where}: missing field {field!r}")
-    if not isinstance(key, str) or not key.strip():
-        raise _ScenarioError(f"{where}: field 'key' must be a non-empty string; got {key!r}")
-    if entry["family"] not in SCENARIO_FAMILIES:
-        raise _ScenarioError(
-            f"{where}: field 'family' must be one of {list(SCENARIO_FAMILIES)}; "
-            f"got {entry['family']!r}"
-        )
-    if not isinstance(entry["label"], str):
-        raise _ScenarioError(f"{where}: field 'label' must be text; got {entry['label']!r}")
-
-    growth = _number(where, "total_user_growth", entry["total_user_growth"])
-    if growth < 0:
-        raise _ScenarioError(
-            f"{where}: field 'total_user_growth' must be >= 0 (negative growth is not a "
-            f"scaling scenario; write 0.5 for +50 %); got {entry['total_user_growth']!r}"
-        )
-    try:
-        horizon = require_integer("'horizon_months'", entry["horizon_months"], minimum=1)
-    except (TypeError, ValueError) as err:
-        raise _ScenarioError(f"{where}: field {err}") from None
-    rate = float(monthly_rate(growth, horizon))
-
-    explicit = [f for f in ("growth_low", "growth_high") if entry.get(f) is not None]
-    if len(explicit) == 1:
-        missing = ({"growth_low", "growth_high"} - set(explicit)).pop()
-        raise _ScenarioError(
-            f"{where}: field {missing!r} is missing; give both growth_low and growth_high "
-            "or neither"
-        )
-    if explicit:
-        if entry.get("growth_spread") is not None:
-            raise _ScenarioError(
-                f"{where}: field 'growth_spread' conflicts with growth_low/growth_high; "
-                "give one or the other"
-            )
-        low = _number(where, "growth_low", entry["growth_low"], minimum=-1)
-        high = _number(where, "growth_high", entry["growth_high"], minimum=-1)
-        if low <= -1:
-            raise _ScenarioError(f"{where}: field 'growth_low' must be > -1; got {low!r}")
-        if low > high:
-            raise _ScenarioError(
-                f"{where}: field 'growth_low' ({low:g}) is above growth_high ({high:g})"
-            )
-        if not low <= rate <= high:
-            raise _ScenarioError(
-                f"{where}: fields 'growth_low'..'growth_high' ({low:g}..{high:g}) must "
-                f"contain the scenario's monthly rate {rate:.4f} (monthly rates, not totals)"
-            )
-    else:
-        spread = default_spread
-        if entry.get("growth_spread") is not None:
-            spread = _spread(where, entry["growth_spread"])
-        low = float(monthly_rate(growth * (1 - spread), horizon))
-        high = float(monthly_rate(growth * (1 + spread), horizon))
-
-    row: dict[str, Any] = {
-        "family": entry["family"],
-        "label": entry["label"],
-        "total_user_growth": growth,
-        "horizon_months": horizon,
-        "monthly_rate": rate,
-        "growth_low": low,
-        "growth_high": high,
-    }
-    for field in _OPTIONAL_NUMBERS:
-        value = entry.get(field)
-        row[field] = np.nan if value is None else _number(where, field, value, minimum=0)
-    for field in _TEXT:
-        value = entry.get(field)
-        if value is not None and not isinstance(value, str):
-            raise _ScenarioError(f"{where}: field {field!r} must be text; got {value!r}")
-        row[field] = value or ""
-    return key, row
-
-
-def _read_scenario_file(path: Path) -> list[tuple[str, dict]]:
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FileNotFoundError(f"scenario file not found: {name}") from None
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ValueError(f"{name}: not valid YAML: {err}") from None
-    if not isinstance(document, dict) or "scenarios" not in document:
-        raise ValueError(f"{name}: expected a mapping with a 'scenarios' list at the top")
-    unknown = sorted(set(document) - {"defaults", "scenarios"})
-    if unknown:
-        raise ValueError(f"{name}: unknown top-level key(s) {unknown}; allowed: defaults, "
-                         "scenarios")
-    defaults = document.get("defaults") or {}
-    if not isinstance(defaults, dict) or set(defaults) - {"growth_spread"}:
-        raise ValueError(f"{name}: 'defaults' may only hold growth_spread; got {defaults!r}")
-    entries = document["scenarios"]
-    if not isinstance(entries, list) or not entries:
-        raise ValueError(f"{name}: 'scenarios' must be a non-empty list; got {entries!r}")
-    try:
-        spread = _spread(f"{name}: defaults", defaults.get("growth_spread", 0.5))
-        return [
-            _scenario_row(entry, f"{name}: scenario #{i + 1}", spread)
-            for i, entry in enumerate(entries)
-        ]
-    except _ScenarioError as err:
-        raise ValueError(str(err)) from None
-
 
 def scenarios(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame:
     """
     Growth scenarios from docs/domain.md sections 2 and 8 and the user's own, as a table.
 
+    The files are read and validated by :func:`scaling_models.loaders.load_scenarios`;
+    their fields and the table's columns, with units, are ``SCHEMAS["scenarios.yaml"]``
+    (documented in data/README.md).
+
     Parameters
     ----------
     path : path or sequence of paths, optional
-        YAML file(s) in the format documented at the top of ``data/scenarios.yaml``.
-        ``None`` reads that file (:data:`DEFAULT_SCENARIOS_PATH`). To add your scenarios
-        to the shipped ones, pass ``[growth.DEFAULT_SCENARIOS_PATH, "mine.yaml"]``.
+        YAML file(s) in the layout of ``data/scenarios.yaml``. ``None`` reads
+        :data:`DEFAULT_SCENARIOS_PATH`. To add your scenarios to the shipped ones, pass
+        ``[growth.DEFAULT_SCENARIOS_PATH, "mine.yaml"]``.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``key``, in file order, with columns ``family`` (``projection_12m``,
-        ``multi_year`` or ``custom``), ``label``, ``total_user_growth`` [-],
-        ``horizon_months`` [month], ``monthly_rate`` [month⁻¹], ``growth_low`` and
-        ``growth_high`` (90 % interval of the monthly rate for Monte Carlo) [month⁻¹],
-        ``capacity_added`` [-], ``infra_cost`` [EUR], ``developers_added`` [people],
-        ``team_cost`` [EUR] (NaN when the source states none), and the text columns
-        ``infrastructure``, ``architecture``, ``team``, ``risk`` ("" when not stated).
+        Indexed by ``key``, in file order; ``growth_low`` and ``growth_high`` are the
+        90 % interval of the monthly rate for Monte Carlo [month⁻¹].
         ``df.attrs["sources"]`` lists the files read.
 
     Raises
@@ -664,28 +394,4 @@ def scenarios(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataF
     ``monthly_rate(g (1 - s), horizon)`` to ``monthly_rate(g (1 + s), horizon)``. This
     is the project's choice, not the article's: the article gives point scenarios only.
     """
-    if path is None:
-        paths = [DEFAULT_SCENARIOS_PATH]
-    elif isinstance(path, (str, Path)):
-        paths = [Path(path)]
-    else:
-        paths = [Path(p) for p in path]
-        if not paths:
-            raise ValueError("path must name at least one scenario file; got an empty list")
-    keys: list[str] = []
-    rows: list[dict] = []
-    origin: dict[str, Path] = {}
-    for file in paths:
-        for key, row in _read_scenario_file(file):
-            if key in origin:
-                raise ValueError(
-                    f"{file}: scenario {key!r}: field 'key' is a duplicate (already defined "
-                    f"in {origin[key]})"
-                )
-            origin[key] = file
-            keys.append(key)
-            rows.append(row)
-    table = pd.DataFrame(rows, index=pd.Index(keys, name="key"), columns=list(_COLUMNS))
-    table["horizon_months"] = table["horizon_months"].astype("int64")
-    table.attrs["sources"] = [str(p) for p in paths]
-    return table
+    return loaders.load_scenarios(path)

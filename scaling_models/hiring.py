@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from scaling_models import loaders
 from scaling_models._checks import (
     as_float_array,
     require_between,
@@ -44,16 +45,9 @@ __all__ = [
     "interview_decision",
 ]
 
-#: Stages of the recruitment funnel, widest first (docs/domain.md section 6).
-FUNNEL_STAGES: tuple[str, ...] = (
-    "applications",
-    "qualified",
-    "motivated",
-    "competent",
-    "technically_validated",
-    "finalists",
-    "hired",
-)
+#: Stages of the recruitment funnel, widest first (docs/domain.md section 6): the columns
+#: of ``data/hiring_funnel.csv``, defined once in :mod:`scaling_models.loaders`.
+FUNNEL_STAGES: tuple[str, ...] = loaders.FUNNEL_STAGES
 
 #: The article's funnel: 100 applications for 1 hire. [candidates] (read-only mapping)
 DEFAULT_FUNNEL: Mapping[str, float] = MappingProxyType(

@@ -1,12 +1,18 @@
-"""Load and validate the company's own data: monthly history, debt backlog, hiring funnel.
+"""The data layer: read and validate every input file of the package.
 
-Every CSV the package reads is described once, in :data:`SCHEMAS`: each column's type,
-unit, allowed range and whether it is required. The same schema validates the files and
-writes the column tables of ``data/README.md`` (a test keeps the two in step). A file that
-breaks a rule raises :class:`DataError` naming the file, the column, the rows (by month,
-quarter or item) and the rule; nothing is coerced or guessed silently. Units follow the
+Five files make a data folder (:data:`DATA_FILES`): the monthly history, the debt backlog,
+the hiring funnel, the threshold table (CSV) and the growth scenarios (YAML). Each is
+described once, in :data:`SCHEMAS`: each column's type, unit, allowed range and whether it
+is required. The same schema validates the files and writes the column tables of
+``data/README.md`` (a test keeps the two in step). A file that breaks a rule raises
+:class:`DataError` naming the file, the column, the rows (by month, quarter, item, metric
+or scenario) and the rule; nothing is coerced or guessed silently. Units follow the
 package: fractions in [0, 1] (not percentages), money in EUR per month, time in the unit
-named by the column (``_days``, ``_hours``, ``_s``).
+named by the column (``_days``, ``_hours``, ``_s``, ``_months``).
+
+:func:`load_data_dir` returns all five as one :class:`DataBundle`; models receive these
+values, never paths. The default files ship inside the package (``scaling_models/_defaults``,
+read with :mod:`importlib.resources`; the repository's ``data/`` holds the same files).
 """
 
 from __future__ import annotations
@@ -16,15 +22,24 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from scaling_models._checks import closest_names
+from scaling_models import periods
+from scaling_models._checks import closest_names, require_integer
 
 __all__ = [
     "DATA_DIR",
+    "DATA_FILES",
+    "DEFAULT_SCENARIOS_PATH",
+    "DEFAULT_THRESHOLDS_PATH",
+    "FUNNEL_STAGES",
+    "SCENARIO_FAMILIES",
     "DataError",
     "Column",
     "FileSchema",
@@ -34,11 +49,17 @@ __all__ = [
     "load_history",
     "load_backlog",
     "load_funnel",
+    "load_thresholds",
+    "validate_thresholds",
+    "load_scenarios",
     "load_data_dir",
     "schema_markdown",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: The default data folder shipped inside the package (the files of the repository's
+#: ``data/``). Read through importlib.resources so that it is found wherever the package
+#: is installed; the wheel installs it as plain files.
+DATA_DIR = Path(str(resources.files("scaling_models").joinpath("_defaults")))
 
 _KINDS = ("month", "quarter", "text", "category", "int", "float")
 
@@ -77,7 +98,8 @@ class Column:
     ``kind`` is one of ``month`` (``YYYY-MM``), ``quarter`` (``YYYY-Qn``), ``text``,
     ``category`` (one of ``categories``), ``int`` (whole numbers) or ``float``. A column
     whose ``unit`` is ``"fraction"`` must hold values in [0, 1]; a file whose values all
-    lie in (1, 100] is reported as percentages.
+    lie in (1, 100] is reported as percentages. A ``derived`` column is computed by the
+    loader from the others and is not a field of the file.
     """
 
     name: str
@@ -87,8 +109,10 @@ class Column:
     low: float | None = None
     high: float | None = None
     low_open: bool = False
+    high_open: bool = False
     required: bool = True
     categories: tuple[str, ...] = ()
+    derived: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -108,7 +132,8 @@ class Column:
         whole = "whole number " if self.kind == "int" else ""
         if self.low is not None and self.high is not None:
             left = "(" if self.low_open else "["
-            return f"{whole}in {left}{self.low:g}, {self.high:g}]"
+            right = ")" if self.high_open else "]"
+            return f"{whole}in {left}{self.low:g}, {self.high:g}{right}"
         if self.low is not None:
             return f"{whole}{'>' if self.low_open else '>='} {self.low:g}"
         return f"{whole}any".strip()
@@ -240,8 +265,12 @@ _BACKLOG = FileSchema(
     not_above=(("incidents_avoided_per_month", "incidents_per_month"),),
 )
 
-_STAGES = ("applications", "qualified", "motivated", "competent", "technically_validated",
-           "finalists", "hired")
+#: Stages of the recruitment funnel, widest first (docs/domain.md section 6): the columns of
+#: ``hiring_funnel.csv`` after ``quarter``.
+FUNNEL_STAGES: tuple[str, ...] = (
+    "applications", "qualified", "motivated", "competent", "technically_validated",
+    "finalists", "hired",
+)
 _FUNNEL = FileSchema(
     file="hiring_funnel.csv",
     key="quarter",
@@ -252,10 +281,10 @@ _FUNNEL = FileSchema(
             _count(stage, "candidates",
                    f"Candidates who reached the '{stage}' stage"
                    + (" (<= previous stage)." if i else "."))
-            for i, stage in enumerate(_STAGES)
+            for i, stage in enumerate(FUNNEL_STAGES)
         ),
     ),
-    not_above=tuple(zip(_STAGES[1:], _STAGES[:-1], strict=True)),
+    not_above=tuple(zip(FUNNEL_STAGES[1:], FUNNEL_STAGES[:-1], strict=True)),
 )
 
 _THRESHOLDS = FileSchema(
@@ -282,10 +311,76 @@ _THRESHOLDS = FileSchema(
     ),
 )
 
+#: Allowed ``family`` values of a scenario: docs/domain.md section 2 (12-month
+#: projections), section 8 (multi-year stages), user-added.
+SCENARIO_FAMILIES = ("projection_12m", "multi_year", "custom")
+
+
+def _scenario_number(name: str, unit: str, description: str, **rules: Any) -> Column:
+    return Column(name=name, kind="float", unit=unit, description=description, **rules)
+
+
+def _scenario_text(name: str, description: str) -> Column:
+    return Column(name=name, kind="text", unit="-", required=False, description=description)
+
+
+_SCENARIOS = FileSchema(
+    file="scenarios.yaml",
+    key="key",
+    description=("A YAML mapping: optional 'defaults' (growth_spread only) and a "
+                 "'scenarios' list, one mapping of these fields per scenario; read by "
+                 "growth.scenarios(), one row per scenario in file order."),
+    columns=(
+        Column(name="key", kind="text", unit="-", description="Short unique name."),
+        Column(name="family", kind="category", unit="-", categories=SCENARIO_FAMILIES,
+               description="projection_12m (section 2), multi_year (section 8) or custom."),
+        Column(name="label", kind="text", unit="-", description="Human-readable name."),
+        _scenario_number("total_user_growth", "fraction of users", low=0.0,
+                         description="User growth over the horizon (0.5 = +50 %)."),
+        Column(name="horizon_months", kind="int", unit="month", low=1.0,
+               description="Horizon of that growth (a count of months)."),
+        _scenario_number("monthly_rate", "1/month", derived=True, required=False,
+                         description="Constant monthly rate compounding to the total "
+                                     "growth over the horizon (periods.monthly_rate)."),
+        _scenario_number("growth_low", "1/month", low=-1.0, low_open=True, required=False,
+                         description="Low end of the 90 % interval of the monthly rate for "
+                                     "Monte Carlo; with growth_high, must contain "
+                                     "monthly_rate; derived from growth_spread if absent."),
+        _scenario_number("growth_high", "1/month", low=-1.0, low_open=True, required=False,
+                         description="High end of that interval (>= growth_low)."),
+        _scenario_number("growth_spread", "-", low=0.0, high=1.0, high_open=True,
+                         required=False,
+                         description="Not in the table: the interval is monthly_rate of "
+                                     "total_user_growth x (1 -/+ spread); default 0.5 or "
+                                     "the file's defaults (the project's choice, not the "
+                                     "article's)."),
+        _scenario_number("capacity_added", "-", low=0.0, required=False,
+                         description="Extra infrastructure capacity as a fraction (0.30 "
+                                     "for +30 %); NaN when the source states none."),
+        _scenario_number("infra_cost", "EUR", low=0.0, required=False,
+                         description="Infrastructure investment over the horizon."),
+        _scenario_number("developers_added", "people", low=0.0, required=False,
+                         description="Developers hired over the horizon."),
+        _scenario_number("team_cost", "EUR", low=0.0, required=False,
+                         description="Cost of those developers."),
+        _scenario_text("infrastructure", "Infrastructure needed (\"\" when not stated)."),
+        _scenario_text("architecture", "Architecture needed."),
+        _scenario_text("team", "Team changes needed."),
+        _scenario_text("risk", "Main risk."),
+    ),
+)
+
 #: Every documented file, by file name.
 SCHEMAS: dict[str, FileSchema] = {
-    s.file: s for s in (_HISTORY, _BACKLOG, _FUNNEL, _THRESHOLDS)
+    s.file: s for s in (_HISTORY, _BACKLOG, _FUNNEL, _THRESHOLDS, _SCENARIOS)
 }
+
+#: The files of a data folder, in :class:`DataBundle` order.
+DATA_FILES: tuple[str, ...] = tuple(SCHEMAS)
+
+#: The default threshold table and scenario file (inside :data:`DATA_DIR`).
+DEFAULT_THRESHOLDS_PATH = DATA_DIR / _THRESHOLDS.file
+DEFAULT_SCENARIOS_PATH = DATA_DIR / _SCENARIOS.file
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -302,12 +397,17 @@ class DataBundle:
         Hiring funnel, indexed by a quarterly PeriodIndex named ``quarter``.
     thresholds : pandas.DataFrame
         Threshold table, indexed by ``metric`` (see :mod:`scaling_models.thresholds`).
+    scenarios : pandas.DataFrame
+        Growth scenarios, indexed by ``key`` (see :func:`load_scenarios`).
+
+    The fields follow :data:`DATA_FILES`, one per file.
     """
 
     history: pd.DataFrame
     backlog: pd.DataFrame
     funnel: pd.DataFrame
     thresholds: pd.DataFrame
+    scenarios: pd.DataFrame
 
 
 # ----------------------------------------------------------------------------- reading
@@ -450,7 +550,7 @@ def _convert(path: Path, frame: pd.DataFrame, col: Column, key: str) -> pd.Serie
             raise DataError(path, f"{rule}: must be {col.allowed}", column=col.name,
                             rows=_row_labels(frame, key, too_low))
     if col.high is not None:
-        too_high = present & (values > col.high)
+        too_high = present & ((values >= col.high) if col.high_open else (values > col.high))
         if too_high.any():
             hint = " (a fraction: write 0.7 for 70 %)" if col.unit == "fraction" else ""
             raise DataError(path, f"must be {col.allowed}{hint}", column=col.name,
@@ -461,8 +561,8 @@ def _convert(path: Path, frame: pd.DataFrame, col: Column, key: str) -> pd.Serie
 
 
 _PERIOD_FORMATS = {
-    "month": (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "M", "YYYY-MM, e.g. 2024-06"),
-    "quarter": (re.compile(r"^\d{4}-Q[1-4]$"), "Q", "YYYY-Qn, e.g. 2024-Q2"),
+    "month": (periods.MONTH_PATTERN, "M", "YYYY-MM, e.g. 2024-06"),
+    "quarter": (periods.QUARTER_PATTERN, "Q", "YYYY-Qn, e.g. 2024-Q2"),
 }
 
 
@@ -599,22 +699,317 @@ def load_funnel(path: str | Path | None = None) -> pd.DataFrame:
     return read_table(_resolve(path, _FUNNEL.file), _FUNNEL)
 
 
+# ----------------------------------------------------------------------------- thresholds
+
+
+def validate_thresholds(table: pd.DataFrame, source: str = "threshold table") -> pd.DataFrame:
+    """Check a threshold table's rules that depend on each row's direction.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Indexed by ``metric``, with the columns of ``SCHEMAS["thresholds.csv"]`` (as
+        :func:`load_thresholds` returns it, or built in memory).
+    source : str
+        The file or object named in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` itself.
+
+    Raises
+    ------
+    DataError
+        Missing column, duplicate metric, unknown direction, a threshold that is not a
+        number, a fraction outside [0, 1], attention beyond critical for the direction.
+    """
+    for name in ("group", "label", "unit", "direction", "attention", "critical", "action"):
+        if name not in table.columns:
+            raise DataError(source, "missing column in the threshold table", column=name)
+    if table.index.name != "metric":
+        raise DataError(source, "the threshold table must be indexed by 'metric' "
+                                "(use load_thresholds)")
+    if table.index.duplicated().any():
+        dupes = sorted(set(table.index[table.index.duplicated()]))
+        raise DataError(source, "duplicate metric", column="metric",
+                        rows=[f"metric {m}" for m in dupes])
+    for metric, row in table.iterrows():
+        _check_threshold_row(source, metric, row)
+    return table
+
+
+def _check_threshold_row(source: str, metric: Any, row: pd.Series) -> None:
+    where = {"rows": [f"metric {metric}"]}
+    direction = row["direction"]
+    if direction not in ("higher_is_worse", "lower_is_worse"):
+        raise DataError(source, f"unknown direction {direction!r}; use higher_is_worse or "
+                                "lower_is_worse", column="direction", **where)
+    for col in ("attention", "critical"):
+        value = row[col]
+        if not isinstance(value, (int, float, np.number)) or np.isnan(value):
+            raise DataError(source, f"must be a number; got {value!r}", column=col, **where)
+        if row["unit"] == "fraction" and not 0 <= value <= 1:
+            hint = (" - looks like a percentage; write 0.7 for 70 %" if 1 < value <= 100
+                    else "")
+            raise DataError(source, f"unit is 'fraction', so the value must be in "
+                                    f"[0, 1]; got {value!r}{hint}", column=col, **where)
+    att, crit = row["attention"], row["critical"]
+    worse = att < crit if direction == "higher_is_worse" else att > crit
+    if not worse:
+        sign = "<" if direction == "higher_is_worse" else ">"
+        raise DataError(source, f"{direction} needs attention {sign} critical; got "
+                                f"attention={att!r}, critical={crit!r}",
+                        column="attention", **where)
+
+
+def load_thresholds(path: str | Path | None = None) -> pd.DataFrame:
+    """Read and validate a threshold table.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        CSV with columns metric, group, label, unit, direction, attention, critical,
+        action (documented in data/README.md). Default: :data:`DEFAULT_THRESHOLDS_PATH`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``metric``.
+
+    Raises
+    ------
+    DataError
+        (a ValueError) naming the file, the metric, the column and the rule: missing or
+        unknown columns, duplicate metrics, unknown direction or group, empty cells,
+        attention beyond critical for the metric's direction, fractions written as
+        percentages.
+    """
+    path = _resolve(path, _THRESHOLDS.file)
+    return validate_thresholds(read_table(path, _THRESHOLDS), str(path))
+
+
+# ----------------------------------------------------------------------------- scenarios
+
+# the table's columns: every documented field except the key and the input-only spread
+_SCENARIO_TABLE = tuple(c.name for c in _SCENARIOS.columns
+                        if c.name not in (_SCENARIOS.key, "growth_spread"))
+_SCENARIO_FIELDS = frozenset(c.name for c in _SCENARIOS.columns if not c.derived)
+
+
+class _ScenarioError(ValueError):
+    pass
+
+
+def _number(where: str, col: Column, value: Any) -> float:
+    """One YAML number checked against ``col``; strings like '1.5e6' are accepted (YAML
+    1.1 reads them as text)."""
+    name = col.name
+    if isinstance(value, bool) or value is None:
+        raise _ScenarioError(f"{where}: field {name!r} must be a number; got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise _ScenarioError(f"{where}: field {name!r} must be a number; got {value!r}"
+                             ) from None
+    if not np.isfinite(number):
+        raise _ScenarioError(f"{where}: field {name!r} must be finite; got {value!r}")
+    low_ok = col.low is None or (number > col.low if col.low_open else number >= col.low)
+    high_ok = col.high is None or (number < col.high if col.high_open else number <= col.high)
+    if not (low_ok and high_ok):
+        raise _ScenarioError(f"{where}: field {name!r} must be {col.allowed}; got {value!r}")
+    return number
+
+
+def _field(where: str, name: str, value: Any) -> Any:
+    """The value of field ``name`` checked against the scenario schema."""
+    col = _SCENARIOS.column(name)
+    if col.kind == "text":
+        if not isinstance(value, str):
+            raise _ScenarioError(f"{where}: field {name!r} must be text; got {value!r}")
+        return value
+    if col.kind == "category":
+        if value not in col.categories:
+            raise _ScenarioError(f"{where}: field {name!r} must be one of "
+                                 f"{list(col.categories)}; got {value!r}")
+        return value
+    if col.kind == "int":
+        try:
+            return require_integer(f"{name!r}", value, minimum=int(col.low or 0))
+        except (TypeError, ValueError) as err:
+            raise _ScenarioError(f"{where}: field {err}") from None
+    return _number(where, col, value)
+
+
+def _growth_interval(where: str, entry: dict, growth: float, horizon: int, rate: float,
+                     default_spread: float) -> tuple[float, float]:
+    """The scenario's 90 % interval of the monthly rate: given, or from the spread."""
+    explicit = [f for f in ("growth_low", "growth_high") if entry.get(f) is not None]
+    if len(explicit) == 1:
+        missing = ({"growth_low", "growth_high"} - set(explicit)).pop()
+        raise _ScenarioError(f"{where}: field {missing!r} is missing; give both growth_low "
+                             "and growth_high or neither")
+    if not explicit:
+        spread = default_spread
+        if entry.get("growth_spread") is not None:
+            spread = _field(where, "growth_spread", entry["growth_spread"])
+        return (float(periods.monthly_rate(growth * (1 - spread), horizon)),
+                float(periods.monthly_rate(growth * (1 + spread), horizon)))
+    if entry.get("growth_spread") is not None:
+        raise _ScenarioError(f"{where}: field 'growth_spread' conflicts with "
+                             "growth_low/growth_high; give one or the other")
+    low = _field(where, "growth_low", entry["growth_low"])
+    high = _field(where, "growth_high", entry["growth_high"])
+    if low > high:
+        raise _ScenarioError(f"{where}: field 'growth_low' ({low:g}) is above growth_high "
+                             f"({high:g})")
+    if not low <= rate <= high:
+        raise _ScenarioError(
+            f"{where}: fields 'growth_low'..'growth_high' ({low:g}..{high:g}) must contain "
+            f"the scenario's monthly rate {rate:.4f} (monthly rates, not totals)"
+        )
+    return low, high
+
+
+def _scenario_row(entry: Any, where: str, default_spread: float) -> tuple[str, dict]:
+    if not isinstance(entry, dict):
+        raise _ScenarioError(f"{where}: must be a mapping of fields; got {entry!r}")
+    key = entry.get("key")
+    if isinstance(key, str) and key.strip():
+        where = f"{where.rsplit(' ', 1)[0]} {key!r}"
+    unknown = sorted(set(entry) - _SCENARIO_FIELDS)
+    if unknown:
+        raise _ScenarioError(f"{where}: unknown field(s) {unknown}; allowed: "
+                             f"{sorted(_SCENARIO_FIELDS)}")
+    for col in _SCENARIOS.columns:
+        if col.required and entry.get(col.name) is None:
+            raise _ScenarioError(f"{where}: missing field {col.name!r}")
+    if not isinstance(key, str) or not key.strip():
+        raise _ScenarioError(f"{where}: field 'key' must be a non-empty string; got {key!r}")
+    row: dict[str, Any] = {}
+    for name in _SCENARIO_TABLE:
+        col = _SCENARIOS.column(name)
+        value = entry.get(name)
+        if col.derived or name in ("growth_low", "growth_high"):
+            continue
+        if value is None:
+            row[name] = "" if col.kind == "text" else np.nan
+        else:
+            row[name] = _field(where, name, value)
+    growth, horizon = row["total_user_growth"], row["horizon_months"]
+    row["monthly_rate"] = float(periods.monthly_rate(growth, horizon))
+    row["growth_low"], row["growth_high"] = _growth_interval(
+        where, entry, growth, horizon, row["monthly_rate"], default_spread)
+    return key, row
+
+
+def _read_scenario_file(path: Path) -> list[tuple[str, dict]]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"scenario file not found: {name}") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ValueError(f"{name}: not valid YAML: {err}") from None
+    if not isinstance(document, dict) or "scenarios" not in document:
+        raise ValueError(f"{name}: expected a mapping with a 'scenarios' list at the top")
+    unknown = sorted(set(document) - {"defaults", "scenarios"})
+    if unknown:
+        raise ValueError(f"{name}: unknown top-level key(s) {unknown}; allowed: defaults, "
+                         "scenarios")
+    defaults = document.get("defaults") or {}
+    if not isinstance(defaults, dict) or set(defaults) - {"growth_spread"}:
+        raise ValueError(f"{name}: 'defaults' may only hold growth_spread; got {defaults!r}")
+    entries = document["scenarios"]
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{name}: 'scenarios' must be a non-empty list; got {entries!r}")
+    try:
+        spread = _field(f"{name}: defaults", "growth_spread",
+                        defaults.get("growth_spread", 0.5))
+        return [
+            _scenario_row(entry, f"{name}: scenario #{i + 1}", spread)
+            for i, entry in enumerate(entries)
+        ]
+    except _ScenarioError as err:
+        raise ValueError(str(err)) from None
+
+
+def load_scenarios(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame:
+    """Growth scenarios from one or several YAML files, validated, as one table.
+
+    Parameters
+    ----------
+    path : path or sequence of paths, optional
+        YAML file(s) in the layout of ``data/scenarios.yaml`` (fields:
+        ``SCHEMAS["scenarios.yaml"]``, documented in data/README.md). ``None`` reads
+        :data:`DEFAULT_SCENARIOS_PATH`. Keys must be unique across the files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``key``, in file order, one column per documented field except
+        ``growth_spread``: text columns ``""`` and numbers NaN when not stated.
+        ``df.attrs["sources"]`` lists the files read.
+
+    Raises
+    ------
+    ValueError
+        Invalid YAML, missing or unknown fields, a value outside its documented range,
+        ``growth_low`` above ``growth_high`` or not containing the monthly rate, unknown
+        family, duplicate keys...; the message names the file, the scenario and the field.
+    FileNotFoundError
+        A file that does not exist.
+    """
+    if path is None:
+        paths = [DEFAULT_SCENARIOS_PATH]
+    elif isinstance(path, (str, Path)):
+        paths = [Path(path)]
+    else:
+        paths = [Path(p) for p in path]
+        if not paths:
+            raise ValueError("path must name at least one scenario file; got an empty list")
+    keys: list[str] = []
+    rows: list[dict] = []
+    origin: dict[str, Path] = {}
+    for file in paths:
+        for key, row in _read_scenario_file(file):
+            if key in origin:
+                raise ValueError(f"{file}: scenario {key!r}: field 'key' is a duplicate "
+                                 f"(already defined in {origin[key]})")
+            origin[key] = file
+            keys.append(key)
+            rows.append(row)
+    table = pd.DataFrame(rows, index=pd.Index(keys, name="key"), columns=list(_SCENARIO_TABLE))
+    table["horizon_months"] = table["horizon_months"].astype("int64")
+    table.attrs["sources"] = [str(p) for p in paths]
+    return table
+
+
+# ----------------------------------------------------------------------------- the folder
+
+
 def load_data_dir(path: str | Path | None = None) -> DataBundle:
     """Load and validate every file of a data directory.
 
     Parameters
     ----------
     path : str or Path, optional
-        A directory holding company_history.csv, debt_backlog.csv, hiring_funnel.csv and
-        thresholds.csv. Default: the repository's ``data/``.
+        A directory holding the :data:`DATA_FILES`. Default: :data:`DATA_DIR`.
 
     Returns
     -------
     DataBundle
-    """
-    # imported here: thresholds builds on this module's reader
-    from scaling_models.thresholds import load_thresholds
+        One field per file.
 
+    Raises
+    ------
+    FileNotFoundError
+        The folder or one of its files does not exist.
+    DataError, ValueError
+        A file breaks a documented rule (the message names file, column, rows and rule).
+    """
     folder = DATA_DIR if path is None else Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"data directory {str(folder)!r} does not exist")
@@ -623,6 +1018,7 @@ def load_data_dir(path: str | Path | None = None) -> DataBundle:
         backlog=load_backlog(folder / _BACKLOG.file),
         funnel=load_funnel(folder / _FUNNEL.file),
         thresholds=load_thresholds(folder / _THRESHOLDS.file),
+        scenarios=load_scenarios(folder / _SCENARIOS.file),
     )
 
 
@@ -634,7 +1030,7 @@ def schema_markdown(file: str) -> str:
         "|---|---|---|---|---|---|",
     ]
     for col in schema.columns:
-        required = "yes" if col.required else "optional"
+        required = "computed" if col.derived else "yes" if col.required else "optional"
         unit = col.unit.replace("|", "\\|")
         lines.append(f"| `{col.name}` | {required} | {col.kind} | {unit} | {col.allowed} "
                      f"| {col.description} |")

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from scaling_models import hiring
+from scaling_models import hiring, periods
 from scaling_models._checks import (
     as_float_array,
     require_between,
@@ -72,8 +72,8 @@ CURRENT_VELOCITY: float = 30.0
 #: Working hours in a developer's week (assumption: 5 days x 8 h). [h/week]
 HOURS_PER_WEEK: float = 40.0
 
-#: Average weeks in a month, 365.25 / 12 / 7. [week/month]
-WEEKS_PER_MONTH: float = 365.25 / 12 / 7
+#: Average weeks in a month (:data:`scaling_models.periods.WEEKS_PER_MONTH`, 4.348). [week/month]
+WEEKS_PER_MONTH: float = periods.WEEKS_PER_MONTH
 
 #: Monthly attrition matching the article's 12-month retention target of 90 %
 #: (docs/domain.md section 6): 1 - 0.9 ** (1/12) = 0.874 %/month. [fraction/month]

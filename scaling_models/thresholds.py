@@ -21,7 +21,6 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -33,82 +32,20 @@ from scaling_models._checks import (
     require_fraction,
     require_growth_rate,
 )
-from scaling_models.loaders import DATA_DIR, SCHEMAS, DataError, read_table
+from scaling_models.loaders import (
+    DEFAULT_THRESHOLDS_PATH,
+    load_thresholds,
+    validate_thresholds,
+)
 
 __all__ = ["STATUSES", "DEFAULT_PATH", "load_thresholds", "classify", "dashboard"]
 
 #: Status labels from best to worst (the order of the dashboard's Categorical).
 STATUSES = ("ok", "attention", "critical")
 
-DEFAULT_PATH = DATA_DIR / "thresholds.csv"
-
-_SCHEMA = SCHEMAS["thresholds.csv"]
-
-
-def _validate(table: pd.DataFrame, source: str) -> pd.DataFrame:
-    """Check the direction-dependent rules a column-by-column schema cannot express."""
-    for name in ("group", "label", "unit", "direction", "attention", "critical", "action"):
-        if name not in table.columns:
-            raise DataError(source, "missing column in the threshold table", column=name)
-    if table.index.name != "metric":
-        raise DataError(source, "the threshold table must be indexed by 'metric' "
-                                "(use load_thresholds)")
-    if table.index.duplicated().any():
-        dupes = sorted(set(table.index[table.index.duplicated()]))
-        raise DataError(source, "duplicate metric", column="metric",
-                        rows=[f"metric {m}" for m in dupes])
-    for metric, row in table.iterrows():
-        where = {"rows": [f"metric {metric}"]}
-        if row["direction"] not in ("higher_is_worse", "lower_is_worse"):
-            raise DataError(source, "unknown direction "
-                                    f"{row['direction']!r}; use higher_is_worse or "
-                                    "lower_is_worse", column="direction", **where)
-        for col in ("attention", "critical"):
-            value = row[col]
-            if not isinstance(value, (int, float, np.number)) or np.isnan(value):
-                raise DataError(source, f"must be a number; got {value!r}", column=col,
-                                **where)
-            if row["unit"] == "fraction" and not 0 <= value <= 1:
-                hint = (" - looks like a percentage; write 0.7 for 70 %" if 1 < value <= 100
-                        else "")
-                raise DataError(source, f"unit is 'fraction', so the value must be in "
-                                        f"[0, 1]; got {value!r}{hint}", column=col, **where)
-        att, crit = row["attention"], row["critical"]
-        if row["direction"] == "higher_is_worse" and not att < crit:
-            raise DataError(source, f"higher_is_worse needs attention < critical; got "
-                                    f"attention={att!r}, critical={crit!r}",
-                            column="attention", **where)
-        if row["direction"] == "lower_is_worse" and not att > crit:
-            raise DataError(source, f"lower_is_worse needs attention > critical; got "
-                                    f"attention={att!r}, critical={crit!r}",
-                            column="attention", **where)
-    return table
-
-
-def load_thresholds(path: str | Path | None = None) -> pd.DataFrame:
-    """Read and validate a threshold table.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        CSV with columns metric, group, label, unit, direction, attention, critical,
-        action (documented in data/README.md). Default: ``data/thresholds.csv``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``metric``.
-
-    Raises
-    ------
-    DataError
-        (a ValueError) naming the file, the metric, the column and the rule: missing or
-        unknown columns, duplicate metrics, unknown direction or group, empty cells,
-        attention beyond critical for the metric's direction, fractions written as
-        percentages.
-    """
-    path = DEFAULT_PATH if path is None else Path(path)
-    return _validate(read_table(path, _SCHEMA), str(path))
+#: The default table (``data/thresholds.csv``, shipped in the package); files are read
+#: and validated by :func:`scaling_models.loaders.load_thresholds`, re-exported here.
+DEFAULT_PATH = DEFAULT_THRESHOLDS_PATH
 
 
 def _table(table: pd.DataFrame | None) -> pd.DataFrame:
@@ -117,7 +54,7 @@ def _table(table: pd.DataFrame | None) -> pd.DataFrame:
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be a DataFrame from load_thresholds(); got "
                         f"{type(table).__name__}")
-    return _validate(table, "threshold table")
+    return validate_thresholds(table, "threshold table")
 
 
 def _row(metric: str, table: pd.DataFrame) -> pd.Series:

@@ -12,12 +12,14 @@ from numpy.testing import assert_allclose
 from scaling_models import debt
 
 # One debt item worked by hand (docs/domain.md section 5 formulas, 2-week sprints, 8 h days):
-#   sprints per month  s = (52 / 12) / 2           = 2.1666...
-#   monthly cost       = A h s + B C = 10*60*s + 2*500   = 1300 + 1000 = 2300 EUR/month
-#   monthly savings    = D h s + E C = 8*60*s + 1.5*500  = 1040 +  750 = 1790 EUR/month
+#   weeks per month    365.25 / 12 / 7 (the Julian year)  = 4.348214...
+#   sprints per month  s = 4.348214 / 2                   = 2.174107...
+#   monthly cost       = A h s + B C = 10*60*s + 2*500   = 1304.464 + 1000 = 2304.464 EUR/month
+#   monthly savings    = D h s + E C = 8*60*s + 1.5*500  = 1043.571 +  750 = 1793.571 EUR/month
 #   resolution cost    = (X+Y+Z) * 8 * h = (2+5+3)*8*60  = 4800 EUR
-#   ROI                = 12 * 1790 / 4800 = 21480 / 4800 = 4.475 (447.5 % > 300 % -> "now")
-#   payback            = 4800 / 1790                     = 2.6816 months
+#   ROI                = 12 * 1793.571 / 4800            = 4.48393 (448 % > 300 % -> "now")
+#   payback            = 4800 / 1793.571                 = 2.67623 months
+S = 365.25 / 12 / 7 / 2
 ITEM = dict(
     hours_lost_per_sprint=10,
     incidents_per_month=2,
@@ -30,18 +32,19 @@ SPLIT = dict(investigation_days=2, implementation_days=5, testing_days=3)
 
 
 def test_sprints_per_month():
-    assert debt.sprints_per_month(2) == pytest.approx(52 / 24)
-    assert debt.sprints_per_month(1) == pytest.approx(52 / 12)
+    assert debt.sprints_per_month(2) == pytest.approx(2.174107, abs=1e-6)
+    assert debt.sprints_per_month(1) == pytest.approx(4.348214, abs=1e-6)
 
 
 def test_assess_hand_computed_example():
     result = debt.assess(**ITEM, **SPLIT)
-    assert result.monthly_cost == pytest.approx(2300)
-    assert result.monthly_savings == pytest.approx(1790)
+    assert result.monthly_cost == pytest.approx(10 * 60 * S + 1000)
+    assert result.monthly_cost == pytest.approx(2304.464, abs=1e-3)
+    assert result.monthly_savings == pytest.approx(1793.571, abs=1e-3)
     assert result.resolution_cost == pytest.approx(4800)
-    assert result.roi == pytest.approx(4.475)
-    assert result.payback_months == pytest.approx(4800 / 1790)
-    assert result.payback_months == pytest.approx(2.6816, abs=1e-4)
+    assert result.roi == pytest.approx(4.48393, abs=1e-5)
+    assert result.payback_months == pytest.approx(4800 / (8 * 60 * S + 750))
+    assert result.payback_months == pytest.approx(2.67623, abs=1e-5)
     assert result.recommendation == "now"
 
 
@@ -52,12 +55,13 @@ def test_assess_effort_days_equals_split():
 
 
 def test_assess_sprint_and_day_options():
-    # 1-week sprints: s = 52/12 = 4.333; monthly savings = 8*60*4.333 + 750 = 2830
-    # 7-hour days: resolution = 10*7*60 = 4200; ROI = 12*2830/4200 = 8.0857
+    # 1-week sprints: s = 4.348214; monthly savings = 8*60*4.348214 + 750 = 2837.143
+    # 7-hour days: resolution = 10*7*60 = 4200; ROI = 12*2837.143/4200 = 8.10612
     result = debt.assess(**ITEM, effort_days=10, sprint_weeks=1, hours_per_day=7)
-    assert result.monthly_savings == pytest.approx(8 * 60 * 52 / 12 + 750)
+    assert result.monthly_savings == pytest.approx(8 * 60 * 2 * S + 750)
+    assert result.monthly_savings == pytest.approx(2837.143, abs=1e-3)
     assert result.resolution_cost == pytest.approx(4200)
-    assert result.roi == pytest.approx(12 * 2830 / 4200)
+    assert result.roi == pytest.approx(8.10612, abs=1e-5)
 
 
 def test_assess_scalar_outputs_are_scalars():
@@ -69,15 +73,15 @@ def test_assess_scalar_outputs_are_scalars():
 
 @pytest.mark.parametrize("container", [list, np.array, pd.Series])
 def test_assess_vectorised(container):
-    # effort 10, 30, 100 days -> resolution 4800, 14400, 48000 EUR; savings 1790 EUR/month
-    # ROI 4.475 (now), 1.4917 (backlog), 0.4475 (skip)
+    # effort 10, 30, 100 days -> resolution 4800, 14400, 48000 EUR; savings 1793.571
+    # EUR/month; ROI 4.4839 (now), 1.4946 (backlog), 0.44839 (skip)
     result = debt.assess(**ITEM, effort_days=container([10, 30, 100]))
     assert isinstance(result.roi, np.ndarray) and result.roi.shape == (3,)
-    assert_allclose(result.roi, 12 * 1790 / np.array([4800, 14400, 48000]))
+    assert_allclose(result.roi, 12 * (8 * 60 * S + 750) / np.array([4800, 14400, 48000]))
     assert result.recommendation.tolist() == ["now", "backlog", "skip"]
     # fields broadcast to the common shape even when they do not depend on the array
-    assert_allclose(result.monthly_cost, [2300] * 3)
-    assert_allclose(result.monthly_savings, [1790] * 3)
+    assert_allclose(result.monthly_cost, [10 * 60 * S + 1000] * 3)
+    assert_allclose(result.monthly_savings, [8 * 60 * S + 750] * 3)
 
 
 def test_assess_broadcasts_draws_against_items():
@@ -86,7 +90,7 @@ def test_assess_broadcasts_draws_against_items():
     result = debt.assess(**{**ITEM, "hourly_cost": hourly}, effort_days=[10, 30, 100])
     assert result.roi.shape == (5, 3)
     assert result.recommendation.shape == (5, 3)
-    assert result.roi[2, 0] == pytest.approx(4.475)
+    assert result.roi[2, 0] == pytest.approx(4.48393, abs=1e-5)
 
 
 def test_assess_zero_savings_gives_infinite_payback_and_skip():
@@ -214,13 +218,14 @@ def test_roi_times_cost_is_annual_savings(a, b, c, d, e, days, hourly, sprint):
 
 
 def _backlog() -> pd.DataFrame:
-    # hourly 60, 2-week sprints (s = 13/6), 8 h days. Per item:
-    #   cache:   savings 8*60*s + 1.5*500 = 1040 + 750 = 1790; cost 10 d -> 4800; ROI 4.475 now
-    #   tests:   savings 4*60*s + 0       = 520;         cost 6 d  -> 2880; ROI 2.1667 plan
-    #   monolith savings 6*60*s + 1*1000  = 780 + 1000 = 1780; cost 60 d -> 28800; ROI 0.7417
-    #            backlog
-    #   style:   savings 1*60*s           = 130;         cost 5 d  -> 2400; ROI 0.65 backlog
-    #   docs:    savings 0.5*60*s         = 65;          cost 4 d  -> 1920; ROI 0.40625 skip
+    # hourly 60, 2-week sprints (s = 2.174107), 8 h days. Per item:
+    #   cache:   savings 8*60*s + 1.5*500 = 1043.57 + 750 = 1793.57; cost 10 d -> 4800;
+    #            ROI 4.48393 now
+    #   tests:   savings 4*60*s + 0       = 521.786;  cost 6 d  -> 2880; ROI 2.17411 plan
+    #   monolith savings 6*60*s + 1*1000  = 782.68 + 1000 = 1782.68; cost 60 d -> 28800;
+    #            ROI 0.742783 backlog
+    #   style:   savings 1*60*s           = 130.446;  cost 5 d  -> 2400; ROI 0.652232 backlog
+    #   docs:    savings 0.5*60*s         = 65.223;   cost 4 d  -> 1920; ROI 0.407645 skip
     return pd.DataFrame(
         {
             "item": ["style", "monolith", "cache", "docs", "tests"],
@@ -241,7 +246,7 @@ def _backlog() -> pd.DataFrame:
 def test_assess_backlog_ranks_and_labels():
     out = debt.assess_backlog(_backlog(), hourly_cost=60)
     assert list(out["item"]) == ["cache", "tests", "monolith", "style", "docs"]
-    assert_allclose(out["roi"], [4.475, 12 * 520 / 2880, 12 * 1780 / 28800, 0.65, 0.40625])
+    assert_allclose(out["roi"], [4.48393, 2.17411, 0.742783, 0.652232, 0.407645], atol=1e-5)
     assert_allclose(out["effort_days"], [10, 6, 60, 5, 4])
     assert list(out["recommendation"].astype(str)) == ["now", "plan", "backlog", "backlog", "skip"]
     assert isinstance(out["recommendation"].dtype, pd.CategoricalDtype)

@@ -1,8 +1,10 @@
 """Tests for scaling_models.loaders, the sample data and its generator."""
 
+import dataclasses
 import importlib.util
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,11 +14,13 @@ from scaling_models import loaders
 from scaling_models.loaders import DATA_DIR, SCHEMAS, DataError
 
 SAMPLES = ("company_history.csv", "debt_backlog.csv", "hiring_funnel.csv")
+# the repository's data folder: its README and generator are not shipped in the package
+REPO_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def _generator():
     spec = importlib.util.spec_from_file_location("make_sample_data",
-                                                  DATA_DIR / "make_sample_data.py")
+                                                  REPO_DATA / "make_sample_data.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -132,12 +136,36 @@ def test_load_data_dir():
     bundle = loaders.load_data_dir()
     assert len(bundle.history) == 36 and len(bundle.backlog) == 20
     assert "cpu" in bundle.thresholds.index
+    assert list(bundle.scenarios.index[:2]) == ["projection_conservative",
+                                                "projection_realistic"]
     with pytest.raises(AttributeError):
         bundle.history = None
 
 
+def test_bundle_fields_follow_data_files():
+    # one list: DATA_FILES, SCHEMAS, the bundle's fields and the batch check agree
+    from scaling_models import batch
+
+    assert loaders.DATA_FILES == tuple(SCHEMAS)
+    assert set(batch.DATA_FILES) == set(loaders.DATA_FILES)
+    fields = [f.name for f in dataclasses.fields(loaders.DataBundle)]
+    assert len(fields) == len(loaders.DATA_FILES)
+    bundle = loaders.load_data_dir()
+    for field, file in zip(fields, loaders.DATA_FILES, strict=True):
+        assert isinstance(getattr(bundle, field), pd.DataFrame), (field, file)
+
+
+def test_packaged_defaults_match_the_repository_copies():
+    # the wheel ships scaling_models/_defaults; users read and edit data/ and notebooks/
+    repo = REPO_DATA.parent
+    for name in loaders.DATA_FILES:
+        assert (DATA_DIR / name).read_bytes() == (REPO_DATA / name).read_bytes(), name
+    board = repo / "notebooks" / "board_report.ipynb"
+    assert (DATA_DIR / "board_report.ipynb").read_bytes() == board.read_bytes()
+
+
 def test_load_data_dir_elsewhere(tmp_path):
-    for name in (*SAMPLES, "thresholds.csv"):
+    for name in loaders.DATA_FILES:
         shutil.copy(DATA_DIR / name, tmp_path / name)
     assert len(loaders.load_data_dir(tmp_path).funnel) == 6
     (tmp_path / "hiring_funnel.csv").unlink()
@@ -173,7 +201,7 @@ def test_generator_seed_changes_the_data(tmp_path):
 
 @pytest.mark.parametrize("file", list(SCHEMAS))
 def test_readme_tables_match_the_schema(file):
-    readme = (DATA_DIR / "README.md").read_text()
+    readme = (REPO_DATA / "README.md").read_text()
     found = re.search(rf"<!-- columns: {re.escape(file)} -->\n(.*?)\n<!-- end columns -->",
                       readme, flags=re.S)
     assert found, f"no column table for {file} in data/README.md"
@@ -181,7 +209,7 @@ def test_readme_tables_match_the_schema(file):
 
 
 def test_readme_mentions_every_file():
-    readme = (DATA_DIR / "README.md").read_text()
+    readme = (REPO_DATA / "README.md").read_text()
     for name in (*SCHEMAS, "scenarios.yaml", "make_sample_data.py"):
         assert f"`{name}`" in readme
 
