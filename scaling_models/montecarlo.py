@@ -65,7 +65,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scaling_models import capacity, cost, team
+from scaling_models import capacity, cost, periods, team
 from scaling_models._checks import (
     as_float_array,
     require_finite,
@@ -148,7 +148,7 @@ UNCERTAIN_INPUTS: tuple[str, ...] = (
 )
 # -ln(1 - 0.95): the M/M/1 response-time P95 in units of S / (1 - rho).
 _LN20 = math.log(20.0)
-_DAYS_PER_MONTH = 365.25 / 12
+_DAYS_PER_MONTH = periods.DAYS_PER_MONTH
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from scaling_models import periods
 from scaling_models.report import (
     NO_DATA,
     RESOURCE_LABELS,
@@ -168,9 +169,7 @@ def present_growth(achieved: pd.DataFrame, currency: str = "EUR") -> pd.DataFram
 
 
 def _quarter_of(month: Any) -> str:
-    if month is None:
-        return "quarter"
-    return str(pd.Period(str(month), freq="M").asfreq("Q")).replace("Q", "-Q")
+    return "quarter" if month is None else periods.quarter_of(month)
 
 
 def present_dashboard(dashboard: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:

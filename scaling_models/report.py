@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scaling_models import notebook_io, periods
+
 __all__ = [
     "SUMMARY_KEYS",
     "QUARTER_METRICS",
@@ -264,24 +266,11 @@ def format_value(value: Any, unit: str, currency: str = "EUR", *, signed: bool =
 
 def _month_index(history: pd.DataFrame) -> pd.DataFrame:
     """Return ``history`` indexed by a monthly PeriodIndex (accepts a ``month`` column)."""
-    if not isinstance(history, pd.DataFrame):
-        raise TypeError(
-            f"history must be a DataFrame from loaders.load_history(); got "
-            f"{type(history).__name__}"
-        )
-    if "month" in history.columns:
-        history = history.set_index("month")
-    if not isinstance(history.index, pd.PeriodIndex):
-        history = history.set_axis(pd.PeriodIndex(history.index.astype(str), freq="M"))
-    return history
+    return periods.monthly_frame(history, "history")
 
 
-def quarter_end_month(quarter: str) -> pd.Period:
-    """Last month of a ``YYYY-Qn`` quarter as a monthly Period."""
-    try:
-        return pd.Period(quarter, freq="Q").asfreq("M", how="end")
-    except (ValueError, TypeError):
-        raise ValueError(f"quarter must look like 2024-Q2; got {quarter!r}") from None
+#: Last month of a ``YYYY-Qn`` quarter as a monthly Period (:func:`periods.quarter_end_month`).
+quarter_end_month = periods.quarter_end_month
 
 
 def _quarter_row(history: pd.DataFrame, month: pd.Period, quarter: str) -> pd.Series | None:
@@ -1355,22 +1344,7 @@ def summary(
     if trend is not None:
         out["trend_critical_month"] = {str(k): str(v)
                                        for k, v in trend["critical_month"].items()}
-    return _rounded(out)
-
-
-def _rounded(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rounded(v) for v in value]
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        if not math.isfinite(value):
-            return None
-        return float(f"{value:.6g}")
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
+    return notebook_io.to_jsonable(out, significant=6)
 
 
 def qoq_deltas(current: Mapping[str, Any], previous: Mapping[str, Any]) -> pd.DataFrame:

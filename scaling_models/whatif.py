@@ -19,18 +19,18 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
+
+from scaling_models import notebook_io
 
 __all__ = [
     "HEADLINE_MIME",
@@ -154,14 +154,10 @@ def read_headlines(notebook: Any) -> dict[str, float]:
     dict
         ``{name: rounded value}`` over every displayed :class:`Headlines`, in order.
     """
-    if isinstance(notebook, (str, Path)):
-        notebook = json.loads(Path(notebook).read_text(encoding="utf-8"))
     found: dict[str, float] = {}
-    for cell in notebook["cells"]:
-        for output in cell.get("outputs", ()):
-            record = output.get("data", {}).get(HEADLINE_MIME)
-            if record:
-                found.update(record)
+    for record in notebook_io.mime_outputs(notebook, HEADLINE_MIME):
+        if record:
+            found.update(record)
     return found
 
 
