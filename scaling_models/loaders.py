@@ -538,6 +538,15 @@ def _convert(path: Path, frame: pd.DataFrame, col: Column, key: str) -> pd.Serie
         if fractional.any():
             raise DataError(path, "must be whole numbers", column=col.name,
                             rows=_row_labels(frame, key, fractional))
+    _check_range(path, frame, col, key, values, present)
+    if col.kind == "int" and not missing.any():
+        return pd.Series(values.astype(np.int64), index=frame.index, name=col.name)
+    return pd.Series(values, index=frame.index, name=col.name)
+
+
+def _check_range(path: Path, frame: pd.DataFrame, col: Column, key: str,
+                 values: np.ndarray, present: np.ndarray) -> None:
+    """The column's allowed range, and fractions written as percentages."""
     if col.unit == "fraction":
         vals = values[present]
         if vals.size and np.all((vals > 1) & (vals <= 100)):
@@ -555,9 +564,6 @@ def _convert(path: Path, frame: pd.DataFrame, col: Column, key: str) -> pd.Serie
             hint = " (a fraction: write 0.7 for 70 %)" if col.unit == "fraction" else ""
             raise DataError(path, f"must be {col.allowed}{hint}", column=col.name,
                             rows=_row_labels(frame, key, too_high))
-    if col.kind == "int" and not missing.any():
-        return pd.Series(values.astype(np.int64), index=frame.index, name=col.name)
-    return pd.Series(values, index=frame.index, name=col.name)
 
 
 _PERIOD_FORMATS = {

@@ -275,7 +275,7 @@ class Inputs:
     rank_correlation: Mapping[tuple[str, str], float] = field(default_factory=dict)
     correlation_method: str = "copula"
 
-    def __post_init__(self) -> None:
+    def __post_init__(self) -> None:  # noqa: C901
         require_positive(initial_users=self.initial_users)
         require_nonnegative(growth_volatility=self.growth_volatility)
         for name in UNCERTAIN_INPUTS:
@@ -479,7 +479,7 @@ def _draw_parameters(
     return {k: params[k] for k in dists}
 
 
-def chain_outputs(
+def chain_outputs(  # noqa: C901
     log_ratio: np.ndarray,
     params: Mapping[str, np.ndarray],
     inputs: Inputs,
@@ -835,7 +835,7 @@ def _seed_sequence(seed: np.random.Generator | np.random.SeedSequence | int | No
     return np.random.SeedSequence(seed)
 
 
-def simulate(
+def simulate(  # noqa: C901
     inputs: Inputs | None = None,
     *,
     n_paths: int = 5_000,

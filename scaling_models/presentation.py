@@ -487,7 +487,7 @@ def _change_row(key, label, unit, now, before, current, previous, currency, reso
             "Why": _why(key, resource, now, before, current, previous, currency)}
 
 
-def _why(key, resource, now, before, current, previous, currency) -> str:
+def _why(key, resource, now, before, current, previous, currency) -> str:  # noqa: C901
     """One sentence on the drivers of a change, from the two summaries only."""
     users = _growth(current, previous, "mau")
     if key == "mau":

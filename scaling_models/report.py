@@ -1254,7 +1254,7 @@ def breach_side(row: pd.Series) -> str:
 # --- headline figures ---------------------------------------------------------------------
 
 
-def summary(
+def summary(  # noqa: C901
     *,
     growth: pd.DataFrame,
     dashboard: pd.DataFrame,

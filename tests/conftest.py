@@ -10,6 +10,13 @@ import pytest
 
 from scaling_models import loaders, montecarlo, report
 
+
+def pytest_collection_modifyitems(items):
+    """nbval's notebook cells run whole notebooks: slow (skipped by the fast command)."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
+
 # --- the sample company, simulated and run through every report builder ---------------
 
 

@@ -29,6 +29,8 @@ from scaling_models import whatif
 
 papermill = pytest.importorskip("papermill")
 
+pytestmark = pytest.mark.slow
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ["01_capacity_forecast.ipynb", "02_unit_economics.ipynb", "03_team_scaling.ipynb",
          "04_tech_debt_roi.ipynb", "05_growth_scenarios.ipynb"]
