@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = [
     "require_growth_rate",
     "require_integer",
     "require_ordered",
+    "renamed",
 ]
 
 
@@ -182,3 +184,20 @@ def scalar_or_array(arr: np.ndarray, like: Any) -> np.ndarray | int | float | st
     if np.ndim(like) == 0:
         return arr.item()
     return arr
+
+
+def renamed(function: str, old: str, old_value: Any, new: str, new_value: Any,
+            default: Any) -> Any:
+    """The value of an argument renamed ``old`` -> ``new``, kept for one release.
+
+    Returns ``new_value`` when the caller did not use ``old`` (``old_value is None``);
+    otherwise ``old_value``, with a DeprecationWarning naming both. Giving both raises
+    TypeError.
+    """
+    if old_value is None:
+        return new_value
+    if new_value is not default:
+        raise TypeError(f"{function}() got both {old}= and {new}=; use {new}= only")
+    warnings.warn(f"{function}({old}=...) is deprecated; use {new}=... ({old} will be "
+                  "removed in the next release)", DeprecationWarning, stacklevel=3)
+    return old_value

@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 from scaling_models import distributions, loaders, periods
 from scaling_models._checks import (
     as_float_array,
+    renamed,
     require_fraction,
     require_integer,
     require_nonnegative,
@@ -535,10 +536,11 @@ def simulate_roi(
     hourly_cost: float,
     effort_factor: Any = (0.8, 2.0),
     savings_factor: Any = (0.5, 1.2),
-    n_draws: int = 5_000,
+    n_paths: int = 5_000,
     rng: np.random.Generator | int | None = None,
     hours_per_day: float = 8,
     sprint_weeks: float = 2,
+    n_draws: int | None = None,
 ) -> pd.DataFrame:
     """
     ROI of every backlog item when the estimates themselves are uncertain.
@@ -560,12 +562,14 @@ def simulate_roi(
         accepts: a pair ``(low, high)`` is a 90 % interval (lognormal). The defaults,
         0.8-2.0 for effort and 0.5-1.2 for savings, encode the usual finding that fixes take
         longer than estimated and save less than hoped. [-]
-    n_draws : int, default 5000
-        Number of draws, >= 1.
+    n_paths : int, default 5000
+        Number of draws (Monte Carlo paths), >= 1.
     rng : Generator, int or None
         Source of randomness (a seed for reproducible results).
     hours_per_day, sprint_weeks : float
         As for :func:`assess`.
+    n_draws : int, optional
+        Deprecated name of ``n_paths`` (DeprecationWarning; removed in the next release).
 
     Returns
     -------
@@ -576,14 +580,15 @@ def simulate_roi(
     Raises
     ------
     ValueError
-        A bad backlog (as :func:`assess_backlog`), ``n_draws`` < 1, or an invalid
+        A bad backlog (as :func:`assess_backlog`), ``n_paths`` < 1, or an invalid
         uncertain input.
     """
     numbers = _validated_backlog(backlog)
     items = _items(backlog)
-    n_draws = require_integer("n_draws", n_draws, minimum=1)
+    n_paths = renamed("simulate_roi", "n_draws", n_draws, "n_paths", n_paths, 5_000)
+    n_paths = require_integer("n_paths", n_paths, minimum=1)
     draws = distributions.sample_inputs(
-        {"effort_factor": effort_factor, "savings_factor": savings_factor}, n_draws, rng=rng
+        {"effort_factor": effort_factor, "savings_factor": savings_factor}, n_paths, rng=rng
     )
     effort = draws["effort_factor"][:, None]
     savings = draws["savings_factor"][:, None]
@@ -603,7 +608,7 @@ def simulate_roi(
     )
     return pd.DataFrame(
         result.roi,
-        index=pd.RangeIndex(n_draws, name="draw"),
+        index=pd.RangeIndex(n_paths, name="draw"),
         columns=pd.Index(items.to_numpy(), name="item"),
     )
 

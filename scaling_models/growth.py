@@ -101,7 +101,8 @@ def project(start: ArrayLike, monthly_rate: ArrayLike, months: int) -> np.ndarra
     monthly_rate : array_like
         Monthly growth rate, > -1. [month⁻¹]
     months : int
-        Last month of the projection, >= 0. [month]
+        Horizon: the number of months projected after month 0, >= 0 (the result holds
+        months 0 to ``months``). [month]
 
     Returns
     -------
@@ -188,7 +189,7 @@ def logistic(
     market_size : array_like
         Ceiling :math:`K`, > ``start``. [users]
     months : int
-        Last month, >= 0. [month]
+        Horizon: the number of months after month 0, >= 0 (as :func:`project`). [month]
 
     Returns
     -------

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from scaling_models import montecarlo as mc
+from scaling_models._checks import renamed
 from scaling_models.distributions import Constant
 
 __all__ = ["Metric", "breach_metric", "output_metric", "tornado", "rank_sensitivity"]
@@ -77,6 +78,13 @@ def _varying(inputs: mc.Inputs) -> dict:
     return {k: v for k, v in inputs.distributions().items() if not isinstance(v, Constant)}
 
 
+def _common_seed(rng: np.random.Generator | int) -> int:
+    """The one seed every run of a tornado uses: ``rng`` itself, or one draw of it."""
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(2**63))
+    return rng
+
+
 def tornado(
     metric: Metric,
     inputs: mc.Inputs | None = None,
@@ -84,9 +92,10 @@ def tornado(
     names: Sequence[str] | None = None,
     n_paths: int = 2_000,
     months: int = 36,
-    seed: int = 0,
+    rng: np.random.Generator | int = 0,
     low: float = 0.10,
     high: float = 0.90,
+    seed: int | None = None,
 ) -> pd.DataFrame:
     """One-at-a-time swing of ``metric`` as each uncertain input goes from P10 to P90.
 
@@ -99,10 +108,15 @@ def tornado(
         Defaults to ``montecarlo.Inputs()``.
     names : sequence of str, optional
         Inputs to swing; default every uncertain input that is not a constant.
-    n_paths, months, seed
-        Passed to :func:`montecarlo.simulate` (the same seed for every run).
+    n_paths, months
+        Passed to :func:`montecarlo.simulate`.
+    rng : int or Generator, default 0
+        Seed of every run: each run uses the same one (common random numbers); a Generator
+        gives that seed as one draw.
     low, high : float
         Quantiles of the swing (P10 and P90 by default).
+    seed : int, optional
+        Deprecated name of ``rng`` (DeprecationWarning; removed in the next release).
 
     Returns
     -------
@@ -113,6 +127,7 @@ def tornado(
         median, ``attrs["metric"]`` its name.
     """
     inputs = mc.Inputs() if inputs is None else inputs
+    common = _common_seed(renamed("tornado", "seed", seed, "rng", rng, 0))
     if not 0 < low < high < 1:
         raise ValueError(f"need 0 < low < high < 1; got low={low!r}, high={high!r}")
     varying = _varying(inputs)
@@ -126,7 +141,7 @@ def tornado(
     centre = replace(inputs, **medians)
 
     def run(changed: mc.Inputs) -> float:
-        return float(metric(mc.simulate(changed, n_paths=n_paths, months=months, seed=seed)))
+        return float(metric(mc.simulate(changed, n_paths=n_paths, months=months, rng=common)))
 
     rows = []
     for name in names:
@@ -156,7 +171,8 @@ def rank_sensitivity(
     month: int | None = None,
     n_paths: int = 5_000,
     months: int = 36,
-    seed: int = 0,
+    rng: np.random.Generator | int | None = 0,
+    seed: int | None = None,
 ) -> pd.DataFrame:
     """Spearman rank correlation between each uncertain input and one per-path outcome.
 
@@ -167,8 +183,10 @@ def rank_sensitivity(
         ``"resource/level"`` such as ``"db_utilisation/critical"`` or
         ``"p95_response_time_s/attention"`` (paths that never cross count as
         ``months + 1``).
-    inputs, n_paths, months, seed
+    inputs, n_paths, months, rng
         As for :func:`montecarlo.simulate`.
+    seed : int, optional
+        Deprecated name of ``rng`` (DeprecationWarning; removed in the next release).
 
     Returns
     -------
@@ -176,15 +194,16 @@ def rank_sensitivity(
         Indexed by ``input``: ``spearman`` in [-1, 1] and ``abs``; sorted by ``abs``.
     """
     inputs = mc.Inputs() if inputs is None else inputs
+    rng = renamed("rank_sensitivity", "seed", seed, "rng", rng, 0)
     breach_names = [f"{r}/{lv}" for r in mc.BREACH_METRICS for lv in mc.LEVELS]
     if target in breach_names:
-        res = mc.simulate(inputs, n_paths=n_paths, months=months, seed=seed, keep_paths=True,
+        res = mc.simulate(inputs, n_paths=n_paths, months=months, rng=rng, keep_paths=True,
                           outputs=("mau",))
         y = res.breach_months[target].fillna(months + 1).to_numpy()
     elif target in mc.OUTPUTS:
         if month is None or not 0 <= month <= months:
             raise ValueError(f"month must be in [0, {months}] for output {target!r}; got {month!r}")
-        res = mc.simulate(inputs, n_paths=n_paths, months=months, seed=seed, keep_paths=True,
+        res = mc.simulate(inputs, n_paths=n_paths, months=months, rng=rng, keep_paths=True,
                           outputs=(target,))
         y = res.paths[target][:, month]
     else:

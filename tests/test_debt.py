@@ -420,7 +420,7 @@ def sample_backlog():
 def test_simulate_roi_with_exact_estimates_reproduces_assess_backlog(sample_backlog):
     point = debt.assess_backlog(sample_backlog, hourly_cost=60.0)["roi"]
     draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, effort_factor=1.0,
-                              savings_factor=1.0, n_draws=3, rng=0)
+                              savings_factor=1.0, n_paths=3, rng=0)
     assert draws.shape == (3, len(sample_backlog))
     for _, row in draws.iterrows():
         np.testing.assert_allclose(row.to_numpy(), point.loc[draws.columns].to_numpy())
@@ -431,7 +431,7 @@ def test_simulate_roi_scales_each_draw_by_savings_over_effort(sample_backlog):
     # point ROI times savings_factor / effort_factor, with the factors drawn from the seed.
     from scaling_models import distributions
 
-    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=500, rng=7)
+    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_paths=500, rng=7)
     factors = distributions.sample_inputs(
         {"effort_factor": (0.8, 2.0), "savings_factor": (0.5, 1.2)}, 500, rng=7)
     point = debt.assess_backlog(sample_backlog, hourly_cost=60.0)["roi"].loc[draws.columns]
@@ -442,22 +442,22 @@ def test_simulate_roi_scales_each_draw_by_savings_over_effort(sample_backlog):
 def test_simulate_roi_median_matches_lognormal_closed_form(sample_backlog):
     # A 90 % interval is lognormal with median sqrt(low * high); the ratio of two independent
     # lognormals is lognormal with median sqrt(0.5 * 1.2) / sqrt(0.8 * 2.0) = 0.6124.
-    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=40_000, rng=3)
+    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_paths=40_000, rng=3)
     point = debt.assess_backlog(sample_backlog, hourly_cost=60.0)["roi"].loc[draws.columns]
     ratio = (draws.median() / point).to_numpy()
     np.testing.assert_allclose(ratio, np.sqrt(0.6 / 1.6), rtol=0.02)
 
 
 def test_simulate_roi_is_reproducible_and_seed_sensitive(sample_backlog):
-    a = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=200, rng=11)
-    b = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=200, rng=11)
-    c = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=200, rng=12)
+    a = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_paths=200, rng=11)
+    b = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_paths=200, rng=11)
+    c = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_paths=200, rng=12)
     pd.testing.assert_frame_equal(a, b)
     assert not np.allclose(a.to_numpy(), c.to_numpy())
 
 
 def test_summarise_roi_bands_agree_with_recommend(sample_backlog):
-    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=2_000, rng=5)
+    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_paths=2_000, rng=5)
     summary = debt.summarise_roi(draws)
     bands = ["p_now", "p_plan", "p_backlog", "p_skip"]
     np.testing.assert_allclose(summary[bands].sum(axis=1), 1.0)
@@ -468,18 +468,27 @@ def test_summarise_roi_bands_agree_with_recommend(sample_backlog):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"n_draws": 0}, "n_draws"),
+    ({"n_paths": 0}, "n_paths"),
     ({"effort_factor": (2.0, 0.8)}, "effort_factor"),
     ({"savings_factor": (0.5, 1.2, 0.1, 3.0)}, "savings_factor"),
     ({"hourly_cost": -1.0}, "hourly_cost"),
 ])
 def test_simulate_roi_rejects_bad_input(sample_backlog, kwargs, match):
-    args = {"hourly_cost": 60.0, "n_draws": 10, "rng": 0} | kwargs
+    args = {"hourly_cost": 60.0, "n_paths": 10, "rng": 0} | kwargs
     with pytest.raises(ValueError, match=match):
         debt.simulate_roi(sample_backlog, **args)
 
 
 def test_summarise_roi_rejects_bad_interval(sample_backlog):
-    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=10, rng=0)
+    draws = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_paths=10, rng=0)
     with pytest.raises(ValueError, match="interval"):
         debt.summarise_roi(draws, interval=1.5)
+
+
+def test_simulate_roi_n_draws_is_a_deprecated_alias(sample_backlog):
+    new = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_paths=50, rng=1)
+    with pytest.warns(DeprecationWarning, match=r"simulate_roi\(n_draws=\.\.\.\)"):
+        old = debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_draws=50, rng=1)
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.raises(TypeError, match="both n_draws= and n_paths="):
+        debt.simulate_roi(sample_backlog, hourly_cost=60.0, n_paths=10, n_draws=50)

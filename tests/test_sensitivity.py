@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
@@ -16,7 +17,7 @@ SMOOTH = mc.Inputs(growth_volatility=0.0)
 def test_tornado_breach_month_matches_the_closed_form_at_each_end():
     metric = sens.breach_metric("bandwidth", "critical", "P50")
     table = sens.tornado(metric, SMOOTH, names=["growth_rate", "elasticity"], n_paths=21,
-                         months=36, seed=1)
+                         months=36, rng=1)
     e_median = SMOOTH.elasticity.median()
     rate = table.loc["growth_rate"]
     for end in ("low", "high"):
@@ -31,7 +32,7 @@ def test_tornado_breach_month_matches_the_closed_form_at_each_end():
 
 def test_tornado_cost_per_user_matches_cost_model():
     metric = sens.output_metric("cost_per_user", 12)
-    table = sens.tornado(metric, SMOOTH, n_paths=11, months=12, seed=2)
+    table = sens.tornado(metric, SMOOTH, n_paths=11, months=12, rng=2)
     assert set(table.index) == {"growth_rate", "elasticity", "scale_exponent"}
     b = table.loc["scale_exponent"]
     ratio = (1 + SMOOTH.growth_rate.median()) ** 12
@@ -45,11 +46,11 @@ def test_tornado_cost_per_user_matches_cost_model():
 
 
 def test_rank_sensitivity_finds_growth_rate_drives_breach():
-    table = sens.rank_sensitivity("bandwidth/critical", n_paths=3_000, months=24, seed=3)
+    table = sens.rank_sensitivity("bandwidth/critical", n_paths=3_000, months=24, rng=3)
     assert table.index[0] in {"growth_rate", "elasticity"}
     assert table.loc["growth_rate", "spearman"] < -0.3  # faster growth, earlier breach
     assert table.loc["scale_exponent", "abs"] < 0.1  # cost does not drive utilisation
-    cost_table = sens.rank_sensitivity("cost_per_user", month=12, n_paths=3_000, seed=3)
+    cost_table = sens.rank_sensitivity("cost_per_user", month=12, n_paths=3_000, rng=3)
     assert cost_table.loc["scale_exponent", "spearman"] > 0.5
 
 
@@ -76,23 +77,46 @@ def test_bad_arguments_are_rejected(call, message):
 def test_correlated_inputs_show_in_rank_sensitivity():
     inputs = replace(mc.Inputs(), arpu=(1.5, 2.5),
                      rank_correlation={("growth_rate", "arpu"): 0.8})
-    table = sens.rank_sensitivity("revenue", inputs, month=6, n_paths=3_000, months=6, seed=4)
+    table = sens.rank_sensitivity("revenue", inputs, month=6, n_paths=3_000, months=6, rng=4)
     assert table.loc["arpu", "spearman"] > 0.5
 
 
 def test_latency_breach_is_a_sensitivity_target():
     inputs = replace(mc.Inputs(), service_time_s=(0.1, 0.2))
     table = sens.rank_sensitivity("p95_response_time_s/critical", inputs, n_paths=2_000,
-                                  months=12, seed=5)
+                                  months=12, rng=5)
     # a slower service crosses 5 s at a lower utilisation: earlier
     assert table.loc["service_time_s", "spearman"] < -0.2
     metric = sens.breach_metric("p95_response_time_s", "attention")
-    swing = sens.tornado(metric, SMOOTH, names=["growth_rate"], n_paths=11, months=24, seed=6)
+    swing = sens.tornado(metric, SMOOTH, names=["growth_rate"], n_paths=11, months=24, rng=6)
     assert swing.loc["growth_rate", "metric_high"] < swing.loc["growth_rate", "metric_low"]
 
 
 def test_team_outputs_are_sensitivity_targets():
     inputs = replace(mc.Inputs(), velocity_exponent=(0.4, 0.8))
-    table = sens.rank_sensitivity("developers", inputs, month=12, n_paths=2_000, seed=7)
+    table = sens.rank_sensitivity("developers", inputs, month=12, n_paths=2_000, rng=7)
     assert table.loc["velocity_exponent", "spearman"] > 0.3
     assert table.loc["growth_rate", "spearman"] > 0.3
+
+
+def test_seed_is_a_deprecated_alias_of_rng():
+    metric = sens.breach_metric("db_utilisation")
+    new = sens.tornado(metric, SMOOTH, names=["growth_rate"], n_paths=11, months=12, rng=6)
+    with pytest.warns(DeprecationWarning, match=r"tornado\(seed=\.\.\.\) is deprecated"):
+        old = sens.tornado(metric, SMOOTH, names=["growth_rate"], n_paths=11, months=12,
+                           seed=6)
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.raises(TypeError, match="both seed= and rng="):
+        sens.tornado(metric, SMOOTH, n_paths=11, months=12, rng=1, seed=2)
+    with pytest.warns(DeprecationWarning, match="rank_sensitivity"):
+        sens.rank_sensitivity("revenue", month=6, n_paths=200, months=6, seed=4)
+
+
+def test_tornado_with_a_generator_uses_one_seed_for_every_run():
+    # a Generator gives one seed (its first draw), shared by every run
+    metric = sens.breach_metric("db_utilisation")
+    seed = int(np.random.default_rng(9).integers(2**63))
+    a = sens.tornado(metric, SMOOTH, names=["growth_rate"], n_paths=11, months=12,
+                     rng=np.random.default_rng(9))
+    b = sens.tornado(metric, SMOOTH, names=["growth_rate"], n_paths=11, months=12, rng=seed)
+    pd.testing.assert_frame_equal(a, b)
