@@ -90,7 +90,7 @@ def history_frame(history: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(history, pd.DataFrame):
         raise TypeError(f"history must be a DataFrame; got {type(history).__name__}")
     if "month" in history.columns and monthly_index("history", history.index) is None:
-        history = history.set_index(pd.PeriodIndex(history["month"], freq="M"))
+        history = history.set_index(periods.month_index(pd.Index(history["month"]), "history"))
     monthly_index("history", history.index)
     return history
 

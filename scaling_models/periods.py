@@ -32,6 +32,7 @@ __all__ = [
     "QUARTER_PATTERN",
     "monthly_rate",
     "total_growth",
+    "to_month",
     "month_index",
     "monthly_frame",
     "parse_quarter",
@@ -130,6 +131,25 @@ def total_growth(monthly_rate: ArrayLike, months: ArrayLike) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- months
+
+
+def to_month(value: Any, name: str = "month") -> pd.Period:
+    """One month as a monthly Period, from ``'2024-06'``, a Period or a date.
+
+    Raises
+    ------
+    ValueError
+        Naming ``name`` and the value when it does not read as a month.
+
+    Examples
+    --------
+    >>> to_month("2024-06")
+    Period('2024-06', 'M')
+    """
+    try:
+        return pd.Period(str(value), freq="M")
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} must be a month written 'YYYY-MM'; got {value!r}") from None
 
 
 def month_index(index: pd.Index, name: str = "history") -> pd.PeriodIndex:

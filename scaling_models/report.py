@@ -264,11 +264,6 @@ def format_value(value: Any, unit: str, currency: str = "EUR", *, signed: bool =
 # --- history ------------------------------------------------------------------------------
 
 
-def _month_index(history: pd.DataFrame) -> pd.DataFrame:
-    """Return ``history`` indexed by a monthly PeriodIndex (accepts a ``month`` column)."""
-    return periods.monthly_frame(history, "history")
-
-
 #: Last month of a ``YYYY-Qn`` quarter as a monthly Period (:func:`periods.quarter_end_month`).
 quarter_end_month = periods.quarter_end_month
 
@@ -302,7 +297,7 @@ def growth_achieved(history: pd.DataFrame, quarter: str) -> pd.DataFrame:
     ValueError
         If the quarter's last month is not in the history.
     """
-    history = _month_index(history)
+    history = periods.monthly_frame(history)
     end = quarter_end_month(quarter)
     if end not in history.index:
         raise ValueError(
@@ -354,8 +349,8 @@ def snapshot(
     """
     if statistic not in ("peak", "avg"):
         raise ValueError(f"statistic must be 'peak' or 'avg'; got {statistic!r}")
-    history = _month_index(history)
-    month = history.index[-1] if month is None else pd.Period(str(month), freq="M")
+    history = periods.monthly_frame(history)
+    month = history.index[-1] if month is None else periods.to_month(month)
     if month not in history.index:
         raise ValueError(
             f"month {month} is not in the history ({history.index.min()} to "
@@ -500,7 +495,7 @@ def scenario_table(
     """
     from scaling_models import calibration, cost
 
-    history = _month_index(history)
+    history = periods.monthly_frame(history)
     fit = calibration.growth_distribution(history["mau"], window=window, rng=rng)
     probs = calibration.scenario_probabilities(fit, scenarios)
     table = pd.DataFrame(index=scenarios.index.copy())
@@ -591,8 +586,8 @@ def simulation_inputs(
     """
     from scaling_models import montecarlo
 
-    history = _month_index(history)
-    month = history.index[-1] if month is None else pd.Period(str(month), freq="M")
+    history = periods.monthly_frame(history)
+    month = history.index[-1] if month is None else periods.to_month(month)
     row = history.loc[month]
     resources = montecarlo.RESOURCES
     prefixes = [RESOURCE_COLUMNS[r] for r in resources]
@@ -668,7 +663,7 @@ def breach_table(result, end_month: str | pd.Period, *, quarters: int = 4) -> pd
         holding the probability [fraction] that average utilisation has crossed the
         threshold by the end of that quarter.
     """
-    end = pd.Period(str(end_month), freq="M")
+    end = periods.to_month(end_month)
     steps = [3 * q for q in range(1, quarters + 1) if 3 * q <= result.months]
     table = result.breach_probability[result.breach_probability["month"].isin(steps)]
     wide = table.pivot_table(index=["resource", "level"], columns="month",
@@ -726,7 +721,7 @@ def remedy_schedule(
     """
     if not 0 < risk <= 1:
         raise ValueError(f"risk must be in (0, 1]; got {risk!r}")
-    end = pd.Period(str(end_month), freq="M")
+    end = periods.to_month(end_month)
     rows = []
     from scaling_models import montecarlo
 
@@ -766,7 +761,7 @@ def fan_figure(result, end_month: str | pd.Period):
 
     from scaling_models import charts, montecarlo
 
-    end = pd.Period(str(end_month), freq="M")
+    end = periods.to_month(end_month)
     fig = Figure(figsize=(10, 6.4), layout="constrained")
     axes = fig.subplots(2, 2, sharex=True).ravel()
     step = max(1, math.ceil(result.months / 6))
@@ -859,7 +854,7 @@ def signals_table(
     """
     from scaling_models import signals
 
-    table = signals.detect_signals(_month_index(history), thresholds, **rules)
+    table = signals.detect_signals(periods.monthly_frame(history), thresholds, **rules)
     table.insert(1, "label", [SIGNAL_LABELS.get(s, s.replace("_", " ")) for s in table["signal"]])
     rank = table["severity"].map(_SEVERITY_RANK).fillna(len(_SEVERITY_RANK))
     table = table.assign(_d=~table["detected"], _r=rank)
@@ -954,7 +949,7 @@ def trend_table(
     from scaling_models import trends
     from scaling_models._checks import require_integer
 
-    history = _month_index(history)
+    history = periods.monthly_frame(history)
     if thresholds is None:
         thresholds = _thresholds.load_thresholds()
     if result is not None and not hasattr(result, "breach_probability"):
@@ -963,7 +958,7 @@ def trend_table(
     if horizon_months is None:
         horizon_months = int(result.months) if result is not None else 36
     horizon_months = require_integer("horizon_months", horizon_months, minimum=1)
-    end = history.index[-1] if end_month is None else pd.Period(str(end_month), freq="M")
+    end = history.index[-1] if end_month is None else periods.to_month(end_month)
     forecasts = trends.capacity_forecasts(history, thresholds, window=window,
                                           horizon_months=horizon_months,
                                           after_drop=after_drop)
@@ -1018,10 +1013,10 @@ def _agreement(row: Mapping[str, Any], first: int | None, end: pd.Period) -> str
         return ("yes (both already crossed)" if first == 0
                 else f"no: simulation {_months(first)} later")
     simulated = end + first
-    low, high = (pd.Period(row[f"critical_{s}"], freq="M") for s in ("low", "high"))
+    low, high = (periods.to_month(row[f"critical_{s}"]) for s in ("low", "high"))
     if low <= simulated <= high:
         return "yes (inside the trend's interval)"
-    gap = (simulated - pd.Period(row["critical_month"], freq="M")).n
+    gap = (simulated - periods.to_month(row["critical_month"])).n
     return f"no: simulation {_months(abs(gap))} {'later' if gap > 0 else 'earlier'}"
 
 
@@ -1061,8 +1056,8 @@ def hiring_table(
     """
     from scaling_models import team
 
-    history = _month_index(history)
-    month = history.index[-1] if month is None else pd.Period(str(month), freq="M")
+    history = periods.monthly_frame(history)
+    month = history.index[-1] if month is None else periods.to_month(month)
     row = history.loc[month]
     developers = float(row["team_size"])
     per_dev = float(team.velocity_per_developer(float(row["velocity"]), developers))
@@ -1404,7 +1399,7 @@ def history_figure(history: pd.DataFrame, quarter: str, *, months: int = 12):
     """
     from matplotlib.figure import Figure
 
-    history = _month_index(history)
+    history = periods.monthly_frame(history)
     end = quarter_end_month(quarter)
     window = history.loc[(history.index > end - months) & (history.index <= end)]
     fig = Figure(figsize=(10, 3.2), layout="constrained")
