@@ -48,7 +48,7 @@ def test_breach_probability_chart_draws_each_resource(result):
 
 
 def test_tornado_chart_orders_bars():
-    table = sens.tornado(sens.output_metric("cost_per_user", 6), n_paths=50, months=6, seed=1)
+    table = sens.tornado(sens.output_metric("cost_per_user", 6), n_paths=50, months=6, rng=1)
     fig = charts.tornado_chart(table)
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert ticks == list(table.index[::-1])
