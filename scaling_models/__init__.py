@@ -28,6 +28,7 @@ __all__ = [
     "montecarlo",
     "notebook_io",
     "parameters",
+    "periods",
     "presentation",
     "queueing",
     "report",
