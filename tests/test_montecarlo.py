@@ -489,3 +489,58 @@ def test_bad_team_latency_and_correlation_inputs_are_rejected(kwargs, message):
 def test_impossible_churn_and_velocity_draws_are_reported(kwargs, message):
     with pytest.raises(ValueError, match=message):
         mc.simulate(mc.Inputs(**kwargs), n_paths=200, months=2, seed=0)
+
+
+# --- regression anchor ------------------------------------------------------------------
+# tests/montecarlo_anchor.json was written by _anchor_figures() below run on the engine as
+# it stood before the resource registry and the output registry (commit b69d004, the
+# if/elif chain_outputs): percentiles P5/P50/P95 of ten outputs at months 1, mid and end,
+# breach probabilities at mid-horizon and the breach summaries, for fixed seeds, with and
+# without rank_correlation, market_size and velocity_target. Options added since
+# (per-resource elasticity, growth model, latency model, plans) are left at their defaults,
+# so these figures must not move. Tolerance: 1e-12 relative, for summation-order changes.
+_ANCHOR_CASES = {
+    "default": ({}, {"n_paths": 3000, "months": 24, "seed": 11, "chunk_size": 1024}),
+    "corr": ({"rank_correlation": {("growth_rate", "elasticity"): 0.5,
+                                   ("scale_exponent", "arpu"): -0.3},
+              "arpu": (1.5, 2.5)},
+             {"n_paths": 2000, "months": 18, "seed": 5, "chunk_size": 2000}),
+    "market": ({"market_size": (2e5, 6e5), "growth_volatility": 0.05},
+               {"n_paths": 2500, "months": 30, "seed": 7, "chunk_size": 1000}),
+    "velocity": ({"velocity_target": tuple(30.0 + 2.0 * np.arange(13)),
+                  "service_time_s": (0.1, 0.2)},
+                 {"n_paths": 1500, "months": 12, "seed": 3, "chunk_size": 700}),
+}
+_ANCHOR_OUTPUTS = ("mau", "cpu_avg", "db_utilisation_peak", "p95_latency_s", "instances",
+                   "infra_cost", "cost_per_transaction", "infra_share", "developers",
+                   "team_cost")
+
+
+def _anchor_figures(inputs: dict, run: dict) -> dict:
+    r = mc.simulate(mc.Inputs(**inputs), **run)
+    m = run["months"]
+    pct = {o: {str(p): [float(r.percentile(o, p).iloc[k]) for k in (1, m // 2, m)]
+               for p in (5, 50, 95)} for o in _ANCHOR_OUTPUTS}
+    bp = r.breach_probability
+    probs = {f"{row.resource}/{row.level}": float(row.probability)
+             for row in bp[bp.month == m // 2].itertuples()}
+    bs = r.breach_summary
+    summary = {f"{a}/{b}": [float(bs.loc[(a, b), k]) for k in ("probability", "P10", "P50",
+                                                                "P90")] for a, b in bs.index}
+    return {"pct": pct, "p_mid": probs, "summary": summary}
+
+
+@pytest.mark.parametrize("case", list(_ANCHOR_CASES))
+def test_results_without_new_options_are_pinned(case):
+    import json
+    from pathlib import Path
+
+    expected = json.loads((Path(__file__).parent / "montecarlo_anchor.json").read_text())[case]
+    got = _anchor_figures(*_ANCHOR_CASES[case])
+    for section in ("pct", "p_mid", "summary"):
+        flat_e = pd.json_normalize(expected[section], sep="/").iloc[0]
+        flat_g = pd.json_normalize(got[section], sep="/").iloc[0]
+        assert sorted(flat_g.index) == sorted(flat_e.index)
+        for key in flat_e.index:
+            assert_allclose(np.asarray(flat_g[key], float), np.asarray(flat_e[key], float),
+                            rtol=1e-12, atol=0, err_msg=f"{case} {section} {key}")
