@@ -32,6 +32,7 @@ __all__ = [
     "presentation",
     "queueing",
     "report",
+    "resources",
     "sensitivity",
     "signals",
     "team",

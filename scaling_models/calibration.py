@@ -28,6 +28,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import special
 
+from scaling_models import resources as _resources
 from scaling_models._checks import (
     as_float_array,
     require_between,
@@ -467,11 +468,10 @@ def band_probabilities(
 # --------------------------------------------------------------------------------------
 # 3. load elasticity
 
-#: History columns of the average utilisation of each Monte Carlo resource.
-ELASTICITY_COLUMNS: Mapping[str, str] = MappingProxyType({
-    "cpu": "cpu_avg", "memory": "memory_avg", "db_utilisation": "db_avg",
-    "bandwidth": "bandwidth_avg",
-})
+#: History columns of the average utilisation of each Monte Carlo resource (from the
+#: resource registry, :mod:`scaling_models.resources`).
+ELASTICITY_COLUMNS: Mapping[str, str] = MappingProxyType(
+    {k: r.avg_column for k, r in _resources.RESOURCES.items()})
 
 
 @dataclass(frozen=True, kw_only=True)

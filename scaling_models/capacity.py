@@ -169,7 +169,15 @@ def utilisation(
     require_finite(load_ratio=load_ratio, elasticity=elasticity)
     u0 = np.asarray(current, dtype=float)
     ratio = np.asarray(load_ratio, dtype=float)
-    return (u0 * ratio ** np.asarray(elasticity, dtype=float))[()]
+    return _utilisation(u0, np.log(ratio), np.asarray(elasticity, dtype=float))[()]
+
+
+def _utilisation(current, log_ratio, elasticity):
+    """:func:`utilisation` from the log load ratio, unchecked: :math:`u_0 e^{e \\ln r}`.
+
+    The Monte Carlo engine's core (it carries log ratios); arrays broadcast.
+    """
+    return current * np.exp(elasticity * log_ratio)
 
 
 def months_to_threshold(
@@ -302,21 +310,28 @@ def instances_needed(
     bad = ~(np.isfinite(spares) & (spares >= 0) & (spares == np.round(spares)))
     if bad.any():
         raise ValueError(f"redundancy must be a whole number >= 0; got {redundancy!r}")
-    # An overflowing ratio becomes inf here and is rejected just below.
-    with np.errstate(over="ignore", invalid="ignore"):
-        raw = np.asarray(peak_load, dtype=float) / (
-            np.asarray(capacity_per_instance, dtype=float) * target
+    total = _instances_needed(np.asarray(peak_load, dtype=float),
+                              np.asarray(capacity_per_instance, dtype=float), target, spares)
+    too_many = ~(total < 2.0**62)
+    if too_many.any():
+        with np.errstate(over="ignore"):
+            ratio = np.asarray(peak_load, dtype=float) / (
+                np.asarray(capacity_per_instance, dtype=float) * target)
+        raise ValueError(
+            f"peak_load / (capacity_per_instance * target_utilisation) is too large to "
+            f"count instances (>= 2**62); got a ratio of {ratio.max()!r}: check the units"
         )
+    return total.astype(np.int64)[()]
+
+
+def _instances_needed(peak_load, capacity_per_instance, target_utilisation, redundancy):
+    """:func:`instances_needed` unchecked, as floats (the Monte Carlo engine's core)."""
+    # An overflowing ratio becomes inf here (the public function rejects it).
+    with np.errstate(over="ignore", invalid="ignore"):
+        raw = peak_load / (capacity_per_instance * target_utilisation)
         whole = np.floor(raw)
         noise = raw - whole <= np.minimum(_CEIL_TOLERANCE * raw, _CEIL_ABSOLUTE)
         base = np.where(noise, whole, np.ceil(raw))
     # A positive load needs a serving instance even if the ratio underflowed to 0.
-    base = np.where(np.asarray(peak_load, dtype=float) > 0, np.maximum(base, 1.0), base)
-    total = base + spares
-    too_many = ~(total < 2.0**62)
-    if too_many.any():
-        raise ValueError(
-            f"peak_load / (capacity_per_instance * target_utilisation) is too large to "
-            f"count instances (>= 2**62); got a ratio of {raw.max()!r}: check the units"
-        )
-    return total.astype(np.int64)[()]
+    base = np.where(peak_load > 0, np.maximum(base, 1.0), base)
+    return base + redundancy

@@ -115,7 +115,16 @@ def infrastructure_cost(
     r = np.asarray(load_ratio, dtype=float)
     c0 = np.asarray(base_monthly_cost, dtype=float)
     b = np.asarray(scale_exponent, dtype=float)
-    return c0 * r**b
+    with np.errstate(divide="ignore"):  # a load ratio of 0 costs 0: exp(b ln 0) = 0
+        return _infrastructure_cost(np.log(r), c0, b)
+
+
+def _infrastructure_cost(log_ratio, base_monthly_cost, scale_exponent):
+    """:func:`infrastructure_cost` from the log load ratio, unchecked: :math:`C_0 e^{b \\ln r}`.
+
+    The Monte Carlo engine's core (it carries log ratios); arrays broadcast.
+    """
+    return base_monthly_cost * np.exp(scale_exponent * log_ratio)
 
 
 def step_cost(
@@ -199,7 +208,12 @@ def cost_per_user(monthly_cost: ArrayLike, users: ArrayLike) -> np.ndarray:
     """
     require_nonnegative(monthly_cost=monthly_cost)
     require_positive(users=users)
-    return np.asarray(monthly_cost, dtype=float) / np.asarray(users, dtype=float)
+    return _cost_per_unit(np.asarray(monthly_cost, dtype=float), np.asarray(users, dtype=float))
+
+
+def _cost_per_unit(monthly_cost, units):
+    """Cost per user, per transaction or per unit of revenue, unchecked (engine core)."""
+    return monthly_cost / units
 
 
 def cost_per_transaction(monthly_cost: ArrayLike, transactions_per_month: ArrayLike) -> np.ndarray:
@@ -231,7 +245,8 @@ def cost_per_transaction(monthly_cost: ArrayLike, transactions_per_month: ArrayL
     """
     require_nonnegative(monthly_cost=monthly_cost)
     require_positive(transactions_per_month=transactions_per_month)
-    return np.asarray(monthly_cost, dtype=float) / np.asarray(transactions_per_month, dtype=float)
+    return _cost_per_unit(np.asarray(monthly_cost, dtype=float),
+                          np.asarray(transactions_per_month, dtype=float))
 
 
 def revenue(users: ArrayLike, arpu: ArrayLike = DEFAULT_ARPU) -> np.ndarray:
@@ -262,7 +277,12 @@ def revenue(users: ArrayLike, arpu: ArrayLike = DEFAULT_ARPU) -> np.ndarray:
     100000.0
     """
     require_nonnegative(users=users, arpu=arpu)
-    return np.asarray(users, dtype=float) * np.asarray(arpu, dtype=float)
+    return _revenue(np.asarray(users, dtype=float), np.asarray(arpu, dtype=float))
+
+
+def _revenue(users, arpu):
+    """:func:`revenue` unchecked (engine core)."""
+    return users * arpu
 
 
 def infra_share_of_revenue(infra_cost: ArrayLike, revenue: ArrayLike) -> np.ndarray:
@@ -293,7 +313,7 @@ def infra_share_of_revenue(infra_cost: ArrayLike, revenue: ArrayLike) -> np.ndar
     """
     require_nonnegative(infra_cost=infra_cost)
     require_positive(revenue=revenue)
-    return np.asarray(infra_cost, dtype=float) / np.asarray(revenue, dtype=float)
+    return _cost_per_unit(np.asarray(infra_cost, dtype=float), np.asarray(revenue, dtype=float))
 
 
 def infra_budget(revenue: ArrayLike, target_share: ArrayLike = INFRA_SHARE_TARGET) -> np.ndarray:
@@ -358,8 +378,13 @@ def team_monthly_cost(
     50000.0
     """
     require_nonnegative(developers=developers, annual_cost_per_developer=annual_cost_per_developer)
-    n = np.asarray(developers, dtype=float)
-    return n * np.asarray(annual_cost_per_developer, dtype=float) / _MONTHS_PER_YEAR
+    return _team_monthly_cost(np.asarray(developers, dtype=float),
+                              np.asarray(annual_cost_per_developer, dtype=float))
+
+
+def _team_monthly_cost(developers, annual_cost_per_developer):
+    """:func:`team_monthly_cost` unchecked (engine core)."""
+    return developers * annual_cost_per_developer / _MONTHS_PER_YEAR
 
 
 def team_cost(

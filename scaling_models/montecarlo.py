@@ -55,17 +55,19 @@ References
 
 from __future__ import annotations
 
-import math
 import os
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from scaling_models import capacity, cost, periods, team
+from scaling_models import capacity, cost, periods, queueing, team
+from scaling_models import resources as _resources
 from scaling_models._checks import (
     as_float_array,
     require_finite,
@@ -93,6 +95,8 @@ __all__ = [
     "LEVELS",
     "PERCENTILES",
     "TEAM_OUTPUTS",
+    "LATENCY_MODELS",
+    "LATENCY_LOADS",
     "OUTPUTS",
     "UNCERTAIN_INPUTS",
     "CORRELATION_METHODS",
@@ -104,8 +108,9 @@ __all__ = [
     "compare_scenarios",
 ]
 
-#: Resources of the chain (docs/domain.md section 1), in the order of the ``utilisation_*`` tuples.
-RESOURCES: tuple[str, ...] = ("cpu", "memory", "db_utilisation", "bandwidth")
+#: Resources of the chain (docs/domain.md section 1): the keys of the resource registry
+#: (:mod:`scaling_models.resources`), in registry order.
+RESOURCES: tuple[str, ...] = _resources.keys()
 #: Threshold metric of the P95 latency breach (row of ``thresholds.load_thresholds()``); its
 #: per-month values are the output ``p95_latency_s``.
 LATENCY_METRIC: str = "p95_response_time_s"
@@ -127,6 +132,7 @@ OUTPUTS: tuple[str, ...] = (
     "p95_latency_s",
     "instances",
     "infra_cost",
+    "plan_cost",
     "cost_per_user",
     "cost_per_transaction",
     "revenue",
@@ -146,9 +152,53 @@ UNCERTAIN_INPUTS: tuple[str, ...] = (
     "churn",
     "velocity_exponent",
 )
-# -ln(1 - 0.95): the M/M/1 response-time P95 in units of S / (1 - rho).
-_LN20 = math.log(20.0)
+#: Queueing models of P95 latency (:attr:`Inputs.latency_model`).
+LATENCY_MODELS: tuple[str, ...] = ("mm1", "mmc")
+#: Which CPU utilisation drives the queue (:attr:`Inputs.latency_load`).
+LATENCY_LOADS: tuple[str, ...] = ("avg", "peak")
+# The latency percentile: P95 [fraction].
+_LATENCY_Q = 0.95
 _DAYS_PER_MONTH = periods.DAYS_PER_MONTH
+
+
+def _by_resource(name: str, value: Any, *, convert: bool = True) -> Mapping[str, Any]:
+    """``value`` as a read-only mapping over every resource, in registry order.
+
+    A mapping must name each resource exactly; a sequence of one value per resource (the
+    old positional form) is mapped in registry order with a DeprecationWarning.
+    """
+    if isinstance(value, Mapping):
+        unknown = [k for k in value if k not in RESOURCES]
+        if unknown:
+            raise ValueError(f"{name} names an unknown resource {unknown[0]!r}; the resources "
+                             f"are {RESOURCES}")
+        missing = [k for k in RESOURCES if k not in value]
+        if missing:
+            raise ValueError(f"{name} has no value for resource {missing[0]!r}; give one per "
+                             f"resource {RESOURCES}")
+        items = {k: value[k] for k in RESOURCES}
+    elif isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, str):
+        if len(value) != len(RESOURCES):
+            raise ValueError(
+                f"{name} must give one value per resource {RESOURCES}; got {value!r}")
+        items = dict(zip(RESOURCES, value, strict=True))
+        warnings.warn(
+            f"{name} as a sequence is deprecated; give a mapping by resource, e.g. "
+            f"{name}={ {k: v for k, v in items.items()}!r}", DeprecationWarning, stacklevel=4)
+    else:
+        raise TypeError(f"{name} must be a mapping {{resource: value}} over {RESOURCES}; got "
+                        f"{type(value).__name__}")
+    if convert:
+        items = {k: float(as_float_array(f"{name}[{k!r}]", v)) for k, v in items.items()}
+    return MappingProxyType(items)
+
+
+def _check_levels(attention: Mapping[str, float], critical: Mapping[str, float]) -> None:
+    for key in RESOURCES:
+        if float(attention[key]) > float(critical[key]):
+            raise ValueError(
+                f"attention[{key!r}] must not be beyond critical[{key!r}]; got attention="
+                f"{attention[key]!r} and critical={critical[key]!r}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,21 +224,44 @@ class Inputs:
         Saturation ceiling of the discrete logistic; None for unbounded growth. [users]
     transactions_per_user_day : distribution
         10 K transactions/day for 50 K MAU = 0.2 (docs/domain.md section 1). [1/user/day]
-    elasticity : distribution
-        Utilisation grows as load ratio to this power. Default PERT(0.5, 0.65, 1.0): the
-        mode is ln(1.3)/ln(1.5) = 0.647, "+30 % capacity for +50 % users"
-        (docs/domain.md section 2).
-    utilisation_avg, utilisation_peak : tuple of 4 floats
-        Today's utilisation of cpu, memory, db_utilisation, bandwidth (docs/domain.md section 1).
-        [fraction]
-    attention, critical : tuple of 4 floats or None
-        Thresholds on average utilisation per resource; None reads
-        ``thresholds.load_thresholds()``. [fraction]
+    elasticity : distribution, mapping or joint sampler
+        Utilisation grows as load ratio to this power. One of
+
+        * one distribution (default PERT(0.5, 0.65, 1.0): the mode is
+          ln(1.3)/ln(1.5) = 0.647, "+30 % capacity for +50 % users", docs/domain.md
+          section 2): one draw per path, the same for every resource;
+        * a mapping ``{resource: distribution}`` with every resource of the registry
+          (:mod:`scaling_models.resources`): independent draws per resource (drawn as the
+          uncertain inputs ``elasticity_<resource>``; ``rank_correlation`` cannot name
+          ``elasticity`` then: use a joint sampler);
+        * a joint sampler: any object with ``sample(n: int, rng: numpy.random.Generator)
+          -> dict[str, numpy.ndarray]`` returning, for every resource, ``n`` positive
+          elasticities (one per path; e.g. resampled jointly so that the resources'
+          estimates keep their correlation). It is called once per chunk, after the
+          other uncertain inputs are drawn, with the chunk's Generator.
+
+        Each resource's elasticity drives its own utilisation and breaches; the CPU one
+        also drives latency and instances. [-, > 0]
+    utilisation_avg, utilisation_peak : mapping of resource -> float
+        Today's utilisation of each resource of the registry, e.g. ``{"cpu": 0.70,
+        "memory": 0.60, "db_utilisation": 0.80, "bandwidth": 0.40}`` (the default,
+        docs/domain.md section 1). A missing or unknown resource is an error; a tuple in
+        registry order still works, with a DeprecationWarning. [fraction, in [0, 1]]
+    attention, critical : mapping of resource -> float, or None
+        Thresholds on average utilisation per resource (attention <= critical); None reads
+        ``thresholds.load_thresholds()``. Fractions: 0.7, not 70. [fraction]
     instances : int
         Today's application instances (the fleet the latency model keeps). [instances]
     service_time_s : distribution
         Mean service time per request. 0.15 s makes the M/M/1 P95 1.5 s at 70 % CPU and
         1.8 s at 75 % (the docs/domain.md section 4 dashboard). [s]
+    latency_model : {"mm1", "mmc"}
+        "mm1" (default): each instance an M/M/1 queue at the CPU utilisation; "mmc": the
+        fleet of ``instances`` servers one M/M/c queue behind a load balancer, each server
+        at the CPU utilisation (``queueing.mmc_response_time_percentile``).
+    latency_load : {"avg", "peak"}
+        Which CPU utilisation (``utilisation_avg`` or ``utilisation_peak``, grown with
+        load) drives the queue; default "avg".
     target_utilisation : float
         Utilisation instances are sized for. [fraction]
     redundancy : int
@@ -244,6 +317,16 @@ class Inputs:
     correlation_method : {"copula", "iman-conover"}
         How ``rank_correlation`` is imposed within each chunk
         (``distributions.correlated_uniforms``): Gaussian copula, or Iman-Conover [5]_.
+    growth_model : object or None
+        None (default): the constant rate plus monthly noise above. Otherwise any object
+        with ``simulate(n_paths: int, months: int, rng: numpy.random.Generator) ->
+        numpy.ndarray`` of shape ``(n_paths, months + 1)``: MAU paths [users] whose
+        column 0 is today's MAU, e.g. a model fitted on the history. The engine calls it
+        once per chunk with the chunk's Generator (after the uncertain inputs are drawn)
+        and uses :math:`\\ln(N_t / N_0)` as the log load ratio; ``growth_rate``,
+        ``growth_volatility``, ``churn`` and ``market_size`` are then unused (still
+        drawn, so other draws do not move). ``initial_users`` must equal column 0 (to
+        1e-9 relative): set it to the model's last observed MAU.
     """
 
     initial_users: float = 50_000.0
@@ -252,12 +335,16 @@ class Inputs:
     market_size: Any = None
     transactions_per_user_day: Any = 0.2
     elasticity: Any = field(default_factory=lambda: PERT(low=0.5, mode=0.65, high=1.0))
-    utilisation_avg: tuple[float, ...] = (0.70, 0.60, 0.80, 0.40)
-    utilisation_peak: tuple[float, ...] = (0.95, 0.85, 1.00, 0.70)
-    attention: tuple[float, ...] | None = None
-    critical: tuple[float, ...] | None = None
+    utilisation_avg: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(
+        {k: r.default_avg for k, r in _resources.RESOURCES.items()}))
+    utilisation_peak: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(
+        {k: r.default_peak for k, r in _resources.RESOURCES.items()}))
+    attention: Mapping[str, float] | None = None
+    critical: Mapping[str, float] | None = None
     instances: int = 10
     service_time_s: Any = 0.15
+    latency_model: str = "mm1"
+    latency_load: str = "avg"
     target_utilisation: float = 0.7
     redundancy: int = 1
     base_monthly_cost: Any = 8_000.0
@@ -274,29 +361,27 @@ class Inputs:
     latency_thresholds: tuple[float, float] | None = None
     rank_correlation: Mapping[tuple[str, str], float] = field(default_factory=dict)
     correlation_method: str = "copula"
+    growth_model: Any = None
 
-    def __post_init__(self) -> None:  # noqa: C901
+    def __post_init__(self) -> None:
         require_positive(initial_users=self.initial_users)
         require_nonnegative(growth_volatility=self.growth_volatility)
         for name in UNCERTAIN_INPUTS:
             value = getattr(self, name)
-            if value is not None or name != "market_size":
+            if name == "elasticity":
+                self._check_elasticity()
+            elif value is not None or name != "market_size":
                 as_distribution(value, name)
-        for name in ("utilisation_avg", "utilisation_peak", "attention", "critical"):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            if len(value) != len(RESOURCES):
-                raise ValueError(
-                    f"{name} must give one value per resource {RESOURCES}; got {value!r}"
-                )
-            require_positive(**{name: value})
-            if name.startswith("utilisation"):
-                require_fraction(**{name: value})
-        if np.any(np.asarray(self.utilisation_avg) > np.asarray(self.utilisation_peak)):
-            raise ValueError(
-                f"utilisation_avg must be <= utilisation_peak; got {self.utilisation_avg!r} "
-                f"and {self.utilisation_peak!r}"
+        self._check_resources()
+        for name, values in (("latency_model", LATENCY_MODELS),
+                             ("latency_load", LATENCY_LOADS)):
+            if getattr(self, name) not in values:
+                raise ValueError(f"{name} must be one of {values}; got {getattr(self, name)!r}")
+        if self.growth_model is not None and not callable(
+                getattr(self.growth_model, "simulate", None)):
+            raise TypeError(
+                "growth_model must be None or have a method simulate(n_paths, months, rng) "
+                f"returning MAU paths; got {type(self.growth_model).__name__}"
             )
         require_integer("instances", self.instances, minimum=1)
         require_integer("redundancy", self.redundancy, minimum=0)
@@ -312,6 +397,30 @@ class Inputs:
             require_positive(latency_thresholds=self.latency_thresholds)
             require_ordered("latency attention", self.latency_thresholds[0],
                             "latency critical", self.latency_thresholds[1], strict=False)
+        self._check_correlation()
+
+    def _check_resources(self) -> None:
+        for name in ("utilisation_avg", "utilisation_peak", "attention", "critical"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            value = _by_resource(name, value)
+            object.__setattr__(self, name, value)  # frozen: normalise once, here
+            for key, v in value.items():
+                require_positive(**{f"{name}[{key!r}]": v})
+                require_fraction(**{f"{name}[{key!r}]": v})
+        for key in RESOURCES:
+            if self.utilisation_avg[key] > self.utilisation_peak[key]:
+                raise ValueError(
+                    f"utilisation_avg must be <= utilisation_peak; got {key} "
+                    f"{self.utilisation_avg[key]!r} and {self.utilisation_peak[key]!r}"
+                )
+        if self.attention is not None and self.critical is not None:
+            _check_levels(self.attention, self.critical)
+        elif self.attention is not None or self.critical is not None:
+            self.thresholds()  # the other level from the table: checks their order
+
+    def _check_correlation(self) -> None:
         if self.correlation_method not in CORRELATION_METHODS:
             raise ValueError(
                 f"correlation_method must be one of {CORRELATION_METHODS}; got "
@@ -323,6 +432,11 @@ class Inputs:
                     or any(p not in UNCERTAIN_INPUTS for p in pair)):
                 raise ValueError(
                     f"rank_correlation keys must be pairs of {UNCERTAIN_INPUTS}; got {pair!r}"
+                )
+            if "elasticity" in pair and self.elasticity_kind() != "one":
+                raise ValueError(
+                    f"rank_correlation {pair} names elasticity, which is per resource here; "
+                    "correlate per-resource elasticities with a joint sampler"
                 )
             if pair[0] == pair[1]:
                 raise ValueError(
@@ -338,6 +452,25 @@ class Inputs:
                     f"{seen[key]!r} and {rho!r}"
                 )
             seen[key] = float(rho)
+
+    def elasticity_kind(self) -> str:
+        """How :attr:`elasticity` is given: "one", "per_resource" or "joint"."""
+        if isinstance(self.elasticity, Mapping):
+            return "per_resource"
+        if not isinstance(self.elasticity, Distribution) and callable(
+                getattr(self.elasticity, "sample", None)):
+            return "joint"
+        return "one"
+
+    def _check_elasticity(self) -> None:
+        kind = self.elasticity_kind()
+        if kind == "per_resource":
+            laws = dict(_by_resource("elasticity", self.elasticity, convert=False))
+            for key, law in laws.items():
+                as_distribution(law, f"elasticity[{key!r}]")
+            object.__setattr__(self, "elasticity", MappingProxyType(laws))
+        elif kind == "one":
+            as_distribution(self.elasticity, "elasticity")
 
     def _check_team(self) -> None:
         require_integer("team_size", self.team_size, minimum=1)
@@ -387,23 +520,42 @@ class Inputs:
         return float(row["attention"]), float(row["critical"])
 
     def thresholds(self) -> tuple[np.ndarray, np.ndarray]:
-        """Attention and critical thresholds per resource (reading the table if None)."""
+        """Attention and critical thresholds per resource, in registry order.
+
+        None reads ``thresholds.load_thresholds()`` (the row of each resource's
+        ``metric``). [fraction]
+        """
         att, crit = self.attention, self.critical
         if att is None or crit is None:
             from scaling_models import thresholds
 
             table = thresholds.load_thresholds()
-            att = att if att is not None else tuple(table.loc[list(RESOURCES), "attention"])
-            crit = crit if crit is not None else tuple(table.loc[list(RESOURCES), "critical"])
-        return np.asarray(att, dtype=float), np.asarray(crit, dtype=float)
+            metrics = [_resources.get(r).metric for r in RESOURCES]
+            if att is None:
+                att = dict(zip(RESOURCES, table.loc[metrics, "attention"], strict=True))
+            if crit is None:
+                crit = dict(zip(RESOURCES, table.loc[metrics, "critical"], strict=True))
+            _check_levels(att, crit)
+        return (np.asarray([att[r] for r in RESOURCES], dtype=float),
+                np.asarray([crit[r] for r in RESOURCES], dtype=float))
 
     def distributions(self) -> dict[str, Distribution]:
-        """The uncertain inputs as Distribution objects (market_size omitted if None)."""
-        return {
-            name: as_distribution(getattr(self, name), name)
-            for name in UNCERTAIN_INPUTS
-            if not (name == "market_size" and self.market_size is None)
-        }
+        """The uncertain inputs as Distribution objects, in drawing order.
+
+        ``market_size`` is omitted if None; a per-resource elasticity gives one entry
+        ``elasticity_<resource>`` per resource, a joint sampler none.
+        """
+        out: dict[str, Distribution] = {}
+        for name in UNCERTAIN_INPUTS:
+            value = getattr(self, name)
+            if name == "market_size" and value is None:
+                continue
+            if name == "elasticity" and self.elasticity_kind() == "per_resource":
+                out |= {f"elasticity_{k}": as_distribution(v, f"elasticity[{k!r}]")
+                        for k, v in value.items()}
+            elif name != "elasticity" or self.elasticity_kind() == "one":
+                out[name] = as_distribution(value, name)
+        return out
 
     def correlation(self) -> tuple[list[str], np.ndarray]:
         """The uncertain inputs that vary, in drawing order, and their rank correlation.
@@ -424,7 +576,8 @@ class Inputs:
         return names, c
 
 
-# Rules every drawn input must obey on every path: (name, bound, strict, rule text).
+# Rules every drawn input must obey on every path: (name, bound, strict, rule text). The
+# elasticity rule covers the per-resource elasticities ``elasticity_<resource>`` too.
 _DRAW_RULES: tuple[tuple[str, float, bool, str], ...] = (
     ("growth_rate", -1.0, True, "> -1"),
     ("elasticity", 0.0, True, "> 0"),
@@ -437,6 +590,51 @@ _DRAW_RULES: tuple[tuple[str, float, bool, str], ...] = (
     ("churn", 0.0, False, ">= 0"),
     ("velocity_exponent", 0.0, False, ">= 0"),
 )
+# The resource whose utilisation drives latency and instances.
+_CPU = "cpu"
+
+
+def _check_draws(params: Mapping[str, np.ndarray]) -> None:
+    for name, bound, strict, rule in _DRAW_RULES:
+        for key in params:
+            if key != name and not (name == "elasticity" and key.startswith("elasticity_")):
+                continue
+            bad = params[key] <= bound if strict else params[key] < bound
+            if np.any(bad) or (name == "elasticity" and not np.all(np.isfinite(params[key]))):
+                bad = bad | ~np.isfinite(params[key])
+                raise ValueError(f"{key} must be {rule} on every path; its distribution drew "
+                                 f"{params[key][bad][0]!r}")
+    if np.any(params["churn"] >= 1.0):
+        bad = params["churn"][params["churn"] >= 1.0][0]
+        raise ValueError(f"churn must be < 1 on every path; its distribution drew {bad!r}")
+    net = params["growth_rate"] - params["churn"]
+    if np.any(net <= -1.0):
+        i = int(np.argmax(net <= -1.0))
+        raise ValueError(
+            f"growth_rate - churn must be > -1 on every path; drew growth_rate="
+            f"{params['growth_rate'][i]!r} and churn={params['churn'][i]!r}"
+        )
+
+
+def _joint_elasticities(sampler: Any, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Per-resource elasticities from a joint sampler, checked: ``elasticity_<resource>``."""
+    drawn = sampler.sample(n, rng)
+    if not isinstance(drawn, Mapping):
+        raise TypeError(f"the elasticity sampler's sample(n, rng) must return a dict resource "
+                        f"-> array; got {type(drawn).__name__}")
+    unknown = [k for k in drawn if k not in RESOURCES]
+    missing = [k for k in RESOURCES if k not in drawn]
+    if unknown or missing:
+        raise ValueError(f"the elasticity sampler must return exactly the resources {RESOURCES};"
+                         f" unknown {unknown}, missing {missing}")
+    out = {}
+    for key in RESOURCES:
+        arr = np.asarray(drawn[key], dtype=float)
+        if arr.shape != (n,):
+            raise ValueError(f"the elasticity sampler returned shape {arr.shape} for {key!r}; "
+                             f"expected ({n},), one elasticity per path")
+        out[f"elasticity_{key}"] = arr
+    return out
 
 
 def _draw_parameters(
@@ -445,7 +643,10 @@ def _draw_parameters(
     rng: np.random.Generator,
     correlation: tuple[list[str], np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Per-path inputs, shape (n,) each; constants are not drawn (no uniforms spent)."""
+    """Per-path inputs, shape (n,) each; constants are not drawn (no uniforms spent).
+
+    A joint elasticity sampler is called after the other inputs are drawn.
+    """
     dists = inputs.distributions()
     names, c = inputs.correlation() if correlation is None else correlation
     params = {k: np.full(n, d.value) for k, d in dists.items() if isinstance(d, Constant)}
@@ -458,34 +659,198 @@ def _draw_parameters(
         else:
             u = correlated_uniforms(n, c, rng=rng, method=inputs.correlation_method).T
         params |= {k: np.asarray(dists[k].ppf(u[i]), dtype=float) for i, k in enumerate(names)}
-    for name, bound, strict, rule in _DRAW_RULES:
-        if name in params:
-            bad = params[name] <= bound if strict else params[name] < bound
-            if np.any(bad):
-                raise ValueError(
-                    f"{name} must be {rule} on every path; its distribution drew "
-                    f"{params[name][bad][0]!r}"
-                )
-    if np.any(params["churn"] >= 1.0):
-        bad = params["churn"][params["churn"] >= 1.0][0]
-        raise ValueError(f"churn must be < 1 on every path; its distribution drew {bad!r}")
-    net = params["growth_rate"] - params["churn"]
-    if np.any(net <= -1.0):
-        i = int(np.argmax(net <= -1.0))
-        raise ValueError(
-            f"growth_rate - churn must be > -1 on every path; drew growth_rate="
-            f"{params['growth_rate'][i]!r} and churn={params['churn'][i]!r}"
-        )
-    return {k: params[k] for k in dists}
+    params = {k: params[k] for k in dists}
+    if inputs.elasticity_kind() == "joint":
+        params |= _joint_elasticities(inputs.elasticity, n, rng)
+    _check_draws(params)
+    return params
 
 
-def chain_outputs(  # noqa: C901
+def _elasticity_key(params: Mapping[str, Any], resource: str) -> str:
+    """Key of ``params`` holding the elasticity of ``resource``."""
+    key = f"elasticity_{resource}"
+    return key if key in params else "elasticity"
+
+
+@dataclass(frozen=True)
+class _PlanDraw:
+    """One chunk's draw of a plan: time-major (months, n) capacity factors and spend."""
+
+    capacity: dict[str, np.ndarray]
+    cost: np.ndarray
+
+    def rows(self, index: np.ndarray) -> _PlanDraw:
+        return _PlanDraw({k: v[index] for k, v in self.capacity.items()}, self.cost[index])
+
+
+def _draw_plan(plan: Any, n: int, months: int, rng: np.random.Generator) -> _PlanDraw:
+    """``plan.draw(n, months, rng)``, checked against the contract of :func:`simulate`."""
+    drawn = plan.draw(n, months, rng)
+    if not isinstance(drawn, tuple) or len(drawn) != 2 or not isinstance(drawn[0], Mapping):
+        raise TypeError("plan.draw(n, months, rng) must return (capacity, cost): a dict "
+                        "resource -> array and an array")
+    capacity, spend = drawn
+    shape = (months + 1, n)
+    unknown = [k for k in capacity if k not in RESOURCES]
+    if unknown:
+        raise ValueError(f"plan capacity names an unknown resource {unknown[0]!r}; the "
+                         f"resources are {RESOURCES}")
+    factors = {}
+    for key, value in capacity.items():
+        arr = np.asarray(value, dtype=float)
+        if arr.shape != shape:
+            raise ValueError(f"plan capacity[{key!r}] must have shape (months + 1, n) = "
+                             f"{shape}; got {arr.shape}")
+        if not np.all(np.isfinite(arr) & (arr > 0)):
+            raise ValueError(f"plan capacity[{key!r}] must be finite factors > 0; got "
+                             f"{arr[~(np.isfinite(arr) & (arr > 0))][0]!r}")
+        factors[key] = arr
+    spend = np.asarray(spend, dtype=float)
+    if spend.shape != shape or not np.all(np.isfinite(spend)):
+        raise ValueError(f"plan cost must be finite with shape (months + 1, n) = {shape}; got "
+                         f"shape {spend.shape}")
+    return _PlanDraw(factors, spend)
+
+
+class _Chain:
+    """The chain's quantities for one block of log load ratios, each computed once.
+
+    ``self[name]`` computes a quantity by its entry of :data:`_QUANTITIES` (a function of
+    the chain that reads the quantities it depends on as ``chain[other]``) and caches it.
+    """
+
+    def __init__(self, log_ratio, params, inputs, month_index=None, plan=None):
+        self.log_ratio = log_ratio
+        self.params = params
+        self.inputs = inputs
+        self.month_index = month_index
+        self.plan = plan
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._cache:
+            self._cache[name] = _QUANTITIES[name](self)
+        return self._cache[name]
+
+    def load_factor(self, resource: str) -> np.ndarray:
+        """:math:`L^{e}` with the elasticity of ``resource`` (shared when resources share it)."""
+        return self[f"load_factor:{_elasticity_key(self.params, resource)}"]
+
+    def capacity(self, resource: str) -> np.ndarray | None:
+        """The plan's capacity factor of ``resource``, or None (today's capacity)."""
+        return None if self.plan is None else self.plan.capacity.get(resource)
+
+    def utilisation(self, resource: str, today: float) -> np.ndarray:
+        """Utilisation from today's value: :math:`u_0 L^{e}` over the plan's capacity."""
+        u = today * self.load_factor(resource)
+        factor = self.capacity(resource)
+        return u if factor is None else u / factor
+
+
+def _velocity(q: _Chain) -> np.ndarray:
+    inputs, lr = q.inputs, q.log_ratio
+    if inputs.velocity_target is None:
+        # V_t = V_0 L_t^beta: the velocity the product needs (module docstring, step 7)
+        return inputs.current_velocity * np.exp(lr * q.params["velocity_exponent"])
+    rows = (np.arange(lr.shape[0]) if q.month_index is None
+            else np.asarray(q.month_index, dtype=int))
+    target = np.asarray(inputs.velocity_target, dtype=float)[rows]
+    return np.broadcast_to(target.reshape((-1,) + (1,) * (lr.ndim - 1)), lr.shape)
+
+
+def _latency(q: _Chain) -> np.ndarray:
+    """P95 response time of the fleet at the CPU utilisation (``latency_load``)."""
+    inputs = q.inputs
+    today = (inputs.utilisation_avg if inputs.latency_load == "avg"
+             else inputs.utilisation_peak)[_CPU]
+    rho = q.utilisation(_CPU, today)
+    s = q.params["service_time_s"]
+    if inputs.latency_model == "mm1":
+        return queueing._mm1_percentile(rho, s, _LATENCY_Q)
+    factor = q.capacity(_CPU)
+    servers = inputs.instances
+    if factor is not None:
+        # the fleet grows with the CPU factor, in whole servers sharing today's demand
+        fleet = inputs.instances * factor
+        servers = np.maximum(np.rint(fleet), 1.0)
+        rho = rho * fleet / servers
+    return queueing._mmc_percentile(servers, rho, s, _LATENCY_Q)
+
+
+def _instances(q: _Chain) -> np.ndarray:
+    """Instances of today's size that serve the CPU peak at the target utilisation."""
+    inputs = q.inputs
+    peak_load = inputs.utilisation_peak[_CPU] * q.load_factor(_CPU) * inputs.instances
+    return capacity._instances_needed(peak_load, 1.0, inputs.target_utilisation,
+                                      inputs.redundancy)
+
+
+def _infra_cost(q: _Chain) -> np.ndarray:
+    base = cost._infrastructure_cost(q.log_ratio, q.params["base_monthly_cost"],
+                                     q.params["scale_exponent"])
+    return base if q.plan is None else base + q.plan.cost
+
+
+def _developers(q: _Chain) -> np.ndarray:
+    inputs = q.inputs
+    return team.developers_needed(
+        q["velocity_needed"], inputs.velocity_per_developer(),
+        max_team_size=inputs.max_team_size,
+        hours_per_channel_per_week=inputs.hours_per_channel_per_week,
+    )
+
+
+def _utilisation_output(resource: str, kind: str) -> Callable[[_Chain], np.ndarray]:
+    def compute(q: _Chain) -> np.ndarray:
+        today = q.inputs.utilisation_avg if kind == "avg" else q.inputs.utilisation_peak
+        return q.utilisation(resource, today[resource])
+
+    return compute
+
+
+def _load_factor(source: str) -> Callable[[_Chain], np.ndarray]:
+    def compute(q: _Chain) -> np.ndarray:
+        return capacity._utilisation(1.0, q.log_ratio, q.params[source])
+
+    return compute
+
+
+# The registry of named quantities: name -> function of the chain. Every output of
+# OUTPUTS is one; the others are shared intermediates. Each formula is the model's core
+# (capacity._utilisation, cost._infrastructure_cost, queueing._mm1_percentile...).
+_QUANTITIES: dict[str, Callable[[_Chain], np.ndarray]] = {
+    "ratio": lambda q: np.exp(q.log_ratio),
+    **{f"load_factor:{source}": _load_factor(source)
+       for source in ("elasticity", *(f"elasticity_{r}" for r in RESOURCES))},
+    "mau": lambda q: q.inputs.initial_users * q["ratio"],
+    "transactions_per_day": lambda q: q["mau"] * q.params["transactions_per_user_day"],
+    **{f"{r}_{k}": _utilisation_output(r, k) for r in RESOURCES for k in ("avg", "peak")},
+    "p95_latency_s": _latency,
+    "instances": _instances,
+    "infra_cost": _infra_cost,
+    "plan_cost": lambda q: (np.zeros(q.log_ratio.shape) if q.plan is None
+                            else np.array(q.plan.cost, dtype=float)),
+    "cost_per_user": lambda q: cost._cost_per_unit(q["infra_cost"], q["mau"]),
+    "cost_per_transaction": lambda q: cost._cost_per_unit(
+        q["infra_cost"], q["transactions_per_day"] * _DAYS_PER_MONTH),
+    "revenue": lambda q: cost._revenue(q["mau"], q.params["arpu"]),
+    "infra_share": lambda q: cost._cost_per_unit(q["infra_cost"], q["revenue"]),
+    "velocity_needed": lambda q: np.array(_velocity(q), dtype=float),
+    "developers": _developers,
+    "hires": lambda q: np.maximum(q["developers"] - q.inputs.team_size, 0.0),
+    "team_cost": lambda q: cost._team_monthly_cost(q["developers"],
+                                                    q.inputs.developer_annual_cost),
+}
+
+
+def chain_outputs(
     log_ratio: np.ndarray,
     params: Mapping[str, np.ndarray],
     inputs: Inputs,
     names: Sequence[str] = OUTPUTS,
     *,
     month_index: Sequence[int] | None = None,
+    plan: Any = None,
 ) -> dict[str, np.ndarray]:
     """Per-month outputs from log load ratios; the formulas of the module docstring.
 
@@ -494,7 +859,7 @@ def chain_outputs(  # noqa: C901
     log_ratio : ndarray, shape (..., n_paths)
         :math:`\\ln(N_t / N_0)`; per-path parameters broadcast on the last axis.
     params : mapping of name -> ndarray, shape (n_paths,)
-        Drawn uncertain inputs.
+        Drawn uncertain inputs (per-resource elasticities as ``elasticity_<resource>``).
     inputs : Inputs
         The constants.
     names : sequence of str
@@ -502,100 +867,19 @@ def chain_outputs(  # noqa: C901
     month_index : sequence of int, optional
         Month of each row (axis 0) of ``log_ratio``, needed only with
         ``inputs.velocity_target``; default 0, 1, 2...
+    plan : object, optional
+        A drawn plan (capacity factors and spend with the shape of ``log_ratio``), as
+        :func:`simulate` passes it; None for today's capacity.
 
     Returns
     -------
     dict of name -> ndarray, shape of ``log_ratio``
     """
-    out: dict[str, np.ndarray] = {}
-    e = params["elasticity"]
-    cache: dict[str, np.ndarray] = {}
-
-    def ratio() -> np.ndarray:
-        if "ratio" not in cache:
-            cache["ratio"] = np.exp(log_ratio)
-        return cache["ratio"]
-
-    def scaled(exponent: np.ndarray) -> np.ndarray:
-        return np.exp(log_ratio * exponent)
-
-    def mau() -> np.ndarray:
-        return inputs.initial_users * ratio()
-
-    def util_factor() -> np.ndarray:
-        if "util" not in cache:
-            cache["util"] = scaled(e)
-        return cache["util"]
-
-    def velocity() -> np.ndarray:
-        if "velocity" not in cache:
-            if inputs.velocity_target is None:
-                cache["velocity"] = inputs.current_velocity * scaled(params["velocity_exponent"])
-            else:
-                rows = (np.arange(log_ratio.shape[0]) if month_index is None
-                        else np.asarray(month_index, dtype=int))
-                target = np.asarray(inputs.velocity_target, dtype=float)[rows]
-                shape = (-1,) + (1,) * (log_ratio.ndim - 1)
-                cache["velocity"] = np.broadcast_to(target.reshape(shape), log_ratio.shape)
-        return cache["velocity"]
-
-    def developers() -> np.ndarray:
-        if "developers" not in cache:
-            cache["developers"] = team.developers_needed(
-                velocity(), inputs.velocity_per_developer(),
-                max_team_size=inputs.max_team_size,
-                hours_per_channel_per_week=inputs.hours_per_channel_per_week,
-            )
-        return cache["developers"]
-
-    def infra_cost() -> np.ndarray:
-        if "cost" not in cache:
-            cache["cost"] = params["base_monthly_cost"] * scaled(params["scale_exponent"])
-        return cache["cost"]
-
-    for name in names:
-        if name == "mau":
-            out[name] = mau()
-        elif name == "transactions_per_day":
-            out[name] = mau() * params["transactions_per_user_day"]
-        elif name.endswith(("_avg", "_peak")):
-            resource, kind = name.rsplit("_", 1)
-            i = RESOURCES.index(resource)
-            today = (inputs.utilisation_avg if kind == "avg" else inputs.utilisation_peak)[i]
-            out[name] = today * util_factor()
-        elif name == "p95_latency_s":
-            rho = inputs.utilisation_avg[0] * util_factor()
-            with np.errstate(divide="ignore"):
-                t95 = _LN20 * params["service_time_s"] / (1.0 - rho)
-            out[name] = np.where(rho < 1.0, t95, np.inf)
-        elif name == "instances":
-            peak_load = inputs.utilisation_peak[0] * util_factor() * inputs.instances
-            out[name] = capacity.instances_needed(
-                peak_load, 1.0, inputs.target_utilisation, inputs.redundancy
-            ).astype(float)
-        elif name == "infra_cost":
-            out[name] = infra_cost()
-        elif name == "cost_per_user":
-            out[name] = infra_cost() / mau()
-        elif name == "cost_per_transaction":
-            out[name] = infra_cost() / (
-                mau() * params["transactions_per_user_day"] * _DAYS_PER_MONTH
-            )
-        elif name == "revenue":
-            out[name] = mau() * params["arpu"]
-        elif name == "infra_share":
-            out[name] = infra_cost() / (mau() * params["arpu"])
-        elif name == "velocity_needed":
-            out[name] = np.array(velocity(), dtype=float)
-        elif name == "developers":
-            out[name] = developers()
-        elif name == "hires":
-            out[name] = np.maximum(developers() - inputs.team_size, 0.0)
-        elif name == "team_cost":
-            out[name] = cost.team_monthly_cost(developers(), inputs.developer_annual_cost)
-        else:
-            raise ValueError(f"unknown output {name!r}; choose from {OUTPUTS}")
-    return out
+    unknown = [name for name in names if name not in OUTPUTS]
+    if unknown:
+        raise ValueError(f"unknown output {unknown[0]!r}; choose from {OUTPUTS}")
+    chain = _Chain(log_ratio, params, inputs, month_index, plan)
+    return {name: chain[name] for name in names}
 
 
 def _log_paths(
@@ -603,6 +887,8 @@ def _log_paths(
 ) -> np.ndarray:
     """Log load ratio, time-major (months + 1, n): row 0 is 0 (today)."""
     n = params["growth_rate"].shape[0]
+    if inputs.growth_model is not None:
+        return _model_log_paths(inputs, n, months, rng)
     lr = np.empty((months + 1, n))
     lr[0] = 0.0
     steps = lr[1:]
@@ -622,6 +908,21 @@ def _log_paths(
     return lr
 
 
+def _model_log_paths(inputs: Inputs, n: int, months: int, rng: np.random.Generator):
+    """Log load ratio from ``inputs.growth_model``'s MAU paths, time-major, checked."""
+    paths = np.asarray(inputs.growth_model.simulate(n, months, rng), dtype=float)
+    if paths.shape != (n, months + 1):
+        raise ValueError(f"growth_model.simulate(n_paths, months, rng) must return shape "
+                         f"(n_paths, months + 1) = {(n, months + 1)}; got {paths.shape}")
+    if not np.all(np.isfinite(paths) & (paths > 0)):
+        raise ValueError("growth_model.simulate returned MAU that are not finite and > 0")
+    if not np.allclose(paths[:, 0], inputs.initial_users, rtol=1e-9, atol=0.0):
+        raise ValueError(
+            f"growth_model's paths start at {paths[0, 0]!r} users but initial_users is "
+            f"{inputs.initial_users!r}: set initial_users to the model's month-0 MAU")
+    return np.ascontiguousarray(np.log(paths / paths[:, :1]).T)
+
+
 def _order_statistics(values: np.ndarray) -> np.ndarray:
     """Percentiles along axis 1 by the inverted CDF (numpy's ``method="inverted_cdf"``).
 
@@ -636,60 +937,60 @@ def _order_statistics(values: np.ndarray) -> np.ndarray:
     return part[:, k].T  # (n_percentiles, rows)
 
 
-# Output -> (base variable, inputs that must be constant). A percentile of an increasing
-# function of one per-path variable is that function of the variable's percentile, so
-# outputs sharing a base cost one partition instead of one each.
-_MONOTONE: dict[str, tuple[str, tuple[str, ...]]] = {
-    "mau": ("log_ratio", ()),
-    "transactions_per_day": ("log_ratio", ("transactions_per_user_day",)),
-    "revenue": ("log_ratio", ("arpu",)),
-    **{f"{r}_{k}": ("load", ()) for r in RESOURCES for k in ("avg", "peak")},
-    "p95_latency_s": ("load", ("service_time_s",)),
-    "instances": ("load", ()),
-    "cost_per_transaction": ("cost_per_user", ("transactions_per_user_day",)),
-    "infra_share": ("cost_per_user", ("arpu",)),
-    # team outputs are nondecreasing in V = V0 exp(beta ln L) (unless V is a user path)
-    **{name: ("log_ratio", ("velocity_exponent",)) for name in TEAM_OUTPUTS},
-}
+def _monotone_base(name: str, inputs: Inputs, constant: Collection[str],
+                   plan: _PlanDraw | None) -> str | None:
+    """The per-path variable ``name`` is a nondecreasing function of in this run, or None.
+
+    "log_ratio" (:math:`\\ln L`) or "load:<resource>" (:math:`e \\ln L` with that
+    resource's elasticity). A percentile of an increasing function of one variable is that
+    function of the variable's percentile, so outputs sharing a base cost one partition.
+    """
+    def needs(*names: str) -> bool:
+        return all(n in constant for n in names)
+
+    if name == "mau":
+        return "log_ratio"
+    if name in ("transactions_per_day", "revenue"):
+        return "log_ratio" if needs({"transactions_per_day": "transactions_per_user_day"}
+                                    .get(name, "arpu")) else None
+    if name in TEAM_OUTPUTS:
+        # nondecreasing in V = V0 exp(beta ln L) (unless V is a user path)
+        ok = inputs.velocity_target is None and needs("velocity_exponent")
+        return "log_ratio" if ok else None
+    resource = name.rsplit("_", 1)[0]
+    if resource in RESOURCES and name.endswith(("_avg", "_peak")):
+        return None if plan is not None and resource in plan.capacity else f"load:{resource}"
+    if name == "instances":
+        return f"load:{_CPU}"
+    if name == "p95_latency_s" and needs("service_time_s"):
+        return None if plan is not None and _CPU in plan.capacity else f"load:{_CPU}"
+    return None
 
 
 def _chunk_quantiles(
     log_ratio: np.ndarray, params: Mapping[str, np.ndarray], inputs: Inputs,
     outputs: Sequence[str], report_months: np.ndarray | None = None,
+    plan: _PlanDraw | None = None,
 ) -> dict[str, np.ndarray]:
     """Percentiles (n_percentiles, n_months) of each output for one chunk."""
     constant = {k: v[0] for k, v in params.items() if np.all(v == v[0])}
-    quantiles: dict[str, np.ndarray] = {}
-    monotone = _MONOTONE
-    if inputs.velocity_target is not None:
-        monotone = {k: v for k, v in _MONOTONE.items() if k not in TEAM_OUTPUTS}
-    direct = [o for o in outputs if o not in monotone
-              or not all(c in constant for c in monotone[o][1])]
-    via = [o for o in outputs if o not in direct]
-    needs = {monotone[o][0] for o in via}
-    if "cost_per_user" in needs and "cost_per_user" not in direct:
-        direct.append("cost_per_user")
-    values = chain_outputs(log_ratio, params, inputs, direct, month_index=report_months)
-    for name in direct:
-        quantiles[name] = _order_statistics(values[name])
+    bases = {o: _monotone_base(o, inputs, constant, plan) for o in outputs}
+    direct = [o for o in outputs if bases[o] is None]
+    values = chain_outputs(log_ratio, params, inputs, direct, month_index=report_months,
+                           plan=plan)
+    quantiles = {name: _order_statistics(values[name]) for name in direct}
     scalar = {k: np.float64(v) for k, v in constant.items()}
-    if "log_ratio" in needs:
-        q_lr = _order_statistics(log_ratio)
-        names = [o for o in via if _MONOTONE[o][0] == "log_ratio"]
-        quantiles |= chain_outputs(q_lr, {**params, **scalar}, inputs, names)
-    if "load" in needs:
-        # utilisation depends on e * ln(ratio) only: feed its percentiles with e = 1
-        q_load = _order_statistics(log_ratio * params["elasticity"])
-        names = [o for o in via if _MONOTONE[o][0] == "load"]
-        quantiles |= chain_outputs(q_load, {**params, **scalar, "elasticity": 1.0}, inputs,
-                                   names)
-    if "cost_per_user" in needs:
-        q_cpu = quantiles["cost_per_user"]
-        for name in (o for o in via if _MONOTONE[o][0] == "cost_per_user"):
-            if name == "infra_share":
-                quantiles[name] = q_cpu / scalar["arpu"]
-            else:
-                quantiles[name] = q_cpu / (scalar["transactions_per_user_day"] * _DAYS_PER_MONTH)
+    for base in dict.fromkeys(b for b in bases.values() if b is not None):
+        names = [o for o in outputs if bases[o] == base]
+        if base == "log_ratio":
+            q_x, fed = _order_statistics(log_ratio), {**params, **scalar}
+        else:
+            # utilisation depends on e * ln(ratio) only: feed its percentiles with e = 1
+            key = _elasticity_key(params, base.split(":", 1)[1])
+            q_x = _order_statistics(log_ratio * params[key])
+            fed = {k: v for k, v in {**params, **scalar}.items()
+                   if not k.startswith("elasticity")} | {"elasticity": 1.0}
+        quantiles |= chain_outputs(q_x, fed, inputs, names)
     return {k: quantiles[k] for k in outputs}
 
 
@@ -703,23 +1004,69 @@ class _ChunkResult:
     breach_months: np.ndarray | None  # (n, n_resources, n_levels), months + 1 = never
 
 
-def _latency_log_thresholds(
-    service_time_s: np.ndarray, cpu_today: float, lines: tuple[float, float]
-) -> list[np.ndarray | float]:
-    """Thresholds on y = e ln L at which the M/M/1 P95 crosses each latency line.
+def _latency_utilisation_lines(inputs: Inputs, service_time_s: np.ndarray,
+                               lines: tuple[float, float]) -> list[np.ndarray]:
+    """CPU utilisation at which P95 latency reaches each line (per path when S varies).
 
-    :math:`t_{95} = \\ln 20\\, S / (1 - \\rho) > \\ell` iff
-    :math:`\\rho > \\rho^* = 1 - \\ln 20\\, S / \\ell`, and :math:`\\rho = u_0 e^{y}`, so
-    iff :math:`y > \\ln(\\rho^* / u_0)`; :math:`\\rho^* \\le 0` (the line is crossed at any
-    load) gives :math:`-\\infty`, a breach in month 0. Per path when ``S`` varies.
+    P95 increases with utilisation in both queueing models, so "P95 > line" is
+    "utilisation > this": solved once per line (``queueing._mm1_utilisation_at``, or
+    ``_mmc_utilisation_at`` by bisection for a fleet); 0 when the line is crossed at any
+    load (a breach in month 0).
     """
     s = service_time_s
     s = s[0] if np.all(s == s[0]) else s
-    out = []
-    for line in lines:
-        rho_star = np.maximum(1.0 - _LN20 * s / line, 0.0)
+    if inputs.latency_model == "mm1":
+        return [queueing._mm1_utilisation_at(line, s, _LATENCY_Q) for line in lines]
+    return [queueing._mmc_utilisation_at(inputs.instances, line, s, _LATENCY_Q)
+            for line in lines]
+
+
+def _running_max(values: np.ndarray) -> np.ndarray:
+    """Running maximum along axis 0 (months), in place."""
+    # A row loop: numpy's maximum.accumulate along axis 0 of a C-ordered array is slower.
+    for t in range(1, values.shape[0]):
+        np.maximum(values[t - 1], values[t], out=values[t])
+    return values
+
+
+def _first_months(top: np.ndarray, limits: Sequence[Any]) -> list[np.ndarray]:
+    """Per path, the first month whose running maximum ``top`` is above each limit.
+
+    ``top`` is nondecreasing along axis 0, so the months at or below a limit come first
+    and their count is the first month above it (months + 1 = never).
+    """
+    return [np.count_nonzero(top <= limit, axis=0) for limit in limits]
+
+
+def _breach_months(lr, params, inputs, log_thresholds, latency_lines, plan) -> np.ndarray:
+    """First month above each line: (n_breach_metrics, n_levels, n) [month]."""
+    months_plus_one, n = lr.shape
+    out = np.empty((len(BREACH_METRICS), len(LEVELS), n), dtype=np.int64)
+    # Utilisation u0 L^e exceeds u_thr iff ln L > ln(u_thr / u0) / e (e > 0), and the
+    # running max of ln L is computed once for every line: exact and cheaper than
+    # comparing u0 L^e itself. With a plan's capacity factor f the compared quantity is
+    # e ln L - ln f, whose running maximum is taken per resource.
+    top = _running_max(lr.copy())
+    for i, resource in enumerate(RESOURCES):
+        e = params[_elasticity_key(params, resource)]
+        e = e[0] if np.all(e == e[0]) else e
+        factor = None if plan is None else plan.capacity.get(resource)
+        if factor is None:
+            out[i] = _first_months(top, [row / e for row in log_thresholds[i]])
+        else:
+            out[i] = _first_months(_running_max(lr * e - np.log(factor)), log_thresholds[i])
+    if plan is not None and _CPU in plan.capacity:
+        p95 = chain_outputs(lr, params, inputs, ["p95_latency_s"], plan=plan)["p95_latency_s"]
+        above = np.stack([p95 > line for line in latency_lines])  # (levels, months, n)
+        out[-1] = np.where(above.any(axis=1), above.argmax(axis=1), months_plus_one)
+    else:
+        today = (inputs.utilisation_avg if inputs.latency_load == "avg"
+                 else inputs.utilisation_peak)[_CPU]
+        e = params[_elasticity_key(params, _CPU)]
+        e = e[0] if np.all(e == e[0]) else e
+        rho = _latency_utilisation_lines(inputs, params["service_time_s"], latency_lines)
         with np.errstate(divide="ignore"):
-            out.append(np.log(rho_star / cpu_today))
+            out[-1] = _first_months(top, [np.log(r / today) / e for r in rho])
     return out
 
 
@@ -734,40 +1081,32 @@ def _run_chunk(
     log_thresholds: np.ndarray,
     latency_lines: tuple[float, float],
     correlation: tuple[list[str], np.ndarray],
+    plan: Any = None,
 ) -> _ChunkResult:
     rng = np.random.Generator(np.random.SFC64(seed))
     params = _draw_parameters(inputs, n, rng, correlation)
     lr = _log_paths(params, inputs, months, rng)
-    # Utilisation u0 * exp(e * lr) exceeds u_thr iff e * lr > ln(u_thr / u0), and P95
-    # latency grows with CPU utilisation: the running maximum of e * lr gives the first
-    # crossings of every threshold at once.
-    y = lr * params["elasticity"]
-    for t in range(1, months + 1):
-        np.maximum(y[t - 1], y[t], out=y[t])
-    lines = [list(row) for row in log_thresholds]
-    lines.append(_latency_log_thresholds(params["service_time_s"], inputs.utilisation_avg[0],
-                                         latency_lines))
-    n_lev = len(LEVELS)
-    hist = np.zeros((len(lines), n_lev, months + 2), dtype=np.int64)
-    first = np.empty((n, len(lines), n_lev), dtype=np.int16) if keep_paths else None
-    for i, row in enumerate(lines):
-        for j, threshold in enumerate(row):
-            month = np.count_nonzero(y <= threshold, axis=0)
-            hist[i, j] = np.bincount(month, minlength=months + 2)
-            if first is not None:
-                first[:, i, j] = month
-    del y
-    quantiles = _chunk_quantiles(lr[report_months], params, inputs, outputs, report_months)
+    # the plan's random numbers come last: every other draw is the same with or without
+    # a plan, so candidate plans are compared on common random numbers
+    drawn = None if plan is None else _draw_plan(plan, n, months, rng)
+    first = _breach_months(lr, params, inputs, log_thresholds, latency_lines, drawn)
+    hist = np.zeros((*first.shape[:2], months + 2), dtype=np.int64)
+    for i in range(first.shape[0]):
+        for j in range(first.shape[1]):
+            hist[i, j] = np.bincount(first[i, j], minlength=months + 2)
+    quantiles = _chunk_quantiles(lr[report_months], params, inputs, outputs, report_months,
+                                 None if drawn is None else drawn.rows(report_months))
     paths = None
     if keep_paths:
-        paths = {k: v.T.copy() for k, v in chain_outputs(lr, params, inputs, outputs).items()}
+        paths = {k: v.T.copy() for k, v in
+                 chain_outputs(lr, params, inputs, outputs, plan=drawn).items()}
     return _ChunkResult(
         n=n,
         quantiles=quantiles,
         breach_hist=hist,
         paths=paths,
         params=params if keep_paths else None,
-        breach_months=first,
+        breach_months=first.transpose(2, 0, 1).astype(np.int16) if keep_paths else None,
     )
 
 
@@ -797,8 +1136,8 @@ class SimulationResult:
     breach_months : DataFrame or None
         Per-path first crossing month (NaN = not within horizon), one column per
         ``resource/level``, when ``keep_paths=True``.
-    inputs, n_paths, months, seed, chunk_size
-        How it was run.
+    inputs, n_paths, months, seed, chunk_size, plan
+        How it was run (``plan`` None without a plan).
     """
 
     percentiles: pd.DataFrame
@@ -812,6 +1151,7 @@ class SimulationResult:
     months: int
     seed: int | None
     chunk_size: int
+    plan: Any = None
 
     def percentile(self, output: str, p: int = 50) -> pd.Series:
         """One percentile of one output, indexed by month."""
@@ -835,9 +1175,10 @@ def _seed_sequence(seed: np.random.Generator | np.random.SeedSequence | int | No
     return np.random.SeedSequence(seed)
 
 
-def simulate(  # noqa: C901
+def simulate(
     inputs: Inputs | None = None,
     *,
+    plan: Any = None,
     n_paths: int = 5_000,
     months: int = 36,
     rng: np.random.Generator | int | None = None,
@@ -855,6 +1196,22 @@ def simulate(  # noqa: C901
     ----------
     inputs : Inputs, optional
         Defaults to ``Inputs()``, the docs/domain.md section 1 company.
+    plan : object, optional
+        A remedy plan: any object with ``draw(n: int, months: int, rng:
+        numpy.random.Generator) -> (capacity, cost)`` where ``capacity`` is a dict
+        resource -> ndarray of shape ``(months + 1, n)`` of multiplicative capacity
+        factors (1 = today's capacity, > 0; a resource left out keeps today's) and
+        ``cost`` an ndarray ``(months + 1, n)`` of the plan's extra spend in each month
+        [currency/month] (one-off costs in the month paid). It is called once per chunk
+        with the chunk's Generator, after every other draw, so that all other random
+        numbers are the same with and without a plan (common random numbers across
+        candidate plans). With a plan, utilisation is today's utilisation x
+        :math:`L^e` / capacity factor (breaches on that); the CPU factor grows the fleet
+        in proportion (latency: each instance at the CPU utilisation, or an M/M/c fleet
+        of round(instances x factor) servers sharing the demand); ``instances`` (the
+        instances of today's size the CPU peak needs) is unchanged; ``infra_cost``
+        includes the plan's cost, also reported alone as ``plan_cost``. Without a plan,
+        results are those of today's capacity.
     n_paths : int
         Number of paths (>= 1).
     months : int
@@ -892,30 +1249,18 @@ def simulate(  # noqa: C901
     inputs = Inputs() if inputs is None else inputs
     if not isinstance(inputs, Inputs):
         raise TypeError(f"inputs must be a montecarlo.Inputs; got {type(inputs).__name__}")
+    if plan is not None and not callable(getattr(plan, "draw", None)):
+        raise TypeError("plan must be None or have a method draw(n, months, rng) returning "
+                        f"(capacity, cost); got {type(plan).__name__}")
     n_paths = require_integer("n_paths", n_paths, minimum=1)
     months = require_integer("months", months, minimum=1)
     chunk_size = require_integer("chunk_size", chunk_size, minimum=1)
     if seed is not None and rng is not None:
         raise ValueError("give rng or seed, not both")
     source = rng if rng is not None else seed
-    unknown = [o for o in outputs if o not in OUTPUTS]
-    if unknown:
-        raise ValueError(f"outputs has unknown names {unknown}; choose from {OUTPUTS}")
-    if report_months is None:
-        rep = np.arange(months + 1)
-    else:
-        rep = np.unique(np.asarray(report_months, dtype=int))
-        if rep.size == 0 or rep.min() < 0 or rep.max() > months:
-            raise ValueError(
-                f"report_months must be within [0, months={months}]; got {report_months!r}"
-            )
-    if inputs.velocity_target is not None and len(inputs.velocity_target) < months + 1:
-        raise ValueError(
-            f"velocity_target must give months 0 to {months} ({months + 1} values); got "
-            f"{len(inputs.velocity_target)}"
-        )
+    rep = _check_run(inputs, months, outputs, report_months)
     attention, critical = inputs.thresholds()
-    today = np.asarray(inputs.utilisation_avg, dtype=float)
+    today = np.asarray([inputs.utilisation_avg[r] for r in RESOURCES], dtype=float)
     log_thresholds = np.log(np.stack([attention, critical], axis=1) / today[:, None])
     latency_lines = inputs.latency_lines()
     correlation = inputs.correlation()  # validated (and repaired, with a warning) once
@@ -929,7 +1274,7 @@ def simulate(  # noqa: C901
     def run(k: int) -> _ChunkResult:
         return _run_chunk(
             inputs, sizes[k], months, rep, tuple(outputs), seeds[k], keep_paths, log_thresholds,
-            latency_lines, correlation,
+            latency_lines, correlation, plan,
         )
 
     bar = None
@@ -953,8 +1298,30 @@ def simulate(  # noqa: C901
                     bar.update(sizes[k])
     if bar is not None:
         bar.close()
-    return _assemble(chunks, inputs, n_paths, months, rep, outputs, source, chunk_size,
-                     attention, critical, latency_lines)
+    result = _assemble(chunks, inputs, n_paths, months, rep, outputs, source, chunk_size,
+                       attention, critical, latency_lines)
+    return result if plan is None else replace(result, plan=plan)
+
+
+def _check_run(inputs: Inputs, months: int, outputs: Sequence[str],
+               report_months: Sequence[int] | None) -> np.ndarray:
+    """Check the outputs and horizon of a run; return the reported months."""
+    unknown = [o for o in outputs if o not in OUTPUTS]
+    if unknown:
+        raise ValueError(f"outputs has unknown names {unknown}; choose from {OUTPUTS}")
+    if inputs.velocity_target is not None and len(inputs.velocity_target) < months + 1:
+        raise ValueError(
+            f"velocity_target must give months 0 to {months} ({months + 1} values); got "
+            f"{len(inputs.velocity_target)}"
+        )
+    if report_months is None:
+        return np.arange(months + 1)
+    rep = np.unique(np.asarray(report_months, dtype=int))
+    if rep.size == 0 or rep.min() < 0 or rep.max() > months:
+        raise ValueError(
+            f"report_months must be within [0, months={months}]; got {report_months!r}"
+        )
+    return rep
 
 
 def _tqdm_disabled() -> bool:

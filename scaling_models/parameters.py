@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scaling_models import resources as _resources
 from scaling_models._checks import closest_names
 
 __all__ = [
@@ -180,14 +181,9 @@ _COMMON = (
 _REPORT = (
     Parameter(name="previous_summary", kind="str", default="",
               help="path of last quarter's summary.json; empty = no comparison"),
-    Parameter(name="lead_cpu_months", kind="float", default=1.0, low=0, high=24,
-              help="lead time to add CPU capacity [months]"),
-    Parameter(name="lead_memory_months", kind="float", default=1.0, low=0, high=24,
-              help="lead time to add memory [months]"),
-    Parameter(name="lead_db_months", kind="float", default=3.0, low=0, high=24,
-              help="lead time of a database migration / scaling step [months]"),
-    Parameter(name="lead_bandwidth_months", kind="float", default=1.0, low=0, high=24,
-              help="lead time to add bandwidth / CDN [months]"),
+    # one lead time per resource of the registry (lead_cpu_months...)
+    *(Parameter(name=r.lead_parameter, kind="float", default=r.lead_months, low=0, high=24,
+                help=f"{r.lead_help} [months]") for r in _resources.RESOURCES.values()),
     Parameter(name="growth_from_history", kind="bool", default=True,
               help="true: growth interval measured on the last 12 months; false: use "
                    "growth_low/growth_high"),

@@ -329,7 +329,22 @@ def mm1_response_time_percentile(
     """
     rho, s = _check_queue_inputs(utilisation, service_time)
     q = _check_q(q)
-    return (-np.log1p(-q) * s / (1.0 - rho))[()]
+    return _mm1_percentile(rho, s, q)[()]
+
+
+def _mm1_percentile(rho, s, q):
+    """:func:`mm1_response_time_percentile` unchecked; ``inf`` once ``rho >= 1``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = -np.log1p(-q) * s / (1.0 - rho)
+    return np.where(rho < 1.0, t, np.inf)
+
+
+def _mm1_utilisation_at(t, s, q):
+    """Utilisation at which the M/M/1 ``q``-percentile equals ``t`` (0 if above at any load).
+
+    The inverse of :func:`_mm1_percentile` in ``rho``: :math:`1 - (-\\ln(1 - q)) S / t`.
+    """
+    return np.maximum(1.0 - -np.log1p(-q) * s / t, 0.0)
 
 
 def mmc_waiting_time(
@@ -481,7 +496,17 @@ def mmc_response_time_percentile(
     c = _as_servers(servers)
     rho, s = _check_queue_inputs(utilisation, service_time)
     q = _check_q(q)
+    return _mmc_percentile(c, rho, s, q)[()]
+
+
+def _mmc_percentile(c, rho, s, q):
+    """:func:`mmc_response_time_percentile` unchecked; ``inf`` once ``rho >= 1``."""
     c, rho, s, q = np.broadcast_arrays(c, rho, s, q)
+    stable = rho < 1.0
+    if not stable.all():
+        t = np.full(rho.shape, np.inf)
+        t[stable] = _mmc_percentile(c[stable], rho[stable], s[stable], q[stable])
+        return t
     mu = 1.0 / s
     a = c * mu * (1.0 - rho)
     wait_prob = _erlang_c(c, c * rho)
@@ -507,7 +532,31 @@ def mmc_response_time_percentile(
         hi = np.where(below, hi, mid)
         if np.all(hi - lo <= _REL_TOL * hi):
             break
-    return (0.5 * (lo + hi))[()]
+    return 0.5 * (lo + hi)
+
+
+def _mmc_utilisation_at(c, t, s, q):
+    """Per-server utilisation at which the M/M/c ``q``-percentile equals ``t``, unchecked.
+
+    The percentile increases with utilisation, so the root of
+    :math:`P(T > t; \\rho) = 1 - q` is found by bisection on :math:`\\rho \\in [0, 1)`
+    (to 1e-14); 0 when the percentile is above ``t`` even at no load.
+    """
+    c, t, s, q = np.broadcast_arrays(np.asarray(c, dtype=float), t, s, q)
+    mu = 1.0 / s
+
+    def tail(rho):
+        return _mmc_sojourn(t, mu, c * mu * (1.0 - rho), _erlang_c(c, c * rho))[1]
+
+    lo, hi = np.zeros(t.shape), np.ones(t.shape)
+    for _ in range(_MAX_HALVINGS):
+        mid = 0.5 * (lo + hi)
+        below = tail(mid) < 1.0 - q
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+        if np.all(hi - lo <= _REL_TOL):
+            break
+    return np.where(tail(0.0) >= 1.0 - q, 0.0, lo)
 
 
 def response_time_percentiles(

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from scaling_models import notebook_io, periods
+from scaling_models import resources as _resources
 
 __all__ = [
     "SUMMARY_KEYS",
@@ -82,21 +84,13 @@ QUARTER_METRICS: Mapping[str, tuple[str, str]] = {
     "deploys_per_week": ("Deployments", "per week"),
 }
 
-#: Threshold metric of each Monte Carlo resource -> history column prefix.
-RESOURCE_COLUMNS: Mapping[str, str] = {
-    "cpu": "cpu",
-    "memory": "memory",
-    "db_utilisation": "db",
-    "bandwidth": "bandwidth",
-}
+#: Threshold metric of each Monte Carlo resource -> history column prefix (from
+#: :data:`scaling_models.resources.RESOURCES`).
+RESOURCE_COLUMNS: Mapping[str, str] = MappingProxyType(
+    {r.metric: r.column_prefix for r in _resources.RESOURCES.values()})
 
-#: How the board reads each Monte Carlo resource.
-RESOURCE_LABELS: Mapping[str, str] = {
-    "cpu": "CPU",
-    "memory": "Memory",
-    "db_utilisation": "Database",
-    "bandwidth": "Bandwidth",
-}
+#: How the board reads each Monte Carlo resource (from the resource registry).
+RESOURCE_LABELS: Mapping[str, str] = MappingProxyType(_resources.labels())
 
 # Threshold metrics read straight from a history column of the same name.
 _DIRECT_METRICS = (
@@ -555,13 +549,10 @@ def scenario_infra_spend(
 
 # --- forecast -----------------------------------------------------------------------------
 
-#: What to do when a resource crosses its critical line (used for the remedy schedule).
-REMEDIES: Mapping[str, str] = {
-    "cpu": "add application capacity (scale out CPU)",
-    "memory": "add memory (bigger instances or more of them)",
-    "db_utilisation": "scale the database (replicas / sharding / migration)",
-    "bandwidth": "add bandwidth / CDN",
-}
+#: What to do when a resource crosses its critical line (used for the remedy schedule;
+#: from the resource registry).
+REMEDIES: Mapping[str, str] = MappingProxyType(
+    {k: r.remedy for k, r in _resources.RESOURCES.items()})
 
 
 def simulation_inputs(
@@ -589,17 +580,16 @@ def simulation_inputs(
     history = periods.monthly_frame(history)
     month = history.index[-1] if month is None else periods.to_month(month)
     row = history.loc[month]
-    resources = montecarlo.RESOURCES
-    prefixes = [RESOURCE_COLUMNS[r] for r in resources]
+    declared = [_resources.get(r) for r in montecarlo.RESOURCES]
     return montecarlo.Inputs(
         initial_users=float(row["mau"]),
         growth_rate=(float(growth_low), float(growth_high)),
         growth_volatility=float(growth_volatility),
         transactions_per_user_day=float(row["transactions_per_day"] / row["mau"]),
-        utilisation_avg=tuple(float(row[f"{p}_avg"]) for p in prefixes),
-        utilisation_peak=tuple(float(row[f"{p}_peak"]) for p in prefixes),
-        attention=tuple(float(thresholds.at[r, "attention"]) for r in resources),
-        critical=tuple(float(thresholds.at[r, "critical"]) for r in resources),
+        utilisation_avg={r.key: float(row[r.avg_column]) for r in declared},
+        utilisation_peak={r.key: float(row[r.peak_column]) for r in declared},
+        attention={r.key: float(thresholds.at[r.metric, "attention"]) for r in declared},
+        critical={r.key: float(thresholds.at[r.metric, "critical"]) for r in declared},
         base_monthly_cost=float(row["infra_cost"]),
         arpu=float(row["revenue"] / row["mau"]),
         **({} if elasticity is None else {"elasticity": elasticity}),

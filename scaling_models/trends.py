@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from scaling_models import resources as _resources
 from scaling_models._checks import require_between, require_integer, require_positive
 from scaling_models._history import (
     history_column,
@@ -49,12 +50,10 @@ MIN_POINTS = 5
 _DIRECTIONS = ("higher_is_worse", "lower_is_worse")
 
 #: Threshold metric -> history column(s) used by :func:`capacity_forecasts`. A pair is a
-#: ratio (numerator, denominator). ``{stat}`` is ``avg`` or ``peak``.
+#: ratio (numerator, denominator). ``{stat}`` is ``avg`` or ``peak``. The resources come
+#: from the resource registry (:mod:`scaling_models.resources`).
 CAPACITY_METRICS: Mapping[str, str | tuple[str, str]] = {
-    "cpu": "cpu_{stat}",
-    "memory": "memory_{stat}",
-    "db_utilisation": "db_{stat}",
-    "bandwidth": "bandwidth_{stat}",
+    **{r.metric: f"{r.column_prefix}_{{stat}}" for r in _resources.RESOURCES.values()},
     "db_connections": ("db_connections_in_use", "db_pool_size"),
     "p95_response_time_s": "p95_response_time_s",
 }
