@@ -565,3 +565,277 @@ def test_results_without_new_options_are_pinned(case):
             rtol = 1e-12 if key.split("/")[0] in _ANCHOR_ROUNDED else 0.0
             assert_allclose(np.asarray(flat_g[key], float), np.asarray(flat_e[key], float),
                             rtol=rtol, atol=0, err_msg=f"{case} {section} {key}")
+
+
+# --- resources by name, per-resource elasticity, growth models, latency models, plans ----
+_DB_HALF = {"cpu": 0.7, "memory": 0.6, "db_utilisation": 0.5, "bandwidth": 0.4}
+_SMOOTH_15 = mc.Inputs(growth_rate=0.15, growth_volatility=0.0, elasticity=1.0,
+                       utilisation_avg=_DB_HALF,
+                       utilisation_peak={"cpu": 0.9, "memory": 0.8, "db_utilisation": 0.6,
+                                         "bandwidth": 0.6})
+
+
+def test_positional_tuples_still_work_with_a_deprecation_warning():
+    with pytest.warns(DeprecationWarning, match="utilisation_avg as a sequence is deprecated"):
+        old = mc.Inputs(utilisation_avg=(0.7, 0.6, 0.5, 0.4))
+    assert dict(old.utilisation_avg) == _DB_HALF  # registry order
+    new = mc.Inputs(utilisation_avg=_DB_HALF)
+    _frames_equal(mc.simulate(old, n_paths=200, months=6, seed=1),
+                  mc.simulate(new, n_paths=200, months=6, seed=1))
+
+
+def test_per_resource_elasticity_drives_each_resource():
+    laws = {"cpu": 0.5, "memory": 1.0, "db_utilisation": (0.6, 0.9), "bandwidth": 1.5}
+    inputs = replace(_SMOOTH_15, elasticity=laws)
+    res = mc.simulate(inputs, n_paths=400, months=24, seed=2, keep_paths=True)
+    ratio = res.paths["mau"] / inputs.initial_users
+    for r in mc.RESOURCES:
+        e = res.inputs_drawn[f"elasticity_{r}"].to_numpy()[:, None]
+        assert_allclose(res.paths[f"{r}_avg"],
+                        capacity.utilisation(inputs.utilisation_avg[r], ratio, e), rtol=1e-12)
+    db = res.inputs_drawn["elasticity_db_utilisation"]
+    # (0.6, 0.9) is a 90 % interval
+    assert_allclose(db.quantile([0.05, 0.95]), [0.6, 0.9], atol=0.03)
+    # cpu elasticity 0.5 drives latency: M/M/1 at 0.7 * ratio^0.5
+    rho = 0.7 * ratio**0.5
+    ok = rho < 1
+    # 1 / (1 - rho) amplifies the rounding of rho near saturation
+    assert_allclose(res.paths["p95_latency_s"][ok],
+                    queueing.mm1_response_time_percentile(rho[ok], 0.15), rtol=1e-9)
+    # breach months from the raw paths: first month strictly above the line
+    att, crit = inputs.thresholds()
+    for i, r in enumerate(mc.RESOURCES):
+        above = res.paths[f"{r}_avg"] > crit[i]
+        expected = np.where(above.any(axis=1), above.argmax(axis=1), np.nan)
+        assert_array_equal(res.breach_months[f"{r}/critical"].to_numpy(), expected)
+
+
+def test_one_law_and_the_same_law_per_resource_agree():
+    one = replace(_SMOOTH_15, elasticity=0.8)
+    each = replace(_SMOOTH_15, elasticity=dict.fromkeys(mc.RESOURCES, 0.8))
+    _frames_equal(mc.simulate(one, n_paths=300, months=12, seed=3),
+                  mc.simulate(each, n_paths=300, months=12, seed=3))
+
+
+class _JointElasticity:
+    """Test double of a joint sampler: one normal draw shared by every resource."""
+
+    def __init__(self, centres):
+        self.centres = centres
+
+    def sample(self, n, rng):
+        z = rng.standard_normal(n)
+        return {r: c * np.exp(0.1 * z) for r, c in self.centres.items()}
+
+
+def test_a_joint_elasticity_sampler_is_drawn_per_chunk_and_reproducible():
+    centres = {"cpu": 0.9, "memory": 0.8, "db_utilisation": 1.0, "bandwidth": 1.2}
+    inputs = replace(_SMOOTH_15, elasticity=_JointElasticity(centres))
+    a = mc.simulate(inputs, n_paths=500, months=12, seed=4, chunk_size=128, keep_paths=True)
+    b = mc.simulate(inputs, n_paths=500, months=12, seed=4, chunk_size=128, keep_paths=True)
+    _frames_equal(a, b)
+    drawn = a.inputs_drawn
+    # perfectly correlated by construction, each around its own centre
+    assert np.corrcoef(drawn["elasticity_cpu"], drawn["elasticity_bandwidth"])[0, 1] > 0.999
+    assert_allclose(np.median(drawn["elasticity_bandwidth"]), 1.2, rtol=0.02)
+    ratio = a.paths["mau"] / inputs.initial_users
+    e = drawn["elasticity_memory"].to_numpy()[:, None]
+    assert_allclose(a.paths["memory_peak"], 0.8 * ratio**e, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("sampler", "message"),
+    [
+        (lambda n: {"cpu": np.ones(n)}, "missing"),
+        (lambda n: dict.fromkeys(mc.RESOURCES, np.ones(n + 1)), "one elasticity per path"),
+        (lambda n: dict.fromkeys(mc.RESOURCES, -np.ones(n)), "elasticity_cpu must be > 0"),
+    ],
+)
+def test_bad_joint_samplers_are_reported(sampler, message):
+    class Bad:
+        def sample(self, n, rng):
+            return sampler(n)
+
+    with pytest.raises(ValueError, match=message):
+        mc.simulate(replace(_SMOOTH_15, elasticity=Bad()), n_paths=10, months=3, seed=0)
+
+
+def test_rank_correlation_cannot_name_a_per_resource_elasticity():
+    with pytest.raises(ValueError, match="per resource here"):
+        mc.Inputs(elasticity=dict.fromkeys(mc.RESOURCES, 0.8),
+                  rank_correlation={("growth_rate", "elasticity"): 0.5})
+
+
+class _ConstantGrowth:
+    """Test double of a growth model: MAU grow at a fixed rate, deterministically."""
+
+    def __init__(self, users, rate):
+        self.users, self.rate = users, rate
+
+    def simulate(self, n_paths, months, rng):
+        return np.tile(self.users * (1 + self.rate) ** np.arange(months + 1), (n_paths, 1))
+
+
+class _NoisyGrowth(_ConstantGrowth):
+    def simulate(self, n_paths, months, rng):
+        steps = np.log1p(self.rate) + 0.05 * rng.standard_normal((n_paths, months))
+        return self.users * np.exp(np.hstack([np.zeros((n_paths, 1)),
+                                              np.cumsum(steps, axis=1)]))
+
+
+def test_a_constant_rate_growth_model_matches_the_engine_without_noise():
+    base = replace(_SMOOTH_15, elasticity=PERT_E, scale_exponent=0.8)
+    model = replace(base, growth_model=_ConstantGrowth(50_000.0, 0.15))
+    a = mc.simulate(base, n_paths=300, months=24, seed=5, keep_paths=True)
+    b = mc.simulate(model, n_paths=300, months=24, seed=5, keep_paths=True)
+    # ln(N_t / N_0) from the model's MAU differs from the engine's summed log-growth by
+    # rounding; 1 / (1 - rho) amplifies it in the latency near saturation
+    for key in a.paths:
+        assert_allclose(b.paths[key], a.paths[key],
+                        rtol=1e-9 if key == "p95_latency_s" else 1e-12, err_msg=key)
+    pd.testing.assert_frame_equal(a.breach_summary, b.breach_summary)
+    pd.testing.assert_frame_equal(a.percentiles, b.percentiles, rtol=1e-9)
+
+
+PERT_E = d.PERT(low=0.5, mode=0.65, high=1.0)
+
+
+def test_a_random_growth_model_is_reproducible_per_seed():
+    inputs = mc.Inputs(growth_model=_NoisyGrowth(50_000.0, 0.1))
+    a = mc.simulate(inputs, n_paths=600, months=12, seed=6, chunk_size=256)
+    b = mc.simulate(inputs, n_paths=600, months=12, seed=6, chunk_size=256, workers=2)
+    c = mc.simulate(inputs, n_paths=600, months=12, seed=7, chunk_size=256)
+    _frames_equal(a, b)
+    assert not a.percentiles.equals(c.percentiles)
+    # median log growth over 12 months is 12 ln 1.1 (symmetric noise)
+    assert_allclose(a.percentile("mau", 50).iloc[-1], 50_000 * 1.1**12, rtol=0.05)
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        (_ConstantGrowth(60_000.0, 0.1), "set initial_users to the model's month-0 MAU"),
+        (type("Short", (), {"simulate": lambda self, n, m, rng: np.ones((n, m))})(),
+         r"shape \(n_paths, months \+ 1\)"),
+    ],
+)
+def test_bad_growth_models_are_reported(model, message):
+    with pytest.raises(ValueError, match=message):
+        mc.simulate(mc.Inputs(growth_model=model), n_paths=10, months=3, seed=0)
+    with pytest.raises(TypeError, match="growth_model must be None or have a method simulate"):
+        mc.Inputs(growth_model=object())
+
+
+@pytest.mark.parametrize("load", ["avg", "peak"])
+def test_fleet_latency_is_the_mmc_percentile_and_its_breaches_exact(load):
+    inputs = mc.Inputs(latency_model="mmc", latency_load=load, service_time_s=(0.25, 0.6),
+                       latency_thresholds=(0.8, 2.0))
+    res = mc.simulate(inputs, n_paths=300, months=18, seed=8, keep_paths=True)
+    rho = res.paths[f"cpu_{load}"]
+    s = np.broadcast_to(res.inputs_drawn["service_time_s"].to_numpy()[:, None], rho.shape)
+    ok = rho < 1
+    assert ok.any() and (~ok).any()
+    assert_allclose(res.paths["p95_latency_s"][ok],
+                    queueing.mmc_response_time_percentile(10, rho[ok], s[ok]), rtol=1e-10)
+    assert np.all(np.isinf(res.paths["p95_latency_s"][~ok]))
+    for level, line in zip(mc.LEVELS, (0.8, 2.0), strict=True):
+        above = res.paths["p95_latency_s"] > line
+        expected = np.where(above.any(axis=1), above.argmax(axis=1), np.nan)
+        got = res.breach_months[f"p95_response_time_s/{level}"].to_numpy()
+        # the solved crossing utilisation is exact to ~1e-14: a path within that of the
+        # line could differ; none does here
+        assert_array_equal(got, expected)
+
+
+def test_a_fleet_queues_less_than_separate_instances():
+    # same utilisation: pooling 10 servers cuts waiting (Erlang C < rho)
+    kwargs = {"n_paths": 200, "months": 6, "seed": 9}
+    mm1 = mc.simulate(mc.Inputs(), **kwargs).percentile("p95_latency_s", 50)
+    mmc = mc.simulate(mc.Inputs(latency_model="mmc"), **kwargs).percentile("p95_latency_s", 50)
+    finite = np.isfinite(mm1.to_numpy())
+    assert finite[:3].all()
+    assert np.all(mmc.to_numpy()[finite] < mm1.to_numpy()[finite])
+
+
+class _Plan:
+    """Test double of a plan: multiply capacities from a month on, with a spend."""
+
+    def __init__(self, factors, month, one_off=0.0, monthly=0.0, noise=False):
+        self.factors, self.month = factors, month
+        self.one_off, self.monthly, self.noise = one_off, monthly, noise
+
+    def draw(self, n, months, rng):
+        t = np.arange(months + 1)[:, None]
+        on = np.broadcast_to(t >= self.month, (months + 1, n))
+        jitter = rng.random(n) if self.noise else np.zeros(n)  # spends random numbers
+        capacity = {r: np.where(on, f, 1.0) for r, f in self.factors.items()}
+        spend = np.where(t == self.month, self.one_off, 0.0) + np.where(on, self.monthly, 0.0)
+        return capacity, spend + 0.0 * jitter
+
+
+def test_doubling_database_capacity_halves_its_utilisation_and_delays_its_breach():
+    plan = _Plan({"db_utilisation": 2.0}, month=3, one_off=1_000.0, monthly=500.0, noise=True)
+    kwargs = {"n_paths": 50, "months": 12, "seed": 10, "keep_paths": True}
+    without = mc.simulate(_SMOOTH_15, **kwargs)
+    with_plan = mc.simulate(_SMOOTH_15, plan=plan, **kwargs)
+    db0, db1 = without.paths["db_utilisation_avg"], with_plan.paths["db_utilisation_avg"]
+    assert_array_equal(db1[:, :3], db0[:, :3])
+    assert_allclose(db1[:, 3:], db0[:, 3:] / 2, rtol=1e-15)
+    # 0.5 x 1.15^t: above the table's db lines 0.7 / 0.8 first at t = 3 / 4 without the
+    # plan; halved from month 3, 0.25 x 1.15^t is above them first at t = 8 (1.15^t > 2.8,
+    # t > 7.37) and t = 9 (1.15^t > 3.2, t > 8.32)
+    for level, before, after in (("attention", 3, 8), ("critical", 4, 9)):
+        assert without.breach_summary.loc[("db_utilisation", level), "P50"] == before
+        assert with_plan.breach_summary.loc[("db_utilisation", level), "P50"] == after
+    # everything else is drawn identically (the plan draws last) and unchanged
+    for key in ("mau", "cpu_avg", "memory_peak", "p95_latency_s", "instances"):
+        assert_array_equal(with_plan.paths[key], without.paths[key])
+    spend = np.where(np.arange(13) == 3, 1_000.0, 0.0) + np.where(np.arange(13) >= 3, 500.0, 0)
+    assert_array_equal(with_plan.paths["plan_cost"], np.broadcast_to(spend, (50, 13)))
+    assert_allclose(with_plan.paths["infra_cost"], without.paths["infra_cost"] + spend,
+                    rtol=1e-15)
+    assert not without.paths["plan_cost"].any()
+    assert with_plan.plan is plan and without.plan is None
+
+
+@pytest.mark.parametrize("model", ["mm1", "mmc"])
+def test_cpu_capacity_relieves_latency(model):
+    inputs = replace(_SMOOTH_15, latency_model=model)
+    plan = _Plan({"cpu": 2.0}, month=2)
+    kwargs = {"n_paths": 20, "months": 12, "seed": 11, "keep_paths": True}
+    res = mc.simulate(inputs, plan=plan, **kwargs)
+    rho = res.paths["cpu_avg"]
+    assert_allclose(rho[:, 2:], np.broadcast_to(0.7 * 1.15 ** np.arange(2, 13) / 2, (20, 11)),
+                    rtol=1e-12)
+    servers = 10 if model == "mm1" else np.where(np.arange(13) >= 2, 20, 10)
+    expected = (queueing.mm1_response_time_percentile(np.minimum(rho, 0.999), 0.15)
+                if model == "mm1" else
+                queueing.mmc_response_time_percentile(servers, np.minimum(rho, 0.999), 0.15))
+    ok = rho < 1
+    assert_allclose(res.paths["p95_latency_s"][ok], np.asarray(expected)[ok], rtol=1e-10)
+    above = res.paths["p95_latency_s"] > 2.0
+    first = np.where(above.any(axis=1), above.argmax(axis=1), np.nan)
+    assert_array_equal(res.breach_months["p95_response_time_s/attention"], first)
+
+
+def test_a_neutral_plan_changes_nothing_but_its_cost_output():
+    plan = _Plan(dict.fromkeys(mc.RESOURCES, 1.0), month=0, noise=True)
+    a = mc.simulate(n_paths=400, months=12, seed=12)
+    b = mc.simulate(plan=plan, n_paths=400, months=12, seed=12)
+    pd.testing.assert_frame_equal(a.breach_summary, b.breach_summary, check_exact=True)
+    keep = a.percentiles["output"] != "plan_cost"
+    pd.testing.assert_frame_equal(a.percentiles[keep], b.percentiles[keep], check_exact=True)
+
+
+@pytest.mark.parametrize(
+    ("capacity", "message"),
+    [
+        ({"storage": 2.0}, "unknown resource 'storage'"),
+        ({"cpu": 0.0}, r"capacity\['cpu'\] must be finite factors > 0"),
+    ],
+)
+def test_bad_plans_are_reported(capacity, message):
+    with pytest.raises(ValueError, match=message):
+        mc.simulate(plan=_Plan(capacity, month=1), n_paths=10, months=3, seed=0)
+    with pytest.raises(TypeError, match="plan must be None or have a method draw"):
+        mc.simulate(plan=object(), n_paths=10, months=3, seed=0)
