@@ -75,6 +75,8 @@ def output_metric(output: str, month: int, percentile: int = 50) -> Metric:
 
 
 def _varying(inputs: mc.Inputs) -> dict:
+    """Uncertain inputs that are not constants (per-resource elasticities by their own
+    names ``elasticity_<resource>``; a joint elasticity sampler is not swung)."""
     return {k: v for k, v in inputs.distributions().items() if not isinstance(v, Constant)}
 
 
@@ -83,6 +85,16 @@ def _common_seed(rng: np.random.Generator | int) -> int:
     if isinstance(rng, np.random.Generator):
         return int(rng.integers(2**63))
     return rng
+
+
+def _with(inputs: mc.Inputs, values: dict) -> mc.Inputs:
+    """``inputs`` with some uncertain inputs replaced (``elasticity_<resource>`` too)."""
+    per = {k.removeprefix("elasticity_"): v for k, v in values.items()
+           if k.startswith("elasticity_")}
+    plain = {k: v for k, v in values.items() if not k.startswith("elasticity_")}
+    if per:
+        plain["elasticity"] = {**inputs.elasticity, **per}
+    return replace(inputs, **plain)
 
 
 def tornado(
@@ -138,7 +150,7 @@ def tornado(
                 f"{name!r} is not an uncertain input of these inputs; choose from {list(varying)}"
             )
     medians = {k: Constant(value=v.median()) for k, v in varying.items()}
-    centre = replace(inputs, **medians)
+    centre = _with(inputs, medians)
 
     def run(changed: mc.Inputs) -> float:
         return float(metric(mc.simulate(changed, n_paths=n_paths, months=months, rng=common)))
@@ -151,8 +163,8 @@ def tornado(
                 "input": name,
                 "value_low": lo_value,
                 "value_high": hi_value,
-                "metric_low": run(replace(centre, **{name: Constant(value=lo_value)})),
-                "metric_high": run(replace(centre, **{name: Constant(value=hi_value)})),
+                "metric_low": run(_with(centre, {name: Constant(value=lo_value)})),
+                "metric_high": run(_with(centre, {name: Constant(value=hi_value)})),
             }
         )
     table = pd.DataFrame(rows, columns=["input", "value_low", "value_high", "metric_low",
@@ -208,7 +220,10 @@ def rank_sensitivity(
         y = res.paths[target][:, month]
     else:
         raise ValueError(f"target must be one of {mc.OUTPUTS} or {breach_names}; got {target!r}")
-    varying = _varying(inputs)
+    # the varying inputs, and the elasticities a joint sampler drew
+    varying = [*_varying(inputs),
+               *(c for c in res.inputs_drawn if c.startswith("elasticity_")
+                 and inputs.elasticity_kind() == "joint")]
     ry = pd.Series(y).rank().to_numpy()
     rows = {}
     for name in varying:

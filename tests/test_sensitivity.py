@@ -120,3 +120,21 @@ def test_tornado_with_a_generator_uses_one_seed_for_every_run():
                      rng=np.random.default_rng(9))
     b = sens.tornado(metric, SMOOTH, names=["growth_rate"], n_paths=11, months=12, rng=seed)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_per_resource_elasticities_are_swung_and_ranked_by_name():
+    laws = {"cpu": (0.5, 1.0), "memory": 0.8, "db_utilisation": (0.6, 1.0), "bandwidth": 0.9}
+    inputs = replace(SMOOTH, elasticity=laws, growth_rate=0.15)
+    table = sens.tornado(sens.breach_metric("cpu", "critical", "P50"), inputs, n_paths=21,
+                         months=36, rng=1)
+    assert set(table.index) == {"elasticity_cpu", "elasticity_db_utilisation",
+                                "scale_exponent"}
+    row = table.loc["elasticity_cpu"]
+    for end in ("low", "high"):
+        # cpu 0.70 x 1.15^(e t) above the 0.90 critical line
+        t = capacity.months_to_threshold(0.70, 0.15, 0.90, row[f"value_{end}"])
+        assert row[f"metric_{end}"] == np.ceil(t)
+    # the database's elasticity does not move the CPU breach
+    assert table.loc["elasticity_db_utilisation", "swing"] == 0
+    ranks = sens.rank_sensitivity("cpu/critical", inputs, n_paths=500, months=36, rng=2)
+    assert ranks.index[0] == "elasticity_cpu" and ranks.loc["elasticity_cpu", "spearman"] < -0.5
