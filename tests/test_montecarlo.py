@@ -839,3 +839,20 @@ def test_bad_plans_are_reported(capacity, message):
         mc.simulate(plan=_Plan(capacity, month=1), n_paths=10, months=3, seed=0)
     with pytest.raises(TypeError, match="plan must be None or have a method draw"):
         mc.simulate(plan=object(), n_paths=10, months=3, seed=0)
+
+
+@pytest.mark.parametrize("extra", [{}, {"market_size": (2e5, 6e5)},
+                                   {"elasticity": dict.fromkeys(mc.RESOURCES, (0.5, 1.0))}])
+def test_blocking_paths_for_the_cache_does_not_change_results(monkeypatch, extra):
+    inputs = mc.Inputs(**extra)
+    plan = _Plan({"db_utilisation": 1.5, "memory": 2.0}, month=4)
+    kwargs = {"n_paths": 2_500, "months": 24, "seed": 13, "chunk_size": 1_300,
+              "keep_paths": True}
+    whole = [mc.simulate(inputs, **kwargs), mc.simulate(inputs, plan=plan, **kwargs)]
+    monkeypatch.setattr(mc, "_BLOCK", 97)  # blocks of 97 paths, one partial
+    blocked = [mc.simulate(inputs, **kwargs), mc.simulate(inputs, plan=plan, **kwargs)]
+    for a, b in zip(whole, blocked, strict=True):
+        _frames_equal(a, b)
+        pd.testing.assert_frame_equal(a.breach_months, b.breach_months, check_exact=True)
+        for key in a.paths:
+            assert_array_equal(a.paths[key], b.paths[key])
