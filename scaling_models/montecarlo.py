@@ -6,26 +6,47 @@ growth rate, churn, load elasticity, cost exponent... see :class:`Inputs`), then
 1. users: log-growth :math:`\\ln(1 + r - c) + \\sigma \\varepsilon_t` with
    :math:`\\varepsilon_t \\sim N(0, 1)`, acquisition :math:`r` net of churn :math:`c` (the
    share of MAU lost each month: :math:`N_{t+1} = N_t (1 + r - c)` on average), optionally
-   damped by a saturating market (a discrete logistic); MAU and transactions are
-   proportional to the load ratio :math:`L_t = N_t / N_0`. With the default ``churn=0`` the
-   growth rate is the *net* growth measured on MAU history;
-2. utilisation of each resource (cpu, memory, db_utilisation, bandwidth), average and
-   peak: :math:`u_t = u_0 L_t^{e}` (elasticity :math:`e`, as ``capacity.utilisation``);
+   damped by a saturating market (a discrete logistic); or MAU paths drawn from a growth
+   model (:attr:`Inputs.growth_model`, e.g. fitted on the history). MAU and transactions
+   are proportional to the load ratio :math:`L_t = N_t / N_0`. With the default
+   ``churn=0`` the growth rate is the *net* growth measured on MAU history;
+2. utilisation of each resource of the registry (:mod:`scaling_models.resources`: cpu,
+   memory, db_utilisation, bandwidth), average and peak: :math:`u_t = u_0 L_t^{e} / f_t`
+   (the resource's elasticity :math:`e`, one for all or one per resource, as
+   ``capacity.utilisation``; :math:`f_t` the capacity factor of a remedy plan, 1 without);
 3. the first month each resource's **average** utilisation is strictly above its attention
    and critical thresholds (``thresholds.load_thresholds()`` by default), month 0 = today;
-4. P95 response time if today's fleet is not scaled, each instance an M/M/1 queue at the
-   average CPU utilisation: :math:`t_{95} = -\\ln(0.05)\\, S / (1 - \\rho)` (``inf`` once
-   :math:`\\rho \\ge 1`), and the first month it is strictly above the attention (2 s) and
-   critical (5 s) lines of the ``p95_response_time_s`` threshold row [1]_;
+4. P95 response time at the CPU utilisation (average or peak, :attr:`Inputs.latency_load`)
+   if the fleet is not scaled beyond the plan: each instance an M/M/1 queue,
+   :math:`t_{95} = -\\ln(0.05)\\, S / (1 - \\rho)` [1]_, or the fleet one M/M/c queue
+   (``queueing.mmc_response_time_percentile``); ``inf`` once :math:`\\rho \\ge 1`. The
+   first month it is strictly above the attention (2 s) and critical (5 s) lines of the
+   ``p95_response_time_s`` threshold row is exact: P95 increases with utilisation, so the
+   utilisation at which it crosses each line is solved once and compared on the log-load
+   scale;
 5. instances needed to serve the CPU peak at the target utilisation plus redundancy;
-6. infrastructure cost :math:`C_0 L_t^{b}` (``cost.infrastructure_cost``), cost per user,
-   per transaction, revenue (ARPU x MAU) and the infrastructure share of revenue;
+6. infrastructure cost :math:`C_0 L_t^{b}` (``cost.infrastructure_cost``) plus a plan's
+   spend, cost per user, per transaction, revenue (ARPU x MAU) and the infrastructure
+   share of revenue;
 7. the team: the velocity the product needs, :math:`V_t = V_0 L_t^{\\beta}` (more users,
    more features, fixes and operations; exponent :math:`\\beta`), or a velocity path given
    by the user; the developers needed for it (``team.developers_needed``: teams of at most
    ``max_team_size``, each with the communication overhead of ``team.effective_velocity``
    [4]_), the hires relative to today's team and the team's monthly cost
    (``cost.team_monthly_cost``).
+
+Each output is computed by the model's unchecked vectorised core (``capacity._utilisation``,
+``cost._infrastructure_cost``, ``queueing._mm1_percentile``...; the validated public
+functions call the same cores), composed through a registry of named quantities, each
+computed once per block.
+
+Hooks for other components, called once per chunk with the chunk's Generator, in this
+order after the uncertain inputs: a joint elasticity sampler
+(``elasticity.sample(n, rng) -> {resource: (n,)}``), a growth model
+(``growth_model.simulate(n_paths, months, rng) -> (n_paths, months + 1)`` MAU), and last a
+remedy plan (``simulate(..., plan=...)``, ``plan.draw(n, months, rng) -> (capacity,
+cost)``): the plan's draws come last so that every other draw is the same with or without
+a plan (common random numbers). The contracts are in :class:`Inputs` and :func:`simulate`.
 
 Arrays are time-major inside a chunk for speed; results come back as tidy pandas with
 paths on axis 0 and months on the last axis for raw paths. Paths are simulated in chunks
@@ -955,8 +976,8 @@ def _monotone_base(name: str, inputs: Inputs, constant: Collection[str],
     def needs(*names: str) -> bool:
         return all(n in constant for n in names)
 
-    if name == "mau":
-        return "log_ratio"
+    if name == "mau" or (name == "plan_cost" and plan is None):
+        return "log_ratio"  # plan_cost: 0 whatever the path
     if name in ("transactions_per_day", "revenue"):
         return "log_ratio" if needs({"transactions_per_day": "transactions_per_user_day"}
                                     .get(name, "arpu")) else None
@@ -1367,36 +1388,34 @@ def _assemble(chunks, inputs, n_paths, months, rep, outputs, source, chunk_size,
               attention, critical, latency_lines) -> SimulationResult:
     weights = np.asarray([c.n for c in chunks], dtype=float) / n_paths
     labels = [f"P{p}" for p in PERCENTILES]
-    frames = []
+    blocks = []
     for name in outputs:
         stacked = np.stack([c.quantiles[name] for c in chunks])  # (chunks, pct, months)
         with np.errstate(invalid="ignore"):
             combined = np.tensordot(weights, stacked, axes=1)
         # An infinite percentile in any chunk (saturated queue) stays infinite.
-        combined = np.where(np.isinf(stacked).any(axis=0), np.inf, combined)
-        frame = pd.DataFrame(combined.T, columns=labels)
-        frame.insert(0, "month", rep)
-        frame.insert(0, "output", name)
-        frames.append(frame)
-    percentiles = pd.concat(frames, ignore_index=True)
+        blocks.append(np.where(np.isinf(stacked).any(axis=0), np.inf, combined).T)
+    # one frame built from whole columns: pandas' per-frame overhead dominated a redraw
+    values = np.concatenate(blocks) if blocks else np.empty((0, len(labels)))
+    percentiles = pd.DataFrame({
+        "output": np.repeat(np.asarray(list(outputs), dtype=object), len(rep)),
+        "month": np.tile(rep, len(outputs)),
+        **{label: values[:, i] for i, label in enumerate(labels)},
+    })
 
     hist = np.sum([c.breach_hist for c in chunks], axis=0)  # (res, lev, months + 2)
     cdf = np.cumsum(hist[..., : months + 1], axis=-1) / n_paths
-    rows, summary = [], []
-    month_axis = np.arange(months + 1)
+    summary = []
     lines = np.vstack([np.stack([attention, critical], axis=1), latency_lines])
+    pairs = [(r, lv) for r in BREACH_METRICS for lv in LEVELS]
+    breach_probability = pd.DataFrame({
+        "resource": np.repeat(np.asarray([r for r, _ in pairs], dtype=object), months + 1),
+        "level": np.repeat(np.asarray([lv for _, lv in pairs], dtype=object), months + 1),
+        "month": np.tile(np.arange(months + 1), len(pairs)),
+        "probability": cdf.reshape(-1),
+    })
     for i, resource in enumerate(BREACH_METRICS):
         for j, level in enumerate(LEVELS):
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "resource": resource,
-                        "level": level,
-                        "month": month_axis,
-                        "probability": cdf[i, j],
-                    }
-                )
-            )
             entry = {"resource": resource, "level": level, "threshold": float(lines[i, j]),
                      "probability": float(cdf[i, j, -1])}
             for p, label in zip(PERCENTILES, labels, strict=True):
@@ -1404,7 +1423,6 @@ def _assemble(chunks, inputs, n_paths, months, rep, outputs, source, chunk_size,
                 hit = np.nonzero(cdf[i, j] >= p / 100.0 - 1e-12)[0]
                 entry[label] = float(hit[0]) if hit.size else np.nan
             summary.append(entry)
-    breach_probability = pd.concat(rows, ignore_index=True)
     breach_summary = pd.DataFrame(summary).set_index(["resource", "level"])
 
     paths = inputs_drawn = breach_months = None
