@@ -81,7 +81,6 @@ import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -182,6 +181,26 @@ _LATENCY_Q = 0.95
 _DAYS_PER_MONTH = periods.DAYS_PER_MONTH
 
 
+class _ByResource(Mapping):
+    """A read-only ``{resource: value}`` mapping that pickles (for process or cluster
+    workers), unlike ``types.MappingProxyType``."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+
 def _by_resource(name: str, value: Any, *, convert: bool = True) -> Mapping[str, Any]:
     """``value`` as a read-only mapping over every resource, in registry order.
 
@@ -211,7 +230,7 @@ def _by_resource(name: str, value: Any, *, convert: bool = True) -> Mapping[str,
                         f"{type(value).__name__}")
     if convert:
         items = {k: float(as_float_array(f"{name}[{k!r}]", v)) for k, v in items.items()}
-    return MappingProxyType(items)
+    return _ByResource(items)
 
 
 def _check_levels(attention: Mapping[str, float], critical: Mapping[str, float]) -> None:
@@ -356,9 +375,9 @@ class Inputs:
     market_size: Any = None
     transactions_per_user_day: Any = 0.2
     elasticity: Any = field(default_factory=lambda: PERT(low=0.5, mode=0.65, high=1.0))
-    utilisation_avg: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(
+    utilisation_avg: Mapping[str, float] = field(default_factory=lambda: _ByResource(
         {k: r.default_avg for k, r in _resources.RESOURCES.items()}))
-    utilisation_peak: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(
+    utilisation_peak: Mapping[str, float] = field(default_factory=lambda: _ByResource(
         {k: r.default_peak for k, r in _resources.RESOURCES.items()}))
     attention: Mapping[str, float] | None = None
     critical: Mapping[str, float] | None = None
@@ -489,7 +508,7 @@ class Inputs:
             laws = dict(_by_resource("elasticity", self.elasticity, convert=False))
             for key, law in laws.items():
                 as_distribution(law, f"elasticity[{key!r}]")
-            object.__setattr__(self, "elasticity", MappingProxyType(laws))
+            object.__setattr__(self, "elasticity", _ByResource(laws))
         elif kind == "one":
             as_distribution(self.elasticity, "elasticity")
 

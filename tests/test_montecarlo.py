@@ -856,3 +856,17 @@ def test_blocking_paths_for_the_cache_does_not_change_results(monkeypatch, extra
         pd.testing.assert_frame_equal(a.breach_months, b.breach_months, check_exact=True)
         for key in a.paths:
             assert_array_equal(a.paths[key], b.paths[key])
+
+
+def test_inputs_pickle_for_process_or_cluster_workers():
+    import pickle
+
+    inputs = mc.Inputs(elasticity=dict.fromkeys(mc.RESOURCES, (0.6, 0.9)),
+                       attention={"cpu": 0.7, "memory": 0.8, "db_utilisation": 0.7,
+                                  "bandwidth": 0.7})
+    again = pickle.loads(pickle.dumps(inputs))
+    assert again == inputs
+    _frames_equal(mc.simulate(again, n_paths=200, months=6, seed=1),
+                  mc.simulate(inputs, n_paths=200, months=6, seed=1))
+    with pytest.raises(TypeError):
+        inputs.utilisation_avg["cpu"] = 0.9  # read-only
