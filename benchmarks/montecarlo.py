@@ -35,6 +35,8 @@ import time
 
 import numpy as np
 
+from scaling_models import resources
+
 MONTHS = 36
 CHUNK = 32_768
 REPORT_MONTHS = (12, 24, 36)
@@ -43,10 +45,11 @@ SIZES = (10_000, 100_000, 1_000_000)
 LOOP_PATHS = 20_000
 SQUIGGLE_PATHS = 2_000
 REDRAW_PATHS = 5_000  # the notebooks' default sample size
-# Reference company (docs/domain.md section 1) as used by montecarlo.Inputs() defaults.
+# Reference company (docs/domain.md section 1) as used by montecarlo.Inputs() defaults:
+# the resources and today's utilisation from the resource registry.
 U0 = 50_000.0
-AVG = (0.70, 0.60, 0.80, 0.40)
-RESOURCES = ("cpu", "memory", "db_utilisation", "bandwidth")
+RESOURCES = resources.keys()
+AVG = tuple(resources.get(r).default_avg for r in RESOURCES)
 BREACHES = (*RESOURCES, "p95_response_time_s")
 LATENCY_LINES = (2.0, 5.0)  # thresholds table, p95_response_time_s [s]
 SIGMA = 0.03
@@ -123,7 +126,7 @@ def case_redraw() -> dict:
 
 
 def _median_breach(months_per_path: list[list[float]]) -> dict:
-    arr = np.asarray(months_per_path, dtype=float)  # (n, 10), never = MONTHS + 1
+    arr = np.asarray(months_per_path, dtype=float)  # (n, lines), never = MONTHS + 1
     names = [f"{r}/{lv}" for r in BREACHES for lv in ("attention", "critical")]
     out = {}
     for j, name in enumerate(names):
@@ -151,13 +154,13 @@ def case_loop(n: int) -> dict:
             rate = rng.lognormvariate(mu, sd)
             e = pert(rng, 0.5, 0.65, 1.0)
             b = pert(rng, 0.6, 0.8, 1.0)
-            first = [MONTHS + 1] * 10
+            first = [MONTHS + 1] * (2 * len(BREACHES))
             lr = 0.0
             for month in range(MONTHS + 1):
                 if month:
                     lr += math.log1p(rate) + rng.gauss(0.0, SIGMA)
                 factor = math.exp(e * lr)
-                for i in range(4):
+                for i in range(len(RESOURCES)):
                     u = AVG[i] * factor
                     for j, thr in enumerate((att[i], crit[i])):
                         if first[2 * i + j] > MONTHS and u > thr:
@@ -165,8 +168,8 @@ def case_loop(n: int) -> dict:
                 rho = AVG[0] * factor
                 latency = math.log(20) * SERVICE_S / (1 - rho) if rho < 1 else math.inf
                 for j, line in enumerate(LATENCY_LINES):
-                    if first[8 + j] > MONTHS and latency > line:
-                        first[8 + j] = month
+                    if first[2 * len(RESOURCES) + j] > MONTHS and latency > line:
+                        first[2 * len(RESOURCES) + j] = month
                 cost_per_user = BASE_COST * math.exp(b * lr) / (U0 * math.exp(lr))
                 if month == 12:
                     latency_12.append(latency)
@@ -192,21 +195,21 @@ def case_squigglepy(n: int) -> dict:
         # A path's rate, elasticity and exponent are drawn once: squigglepy's arithmetic
         # would redraw them in every sub-expression (PERFORMANCE.md).
         rate, e, b = ~growth, ~elasticity, ~scale
-        first = [MONTHS + 1] * 10
+        first = [MONTHS + 1] * (2 * len(BREACHES))
         lr = 0.0
         for month in range(MONTHS + 1):
             if month:
                 lr += math.log1p(rate) + ~noise
             factor = math.exp(e * lr)
-            for i in range(4):
+            for i in range(len(RESOURCES)):
                 for j, thr in enumerate((att[i], crit[i])):
                     if first[2 * i + j] > MONTHS and AVG[i] * factor > thr:
                         first[2 * i + j] = month
             rho = AVG[0] * factor
             latency = math.log(20) * SERVICE_S / (1 - rho) if rho < 1 else math.inf
             for j, line in enumerate(LATENCY_LINES):
-                if first[8 + j] > MONTHS and latency > line:
-                    first[8 + j] = month
+                if first[2 * len(RESOURCES) + j] > MONTHS and latency > line:
+                    first[2 * len(RESOURCES) + j] = month
             _cost_per_user = BASE_COST * math.exp((b - 1) * lr) / U0
         return first
 
