@@ -54,6 +54,11 @@ __all__ = [
     "load_scenarios",
     "load_data_dir",
     "schema_markdown",
+    "DEFAULT_LEVERS_PATH",
+    "LEVER_EFFECT_KINDS",
+    "LEVER_CATEGORIES",
+    "LEVER_COLUMNS",
+    "load_levers",
 ]
 
 #: The default data folder shipped inside the package (the files of the repository's
@@ -1041,3 +1046,266 @@ def schema_markdown(file: str) -> str:
         lines.append(f"| `{col.name}` | {required} | {col.kind} | {unit} | {col.allowed} "
                      f"| {col.description} |")
     return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- levers
+# The architecture-lever catalogue (data/levers.yaml, documented in docs/levers.md): a YAML
+# list, not a CSV table, because a lever relieves several resources, each by its own
+# uncertain effect. Read and validated here; scaling_models.plans builds plans from it.
+
+#: The catalogue shipped with the package.
+DEFAULT_LEVERS_PATH = DATA_DIR / "levers.yaml"
+#: How a lever's effect on one resource is stated (docs/levers.md): ``factor``, capacity
+#: multiplied by the value; ``offload``, a share of the load moved away (capacity factor
+#: 1 / (1 - share)); ``per_instance``, one more instance of a fleet of N worth this share
+#: of an existing one (capacity factor (N + count x value) / N).
+LEVER_EFFECT_KINDS: tuple[str, ...] = ("factor", "offload", "per_instance")
+#: What a lever costs and relieves: infrastructure (its spend joins the infrastructure
+#: cost) or team (a hire: paid as team cost, relieves no resource).
+LEVER_CATEGORIES: tuple[str, ...] = ("infrastructure", "team")
+_LEVER_REQUIRED = ("key", "label", "category", "relieves", "lead_time_months",
+                   "one_off_cost", "monthly_cost", "max_count")
+_LEVER_OPTIONAL = ("cost_step", "prerequisites", "source")
+#: Columns of the table :func:`load_levers` returns, in order (``key`` is the index).
+LEVER_COLUMNS: tuple[str, ...] = (
+    "label", "category", "effects", "lead_time_months", "one_off_cost", "monthly_cost",
+    "max_count", "cost_step", "prerequisites", "source",
+)
+
+
+class _LeverError(Exception):
+    """A rule broken inside one lever; turned into DataError with the file name."""
+
+
+def _lever_number(key: str, field: str, value, *, minimum: float | None = 0.0,
+                  strict: bool = False, whole: bool = False) -> float:
+    if isinstance(value, str):
+        try:  # PyYAML reads 1e3 and 1_000 as text
+            value = float(value.replace("_", ""))
+        except ValueError:
+            raise _LeverError(f"lever {key!r}, field {field!r}: must be a number; got "
+                              f"{value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _LeverError(f"lever {key!r}, field {field!r}: must be a number; got {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise _LeverError(f"lever {key!r}, field {field!r}: must be finite; got {value!r}")
+    if whole and value != round(value):
+        raise _LeverError(f"lever {key!r}, field {field!r}: must be a whole number; got "
+                          f"{value!r}")
+    if minimum is not None and (value <= minimum if strict else value < minimum):
+        rule = f"{'>' if strict else '>='} {minimum:g}"
+        raise _LeverError(f"lever {key!r}, field {field!r}: must be {rule}; got {value!r}")
+    return value
+
+
+def _lever_effect(key: str, resource: str, spec) -> tuple[str, float, float]:
+    """One resource's effect -> (kind, low, high), low == high for a known value."""
+    field = f"relieves.{resource}"
+    if not isinstance(spec, dict) or len(spec) != 1:
+        raise _LeverError(f"lever {key!r}, field {field!r}: must be one of "
+                          f"{', '.join(LEVER_EFFECT_KINDS)} with a value or a [low, high] "
+                          f"90 % interval, e.g. {{factor: [1.6, 2.0]}}; got {spec!r}")
+    ((kind, value),) = spec.items()
+    if kind not in LEVER_EFFECT_KINDS:
+        close = closest_names(str(kind), LEVER_EFFECT_KINDS)
+        hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+        raise _LeverError(f"lever {key!r}, field {field!r}: unknown effect kind {kind!r}; "
+                          f"{hint}allowed: {', '.join(LEVER_EFFECT_KINDS)}")
+    where = f"{field}.{kind}"
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise _LeverError(f"lever {key!r}, field {where!r}: a 90 % interval is "
+                              f"[low, high]; got {value!r}")
+        low = _lever_number(key, where, value[0], minimum=None)
+        high = _lever_number(key, where, value[1], minimum=None)
+        if low >= high:
+            raise _LeverError(f"lever {key!r}, field {where!r}: not an interval, low "
+                              f"({low:g}) must be < high ({high:g}); write one number for a "
+                              f"known effect")
+    else:
+        low = high = _lever_number(key, where, value, minimum=None)
+    if kind == "offload" and not 0.0 <= low <= high < 1.0:
+        raise _LeverError(f"lever {key!r}, field {where!r}: a share of the load moved away "
+                          f"must lie in [0, 1) (1 would leave no load, more would make "
+                          f"capacity <= 0); got [{low:g}, {high:g}]")
+    if kind != "offload" and low <= 0.0:
+        raise _LeverError(f"lever {key!r}, field {where!r}: must be > 0 (a {kind} <= 0 "
+                          f"would make capacity <= 0); got [{low:g}, {high:g}]")
+    return kind, low, high
+
+
+def _lever_row(entry, where: str, resources: Sequence[str]) -> tuple[str, dict]:
+    if not isinstance(entry, dict):
+        raise _LeverError(f"{where}: must be a mapping of fields; got {entry!r}")
+    key = entry.get("key")
+    if not isinstance(key, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        raise _LeverError(f"{where}: field 'key' must be an identifier (letters, digits, "
+                          f"_); got {key!r}")
+    allowed = _LEVER_REQUIRED + _LEVER_OPTIONAL
+    for name in entry:
+        if name not in allowed:
+            close = closest_names(str(name), allowed)
+            hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+            raise _LeverError(f"lever {key!r}: unknown field {name!r}; {hint}fields are: "
+                              f"{', '.join(allowed)}")
+    missing = [f for f in _LEVER_REQUIRED if entry.get(f) is None and f != "relieves"]
+    if missing or "relieves" not in entry:
+        raise _LeverError(f"lever {key!r}: missing field(s) "
+                          f"{', '.join(missing or ['relieves'])}")
+    for name in ("label", "source"):
+        if entry.get(name) is not None and not isinstance(entry[name], str):
+            raise _LeverError(f"lever {key!r}, field {name!r}: must be text; got "
+                              f"{entry[name]!r}")
+    category = entry["category"]
+    if category not in LEVER_CATEGORIES:
+        raise _LeverError(f"lever {key!r}, field 'category': must be one of "
+                          f"{', '.join(LEVER_CATEGORIES)}; got {category!r}")
+    relieves = entry["relieves"] or {}
+    if not isinstance(relieves, dict):
+        raise _LeverError(f"lever {key!r}, field 'relieves': must map resources to effects; "
+                          f"got {relieves!r}")
+    effects = {}
+    for resource, spec in relieves.items():
+        if resource not in resources:
+            close = closest_names(str(resource), resources)
+            hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+            raise _LeverError(f"lever {key!r}, field 'relieves': unknown resource "
+                              f"{resource!r}; {hint}resources are: {', '.join(resources)}")
+        effects[resource] = _lever_effect(key, resource, spec)
+    if category == "team" and effects:
+        raise _LeverError(f"lever {key!r}, field 'relieves': a team lever relieves no "
+                          f"infrastructure resource; leave it empty ({{}})")
+    if category == "infrastructure" and not effects:
+        raise _LeverError(f"lever {key!r}, field 'relieves': an infrastructure lever must "
+                          f"relieve at least one of {', '.join(resources)}")
+    prerequisites = entry.get("prerequisites") or []
+    if isinstance(prerequisites, str):
+        prerequisites = [prerequisites]
+    if not isinstance(prerequisites, list) or not all(isinstance(p, str)
+                                                      for p in prerequisites):
+        raise _LeverError(f"lever {key!r}, field 'prerequisites': must be a list of lever "
+                          f"keys; got {prerequisites!r}")
+    row = {
+        "label": entry["label"],
+        "category": category,
+        "effects": effects,
+        "lead_time_months": _lever_number(key, "lead_time_months", entry["lead_time_months"]),
+        "one_off_cost": _lever_number(key, "one_off_cost", entry["one_off_cost"]),
+        "monthly_cost": _lever_number(key, "monthly_cost", entry["monthly_cost"]),
+        "max_count": int(_lever_number(key, "max_count", entry["max_count"], minimum=1,
+                                       whole=True)),
+        "cost_step": _lever_number(key, "cost_step", entry.get("cost_step", 1.0),
+                                   minimum=0.0, strict=True),
+        "prerequisites": tuple(prerequisites),
+        "source": entry.get("source") or "",
+    }
+    return key, row
+
+
+def _check_prerequisites(rows: dict[str, dict], origin: dict[str, Path]) -> None:
+    for key, row in rows.items():
+        for p in row["prerequisites"]:
+            if p not in rows:
+                close = closest_names(p, rows)
+                hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+                raise DataError(origin[key], f"lever {key!r}, field 'prerequisites': unknown "
+                                             f"lever {p!r}; {hint}levers are: "
+                                             f"{', '.join(rows)}")
+            if p == key:
+                raise DataError(origin[key], f"lever {key!r}, field 'prerequisites': a lever "
+                                             f"cannot be its own prerequisite")
+    # depth-first search for a cycle, reported as the path that closes it
+    state: dict[str, int] = {}
+
+    def visit(key: str, trail: list[str]) -> None:
+        state[key] = 1
+        for p in rows[key]["prerequisites"]:
+            if state.get(p) == 1:
+                cycle = " -> ".join([*trail[trail.index(p):], p])
+                raise DataError(origin[key], f"lever {key!r}, field 'prerequisites': "
+                                             f"prerequisite cycle {cycle}")
+            if p not in state:
+                visit(p, [*trail, p])
+        state[key] = 2
+
+    for key in rows:
+        if key not in state:
+            visit(key, [key])
+
+
+def load_levers(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame:
+    """The architecture-lever catalogue, validated (format: docs/levers.md).
+
+    Parameters
+    ----------
+    path : path or sequence of paths, optional
+        YAML file(s), each a mapping with a ``levers`` list. ``None`` reads
+        :data:`DEFAULT_LEVERS_PATH`; to add your levers to the shipped ones pass
+        ``[loaders.DEFAULT_LEVERS_PATH, "mine.yaml"]`` (keys must stay unique).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by lever ``key`` in file order, columns :data:`LEVER_COLUMNS`: ``label``,
+        ``category`` (:data:`LEVER_CATEGORIES`), ``effects`` (dict resource ->
+        ``(kind, low, high)``, kind in :data:`LEVER_EFFECT_KINDS`, ``low == high`` for a
+        known effect, else a 90 % interval), ``lead_time_months`` [month],
+        ``one_off_cost`` [currency], ``monthly_cost`` [currency/month], ``max_count``
+        [actions], ``cost_step`` [-] (the k-th use costs ``cost_step**(k - 1)`` times the
+        first), ``prerequisites`` (tuple of keys), ``source`` (text).
+        ``attrs["sources"]`` lists the files read.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the lever and the field: invalid YAML, unknown or missing
+        fields, an unknown resource (with the closest names), a negative cost or lead
+        time, an effect interval that is not one (low >= high, text) or that would make
+        capacity <= 0, an unknown prerequisite, a prerequisite cycle, a duplicate key.
+    FileNotFoundError
+        If a file does not exist.
+    """
+    import yaml
+
+    from scaling_models.montecarlo import RESOURCES
+
+    if path is None:
+        paths = [DEFAULT_LEVERS_PATH]
+    elif isinstance(path, (str, Path)):
+        paths = [Path(path)]
+    else:
+        paths = [Path(p) for p in path]
+        if not paths:
+            raise ValueError("path must name at least one lever file; got an empty list")
+    rows: dict[str, dict] = {}
+    origin: dict[str, Path] = {}
+    for file in paths:
+        if not file.is_file():
+            raise FileNotFoundError(f"levers: no such file {str(file)!r}")
+        try:
+            document = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise DataError(file, f"not a valid UTF-8 YAML file ({exc})") from None
+        if not isinstance(document, dict) or set(document) != {"levers"}:
+            raise DataError(file, "expected a mapping with one key, 'levers', holding the "
+                                  "list of levers (see docs/levers.md)")
+        entries = document["levers"]
+        if not isinstance(entries, list) or not entries:
+            raise DataError(file, f"'levers' must be a non-empty list; got {entries!r}")
+        for i, entry in enumerate(entries):
+            try:
+                key, row = _lever_row(entry, f"lever #{i + 1}", RESOURCES)
+            except _LeverError as exc:
+                raise DataError(file, str(exc)) from None
+            if key in rows:
+                raise DataError(file, f"lever {key!r}, field 'key': duplicate (already "
+                                      f"defined in {origin[key]})")
+            rows[key] = row
+            origin[key] = file
+    _check_prerequisites(rows, origin)
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=list(LEVER_COLUMNS))
+    table.index.name = "key"
+    table["max_count"] = table["max_count"].astype("int64")
+    table.attrs["sources"] = [str(p) for p in paths]
+    return table

@@ -1,0 +1,944 @@
+"""Remedy plans: the architecture levers a CTO can pull, priced, and the cheapest plan that
+keeps the risk of a critical resource under a target.
+
+A **lever** (docs/domain.md section 9; catalogue ``data/levers.yaml``, read by
+:func:`load_levers`, its figures in ``docs/levers.md``) relieves resources by an uncertain
+capacity effect, after a lead time, for a one-off and a monthly cost. A **plan** is a list
+of :class:`Action` (lever, start month, count); an action takes effect at its start month
+plus the lever's lead time (rounded up to whole months). :meth:`Plan.draw` gives, per path
+and month, the multiplicative capacity factor of each resource (1 = today's capacity) and
+the plan's infrastructure spend [currency/month], the contract of the Monte Carlo engine's
+``plan=`` hook: utilisation is divided by the factor, so resource :math:`r` is critical in
+month :math:`t` of a path when :math:`u_{r,t} / F_{r,t} > c_r`.
+
+How capacity factors compound, per resource and month, over the actions in effect:
+
+.. math:: F = \\Big(1 + \\sum_{a \\in \\text{per-instance}} \\frac{k_a \\eta_a}{N}\\Big)
+          \\prod_{a \\in \\text{factor}} f_a \\prod_{a \\in \\text{offload}} \\frac{1}{1 - s_a}
+
+(:math:`k_a` instances of efficiency :math:`\\eta_a` added to a fleet of :math:`N`, so one
+more instance of full efficiency gives :math:`(N + 1)/N`; vertical steps and shards
+multiply; offloads each move a share :math:`s_a` of what is left). Each uncertain effect is
+drawn once per action and path from its 90 % interval (lognormal, as
+:func:`scaling_models.distributions.between`; an offload through the share of load left,
+:math:`1 - s`, so that capacity stays > 0); a lever relieving several resources uses the
+same uniform for all of them. Costs: the one-off in the start month, the monthly cost from
+the effective month to the end of the horizon; the k-th unit of a lever costs
+``cost_step**(k - 1)`` times the first. Team levers (hiring) relieve no resource: their
+cost is counted in the plan's total and tables, not passed to the engine's
+infrastructure cost.
+
+:func:`optimise` finds the plan of lowest expected total cost whose probability that any
+resource is critical in any month of the horizon is at most ``risk``, on common random
+numbers (the same paths and the same lever draws for every candidate). Method, in
+``docs/levers.md``: exhaustive enumeration of every schedule on the monthly grid when the
+catalogue is small (exact on the simulated paths, gap 0); otherwise a just-in-time
+heuristic (each resource gets a share of the risk; month by month, when a resource's
+probability of having been critical would exceed its share, the next lever in that
+resource's priority order is started lead time earlier; priority orders searched by
+coordinate descent, shares loosened by bisection while the joint risk allows, then a local
+search removing, shrinking and delaying actions), whose gap is not bounded.
+
+Units: months, currency of the catalogue (EUR for the shipped one), capacity factors [-].
+
+References
+----------
+.. [1] N. J. Gunther, *Guerrilla Capacity Planning*, Springer, 2007 (the Universal
+   Scalability Law: an added instance is worth less than one).
+.. [2] A. Shapiro, D. Dentcheva and A. Ruszczynski, *Lectures on Stochastic Programming*,
+   SIAM, 2009, ch. 5 (sample average approximation of chance constraints).
+.. [3] P. Glasserman, *Monte Carlo Methods in Financial Engineering*, Springer, 2003,
+   sec. 4.2 (common random numbers).
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scaling_models import loaders
+from scaling_models._checks import require_integer
+from scaling_models.distributions import Constant, Distribution, between
+from scaling_models.montecarlo import LEVELS, PERCENTILES, RESOURCES, Inputs, simulate
+
+__all__ = [
+    "Action",
+    "Plan",
+    "PlanResult",
+    "load_levers",
+    "evaluate",
+    "optimise",
+]
+
+# Plans with at most this many schedules are enumerated exhaustively by optimise().
+_EXACT_LIMIT = 4_000
+# Priority orders tried per resource before falling back to ranked orders.
+_ORDER_LIMIT = 400
+
+
+def load_levers(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame:
+    """The lever catalogue: ``data/levers.yaml`` by default, or the user's own file(s).
+
+    See :func:`scaling_models.loaders.load_levers` for the table returned and the
+    errors raised (each naming the file, the lever and the field).
+    """
+    return loaders.load_levers(path)
+
+
+@dataclass(frozen=True)
+class Action:
+    """Start ``count`` units of ``lever`` in ``start_month`` (month 0 = today).
+
+    The units are one action: they share one draw of the lever's uncertain effect.
+    """
+
+    lever: str
+    start_month: int
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class _Lever:
+    key: str
+    label: str
+    category: str
+    effects: dict[str, tuple[str, Distribution]]
+    lead: int
+    one_off: float
+    monthly: float
+    max_count: int
+    step: float
+    prerequisites: tuple[str, ...]
+
+    def unit_costs(self, first: int, count: int) -> tuple[float, float]:
+        """One-off and monthly cost of units ``first .. first + count - 1`` (0-based)."""
+        scale = sum(self.step ** k for k in range(first, first + count))
+        return self.one_off * scale, self.monthly * scale
+
+    def log_effect(self, resource: str, u: np.ndarray) -> np.ndarray:
+        """Per path: efficiency of one instance (per_instance) or log capacity factor."""
+        kind, dist = self.effects[resource]
+        if kind == "offload":
+            # the law is that of the share left, 1 - s; u -> 1 - u keeps "high u = more
+            # relief" for every resource of the lever
+            return -np.log(dist.ppf(1.0 - u))
+        if kind == "factor":
+            return np.log(dist.ppf(u))
+        return np.asarray(dist.ppf(u), dtype=float)
+
+
+def _distribution(kind: str, low: float, high: float) -> Distribution:
+    if kind == "offload":
+        low, high = 1.0 - high, 1.0 - low
+    return Constant(value=low) if low == high else between(low, high)
+
+
+def _catalogue(levers) -> dict[str, _Lever]:
+    if isinstance(levers, dict) and all(isinstance(v, _Lever) for v in levers.values()):
+        return levers
+    table = load_levers(levers) if levers is None or isinstance(levers, (str, Path)) else levers
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"levers must be a path or the table of load_levers(); got "
+                        f"{type(levers).__name__}")
+    missing = [c for c in loaders.LEVER_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"levers is missing column(s) {missing}; use load_levers()")
+    out = {}
+    for key, row in table.iterrows():
+        out[str(key)] = _Lever(
+            key=str(key), label=str(row["label"]), category=str(row["category"]),
+            effects={r: (kind, _distribution(kind, low, high))
+                     for r, (kind, low, high) in row["effects"].items()},
+            lead=math.ceil(float(row["lead_time_months"])),
+            one_off=float(row["one_off_cost"]), monthly=float(row["monthly_cost"]),
+            max_count=int(row["max_count"]), step=float(row["cost_step"]),
+            prerequisites=tuple(row["prerequisites"]),
+        )
+    return out
+
+
+def _sorted_actions(actions: Sequence[Action]) -> list[Action]:
+    return sorted(actions, key=lambda a: a.start_month)  # stable: ties keep the given order
+
+
+def _checked(levers: Mapping[str, _Lever], actions: Sequence[Action]) -> tuple[Action, ...]:
+    """The actions sorted by start month, or ValueError naming the first broken rule."""
+    for a in actions:
+        if not isinstance(a, Action):
+            raise TypeError(f"actions must be Action objects; got {a!r}")
+        if a.lever not in levers:
+            raise ValueError(f"action {a!r}: unknown lever {a.lever!r}; levers are "
+                             f"{', '.join(levers)}")
+        require_integer(f"action {a.lever!r} start_month", a.start_month, minimum=0)
+        require_integer(f"action {a.lever!r} count", a.count, minimum=1)
+    ordered = tuple(_sorted_actions(actions))
+    used: dict[str, int] = {}
+    ready: dict[str, int] = {}
+    for a in ordered:
+        used[a.lever] = used.get(a.lever, 0) + a.count
+        if used[a.lever] > levers[a.lever].max_count:
+            raise ValueError(f"lever {a.lever!r} is used {used[a.lever]} times; its "
+                             f"max_count is {levers[a.lever].max_count}")
+        eff = a.start_month + levers[a.lever].lead
+        ready[a.lever] = min(ready.get(a.lever, eff), eff)
+    for a in ordered:
+        for p in levers[a.lever].prerequisites:
+            if ready.get(p, a.start_month + 1) > a.start_month:
+                raise ValueError(
+                    f"action {a.lever!r} at month {a.start_month} needs its prerequisite "
+                    f"{p!r} in effect by then; "
+                    + (f"{p!r} takes effect in month {ready[p]}" if p in ready
+                       else f"the plan has no {p!r}"))
+    return ordered
+
+
+class Plan:
+    """A list of actions on a lever catalogue, priced and drawn path by path.
+
+    Parameters
+    ----------
+    actions : sequence of Action
+        The actions, in any order; one lever's units are numbered by start month.
+    levers : DataFrame, path or None
+        The catalogue (:func:`load_levers`); None reads the default.
+    fleet_size : int, optional
+        Application instances today, N of the per-instance effect; default
+        ``Inputs().instances``. [instances]
+
+    Raises
+    ------
+    ValueError
+        An unknown lever, a negative start month, a count < 1, more units of a lever
+        than its ``max_count``, an action started before its prerequisites are in effect.
+    """
+
+    def __init__(self, actions: Sequence[Action] = (), levers=None, *,
+                 fleet_size: int | None = None) -> None:
+        self.levers = _catalogue(levers)
+        self.fleet_size = require_integer(
+            "fleet_size", Inputs().instances if fleet_size is None else fleet_size, minimum=1)
+        self.actions: tuple[Action, ...] = _checked(self.levers, actions)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{a.lever}@{a.start_month}" + (f"x{a.count}" if a.count > 1 else "")
+                          for a in self.actions)
+        return f"Plan([{inner}])"
+
+    def effective_month(self, action: Action) -> int:
+        """Start month plus the lever's lead time rounded up. [month]"""
+        return action.start_month + self.levers[action.lever].lead
+
+    def _numbered(self) -> list[tuple[Action, int, int]]:
+        """(action, index among its lever's actions, index of its first unit)."""
+        n_actions: dict[str, int] = {}
+        n_units: dict[str, int] = {}
+        out = []
+        for a in self.actions:
+            out.append((a, n_actions.get(a.lever, 0), n_units.get(a.lever, 0)))
+            n_actions[a.lever] = n_actions.get(a.lever, 0) + 1
+            n_units[a.lever] = n_units.get(a.lever, 0) + a.count
+        return out
+
+    def actions_table(self) -> pd.DataFrame:
+        """One row per action: ``lever``, ``label``, ``resource`` (the resources relieved,
+        comma-separated; "team" for a hire), ``start_month``, ``effective_month``,
+        ``count``, ``one_off_cost`` [currency] and ``monthly_cost`` [currency/month]."""
+        rows = []
+        for a, _, first in self._numbered():
+            lever = self.levers[a.lever]
+            one_off, monthly = lever.unit_costs(first, a.count)
+            rows.append({
+                "lever": a.lever, "label": lever.label,
+                "resource": ", ".join(lever.effects) or lever.category,
+                "start_month": a.start_month, "effective_month": self.effective_month(a),
+                "count": a.count, "one_off_cost": one_off, "monthly_cost": monthly,
+            })
+        columns = ["lever", "label", "resource", "start_month", "effective_month", "count",
+                   "one_off_cost", "monthly_cost"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def monthly_spend(self, months: int, category: str | None = None) -> np.ndarray:
+        """Spend in months 0..``months``: one-offs in start months, monthly costs from the
+        effective month; only levers of ``category`` when given. [currency/month]"""
+        months = require_integer("months", months, minimum=0)
+        spend = np.zeros(months + 1)
+        for a, _, first in self._numbered():
+            lever = self.levers[a.lever]
+            if category is not None and lever.category != category:
+                continue
+            one_off, monthly = lever.unit_costs(first, a.count)
+            if a.start_month <= months:
+                spend[a.start_month] += one_off
+            spend[min(self.effective_month(a), months + 1):] += monthly
+        return spend
+
+    def total_cost(self, months: int) -> float:
+        """Everything the plan costs in months 0..``months``, team levers included.
+        Costs are known figures, so this is also the expected total. [currency]"""
+        return float(self.monthly_spend(months).sum())
+
+    def log_capacity(self, months: int, uniforms: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Log capacity factor, shape (len(RESOURCES), months + 1, n), from the uniforms of
+        each lever (``uniforms[lever][j]`` drives the lever's j-th action by start month)."""
+        n = next(iter(uniforms.values())).shape[-1] if uniforms else 0
+        return _log_capacity(self, months, n, lambda lever, j: uniforms[lever][j])
+
+    def draw(self, n: int, months: int, rng: np.random.Generator
+             ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The engine's contract: capacity factors and infrastructure spend per path.
+
+        Parameters
+        ----------
+        n : int
+            Paths.
+        months : int
+            Horizon; arrays have ``months + 1`` rows (month 0 = today). [month]
+        rng : numpy.random.Generator
+            One seed is drawn per lever of the catalogue (always all of them, so that the
+            same lever's j-th action gets the same numbers in every plan on the same
+            stream: common random numbers).
+
+        Returns
+        -------
+        capacity : dict resource -> ndarray (months + 1, n)
+            Multiplicative capacity factors (1 = today's capacity, > 0). [-]
+        cost : ndarray (months + 1, n)
+            Infrastructure spend of the plan in each month. [currency/month]
+        """
+        n = require_integer("n", n, minimum=1)
+        months = require_integer("months", months, minimum=0)
+        logf = _log_capacity(self, months, n, _lever_uniforms(self.levers, n, rng))
+        capacity = {r: np.exp(logf[i]) for i, r in enumerate(RESOURCES)}
+        cost = np.repeat(self.monthly_spend(months, "infrastructure")[:, None], n, axis=1)
+        return capacity, cost
+
+
+def _lever_uniforms(levers: Mapping[str, _Lever], n: int, rng: np.random.Generator):
+    """Lazily drawn uniforms: lever -> j -> (n,), each lever on its own stream."""
+    seeds = rng.integers(0, 2**63, size=len(levers))
+    streams = {key: np.random.Generator(np.random.SFC64(int(s)))
+               for key, s in zip(levers, seeds, strict=True)}
+    drawn: dict[str, list[np.ndarray]] = {}
+
+    def get(lever: str, j: int) -> np.ndarray:
+        rows = drawn.setdefault(lever, [])
+        while len(rows) <= j:
+            rows.append(streams[lever].random(n))
+        return rows[j]
+
+    return get
+
+
+def _log_capacity(plan: Plan, months: int, n: int, uniform) -> np.ndarray:
+    additive = np.zeros((len(RESOURCES), months + 1, n))
+    logf = np.zeros((len(RESOURCES), months + 1, n))
+    for a, j, _ in plan._numbered():
+        lever = plan.levers[a.lever]
+        eff = plan.effective_month(a)
+        if eff > months or not lever.effects:
+            continue
+        u = uniform(a.lever, j)
+        for r, (kind, _) in lever.effects.items():
+            i = RESOURCES.index(r)
+            value = lever.log_effect(r, u)
+            if kind == "per_instance":
+                additive[i, eff:] += a.count * value / plan.fleet_size
+            else:
+                logf[i, eff:] += value
+    return logf + np.log1p(additive)
+
+
+# ------------------------------------------------------------------------ evaluation
+
+
+@dataclass
+class _Paths:
+    """Per resource, month and path, log(u / line) for the critical and attention lines:
+    the resource is beyond the line when this exceeds its log capacity factor."""
+
+    critical: np.ndarray  # (R, months + 1, n)
+    attention: np.ndarray
+    lines: np.ndarray  # (R, 2) attention, critical
+
+    @property
+    def n(self) -> int:
+        return self.critical.shape[2]
+
+    @property
+    def months(self) -> int:
+        return self.critical.shape[1] - 1
+
+
+def _base_paths(inputs: Inputs, n_paths: int, months: int, seed: int) -> _Paths:
+    result = simulate(inputs, n_paths=n_paths, months=months, rng=seed, keep_paths=True,
+                      outputs=[f"{r}_avg" for r in RESOURCES], report_months=[0])
+    attention, critical = inputs.thresholds()
+    logu = np.stack([np.log(result.paths[f"{r}_avg"]).T for r in RESOURCES])
+    return _Paths(critical=logu - np.log(critical)[:, None, None],
+                  attention=logu - np.log(attention)[:, None, None],
+                  lines=np.stack([attention, critical], axis=1))
+
+
+def _first_breach(excess: np.ndarray, logf: np.ndarray | float) -> np.ndarray:
+    """First month beyond the line per resource and path, months + 1 if never (R, n)."""
+    over = excess > logf
+    months = excess.shape[1] - 1
+    return np.where(over.any(axis=1), over.argmax(axis=1), months + 1)
+
+
+def _summary(paths: _Paths, logf: np.ndarray | float) -> tuple[pd.DataFrame, np.ndarray]:
+    """breach_summary in the engine's layout, and the critical breach flags (R, n)."""
+    rows = []
+    months = paths.months
+    flags = None
+    for j, level in enumerate(LEVELS):
+        first = _first_breach(paths.attention if level == "attention" else paths.critical,
+                              logf)
+        if level == "critical":
+            flags = first <= months
+        for i, r in enumerate(RESOURCES):
+            entry = {"resource": r, "level": level, "threshold": float(paths.lines[i, j]),
+                     "probability": float(np.mean(first[i] <= months))}
+            cdf = np.cumsum(np.bincount(first[i], minlength=months + 2)[: months + 1])
+            cdf = cdf / paths.n
+            for p in PERCENTILES:
+                hit = np.nonzero(cdf >= p / 100.0 - 1e-12)[0]
+                entry[f"P{p}"] = float(hit[0]) if hit.size else np.nan
+            rows.append(entry)
+    table = pd.DataFrame(rows).set_index(["resource", "level"]).sort_index(
+        level=0, sort_remaining=False)
+    return table.loc[list(RESOURCES)], flags
+
+
+def _engine_takes_plans() -> bool:
+    return "plan" in inspect.signature(simulate).parameters
+
+
+def evaluate(inputs: Inputs, plan: Plan | None, *, n_paths: int = 20_000, months: int = 12,
+             rng: np.random.Generator | int | None = None) -> dict[str, Any]:
+    """Simulate ``inputs`` with ``plan`` applied and measure its risk.
+
+    Uses the engine's ``plan=`` hook when the engine has it; otherwise the engine's
+    utilisation paths divided by :meth:`Plan.draw`'s capacity factors (the hook's
+    contract). Breaches are on average utilisation beyond the critical line, as in the
+    engine.
+
+    Returns
+    -------
+    dict
+        ``p_critical`` (Series: resource -> probability of being critical in some month
+        0..months, and ``any``), ``risk`` (the ``any`` figure), ``standard_error`` of it
+        (binomial), ``breach_summary`` (the engine's layout, resources only),
+        ``total_cost`` [currency], ``engine_hook`` (bool).
+    """
+    gen = np.random.default_rng(rng)
+    seed = int(gen.integers(2**63))
+    hook = plan is not None and _engine_takes_plans()
+    if hook:
+        result = simulate(inputs, n_paths=n_paths, months=months, rng=seed, plan=plan,
+                          keep_paths=True, outputs=["infra_cost"], report_months=[0])
+        crit = result.breach_months[[f"{r}/critical" for r in RESOURCES]].notna().to_numpy()
+        flags = crit.T
+        summary = result.breach_summary.loc[list(RESOURCES)]
+    else:
+        paths = _base_paths(inputs, n_paths, months, seed)
+        logf = 0.0
+        if plan is not None:
+            capacity, _ = plan.draw(n_paths, months, gen)
+            logf = np.stack([np.log(capacity[r]) for r in RESOURCES])
+        summary, flags = _summary(paths, logf)
+    p = flags.mean(axis=1)
+    risk = float(flags.any(axis=0).mean())
+    return {
+        "p_critical": pd.Series([*p, risk], index=[*RESOURCES, "any"], name="p_critical"),
+        "risk": risk,
+        "standard_error": math.sqrt(risk * (1.0 - risk) / n_paths),
+        "breach_summary": summary,
+        "total_cost": 0.0 if plan is None else plan.total_cost(months),
+        "engine_hook": hook,
+    }
+
+
+# ------------------------------------------------------------------------- optimiser
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanResult:
+    """What :func:`optimise` returns.
+
+    Attributes
+    ----------
+    plan : Plan
+        The plan found (the lowest-risk one within the budget when none meets the risk).
+    actions : DataFrame
+        :meth:`Plan.actions_table` of it.
+    total_cost : float
+        Its expected total cost over months 0..months. [currency]
+    breach_summary : DataFrame
+        The engine's breach summary (resources) with the plan applied.
+    p_critical : DataFrame
+        Per resource and ``any``: ``without_plan``, ``with_plan`` probability of being
+        critical in some month of the horizon.
+    risk : float
+        The target.
+    achieved_risk, standard_error : float
+        The plan's probability that any resource is critical, and its Monte Carlo
+        standard error, on the optimiser's paths.
+    feasible : bool
+        True when ``achieved_risk <= risk`` within the budget.
+    message : str
+        The outcome in one sentence (and, when infeasible, how close the best plan gets).
+    method : str
+        ``"exact"`` (every schedule enumerated) or ``"heuristic"``.
+    optimality_gap : float
+        0 for the exact method (on these paths); NaN for the heuristic (not bounded; see
+        docs/levers.md for the gaps measured against the exact method).
+    evaluations : int
+        Plans whose risk was evaluated.
+    n_paths, months, seed
+        How it was run.
+    """
+
+    plan: Plan
+    actions: pd.DataFrame
+    total_cost: float
+    breach_summary: pd.DataFrame
+    p_critical: pd.DataFrame
+    risk: float
+    achieved_risk: float
+    standard_error: float
+    feasible: bool
+    message: str
+    method: str
+    optimality_gap: float
+    evaluations: int
+    n_paths: int
+    months: int
+    seed: int
+
+
+class _Search:
+    """Common random numbers and the risk of any list of actions on them."""
+
+    def __init__(self, paths: _Paths, levers: dict[str, _Lever], fleet: int,
+                 rng: np.random.Generator, budget: float | None, risk: float) -> None:
+        self.paths = paths
+        self.levers = levers
+        self.fleet = fleet
+        self.uniform = _lever_uniforms(levers, paths.n, rng)
+        self.budget = budget
+        self.allowed = math.floor(risk * paths.n + 1e-9)  # breaching paths allowed
+        self.evaluations = 0
+        self._effects: dict[tuple[str, int, str], np.ndarray] = {}
+
+    def plan(self, actions: Sequence[Action]) -> Plan:
+        plan = Plan.__new__(Plan)  # the search builds valid actions: skip re-checking
+        plan.levers, plan.fleet_size = self.levers, self.fleet
+        plan.actions = tuple(_sorted_actions(actions))
+        return plan
+
+    def effect(self, lever: str, j: int, r: str) -> np.ndarray:
+        key = (lever, j, r)
+        if key not in self._effects:
+            self._effects[key] = self.levers[lever].log_effect(r, self.uniform(lever, j))
+        return self._effects[key]
+
+    def breaches(self, actions: Sequence[Action]) -> int:
+        """Paths on which some resource is critical in some month."""
+        self.evaluations += 1
+        plan = self.plan(actions)
+        logf = _log_capacity(plan, self.paths.months, self.paths.n,
+                             lambda lever, j: self.uniform(lever, j))
+        return int(np.count_nonzero((self.paths.critical > logf).any(axis=(0, 1))))
+
+    def cost(self, actions: Sequence[Action]) -> float:
+        return self.plan(actions).total_cost(self.paths.months)
+
+    def valid(self, actions: Sequence[Action]) -> bool:
+        try:
+            _checked(self.levers, actions)
+        except ValueError:
+            return False
+        return True
+
+
+# --- exact: every schedule on the monthly grid --------------------------------------------
+
+
+def _lever_options(lever: _Lever, months: int) -> list[tuple[tuple[int, int], ...]]:
+    """Every way to use a lever: tuples of (start, count), units in effect by ``months``."""
+    starts = range(0, months - lever.lead + 1)
+    options = []
+    for size in range(0, lever.max_count + 1):
+        for combo in itertools.combinations_with_replacement(starts, size):
+            counts: dict[int, int] = {}
+            for s in combo:
+                counts[s] = counts.get(s, 0) + 1
+            options.append(tuple(sorted(counts.items())))
+    return options
+
+
+def _exact_size(levers: dict[str, _Lever], months: int) -> int:
+    size = 1
+    for lv in levers.values():
+        s = max(months - lv.lead + 1, 0)
+        size *= math.comb(s + lv.max_count, lv.max_count)
+        if size > _EXACT_LIMIT:
+            return size
+    return size
+
+
+def _exact(search: _Search, levers: dict[str, _Lever]) -> tuple[list[Action], bool]:
+    months = search.paths.months
+    keys = list(levers)
+    candidates = []
+    for choice in itertools.product(*(_lever_options(levers[k], months) for k in keys)):
+        actions = [Action(k, s, c) for k, opt in zip(keys, choice, strict=True)
+                   for s, c in opt]
+        if not search.valid(actions):
+            continue
+        cost = search.cost(actions)
+        if search.budget is not None and cost > search.budget + 1e-9:
+            continue
+        candidates.append((cost, len(actions), actions))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    best, best_hits = [], None
+    for _, _, actions in candidates:
+        hits = search.breaches(actions)
+        if hits <= search.allowed:
+            return actions, True
+        if best_hits is None or hits < best_hits:
+            best, best_hits = actions, hits
+    return best, False
+
+
+# --- heuristic: just in time, priority orders, local search --------------------------------
+
+
+def _orders(levers: dict[str, _Lever], resource: str) -> list[tuple[str, ...]]:
+    """Priority orders of the levers relieving ``resource``: every ordered subset when
+    few, else orders ranked by cost per unit of median log capacity and by lead time."""
+    keys = [k for k, lv in levers.items() if resource in lv.effects]
+    count = sum(math.perm(len(keys), m) for m in range(1, len(keys) + 1))
+    if count <= _ORDER_LIMIT:
+        return [p for m in range(1, len(keys) + 1) for p in itertools.permutations(keys, m)]
+
+    def value(k: str) -> float:
+        lv = levers[k]
+        med = float(lv.log_effect(resource, np.array([0.5]))[0])
+        if lv.effects[resource][0] == "per_instance":
+            med = math.log1p(med / 10.0)
+        return (lv.one_off + 12 * lv.monthly) / max(med, 1e-9)
+
+    by_value = tuple(sorted(keys, key=value))
+    by_lead = tuple(sorted(keys, key=lambda k: (levers[k].lead, value(k))))
+    return list(dict.fromkeys([by_value, by_lead, tuple(reversed(by_lead))]))
+
+
+def _jit(search: _Search, orders: Mapping[str, Sequence[str]], shares: np.ndarray
+         ) -> tuple[list[Action], bool]:
+    """One just-in-time sweep; returns the actions and whether every share was met."""
+    paths, levers = search.paths, search.levers
+    n, months = paths.n, paths.months
+    R = len(RESOURCES)
+    additive = np.zeros((R, n))
+    logmult = np.zeros((R, n))
+    breached = np.zeros((R, n), dtype=bool)
+    allowed = np.floor(shares * n + 1e-9)
+    actions: list[Action] = []
+    used = dict.fromkeys(levers, 0)
+    n_actions = dict.fromkeys(levers, 0)
+    effective: dict[str, int] = {}
+    met = True
+
+    def place(key: str, start: int, count: int) -> None:
+        lv = levers[key]
+        j = n_actions[key]
+        actions.append(Action(key, start, count))
+        n_actions[key] += 1
+        used[key] += count
+        effective.setdefault(key, start + lv.lead)
+        for r, (kind, _) in lv.effects.items():
+            i = RESOURCES.index(r)
+            value = search.effect(key, j, r)
+            if kind == "per_instance":
+                additive[i] += count * value / search.fleet
+            else:
+                logmult[i] += value
+
+    def prerequisites_by(key: str, start: int, chain: list[tuple[str, int]]) -> bool:
+        """Schedule (in ``chain``) what ``key`` needs in effect by ``start``."""
+        for p in levers[key].prerequisites:
+            if p in effective or any(q == p for q, _ in chain):
+                ready = effective.get(p, min([s + levers[p].lead for q, s in chain if q == p]
+                                             or [months + 1]))
+                if ready > start:
+                    return False
+                continue
+            s = start - levers[p].lead
+            if s < 0 or used[p] >= levers[p].max_count or not prerequisites_by(p, s, chain):
+                return False
+            chain.append((p, s))
+        return True
+
+    for t in range(months + 1):
+        for i, r in enumerate(RESOURCES):
+            if r not in orders:
+                continue
+            need = paths.critical[i, t]
+            while True:
+                logf = np.log1p(additive[i]) + logmult[i]
+                over = breached[i] | (need > logf)
+                if np.count_nonzero(over) <= allowed[i]:
+                    break
+                chosen = None
+                for key in orders[r]:
+                    lv = levers[key]
+                    start = t - lv.lead
+                    if start < 0 or used[key] >= lv.max_count:
+                        continue
+                    chain: list[tuple[str, int]] = []
+                    if prerequisites_by(key, start, chain):
+                        chosen = (key, start, chain)
+                        break
+                if chosen is None:
+                    met = False
+                    break
+                key, start, chain = chosen
+                for p, s in chain:
+                    place(p, s, 1)
+                count = 1
+                if levers[key].effects[r][0] == "per_instance":
+                    count = _instances_needed(search, key, r, i, need, breached[i],
+                                              additive[i], logmult[i], allowed[i],
+                                              n_actions[key])
+                place(key, start, min(count, levers[key].max_count - used[key]))
+        breached |= paths.critical[:, t] > np.log1p(additive) + logmult
+    return actions, met
+
+
+def _instances_needed(search: _Search, key: str, r: str, i: int, need: np.ndarray,
+                      breached: np.ndarray, additive: np.ndarray, logmult: np.ndarray,
+                      allowed: float, j: int) -> int:
+    """Fewest instances in one action keeping resource ``r``'s breaches within allowed."""
+    eta = search.effect(key, j, r)
+    free = ~breached
+    # (N + A + k eta) / N >= exp(need - M)  <=>  k >= (N exp(need - M) - N - N A) / eta
+    with np.errstate(over="ignore"):
+        k = np.ceil(search.fleet * (np.exp(need[free] - logmult[free]) - 1.0 - additive[free])
+                    / eta[free] - 1e-9)
+    k = np.maximum(k, 0.0)
+    slack = int(allowed) - int(np.count_nonzero(breached))
+    if slack >= k.size:
+        return 1
+    if slack < 0:
+        return search.levers[key].max_count
+    kth = np.partition(k, k.size - slack - 1)[k.size - slack - 1]
+    return int(min(max(kth, 1.0), search.levers[key].max_count))
+
+
+def _improve(search: _Search, actions: list[Action]) -> list[Action]:
+    """Local search: drop, shrink or delay actions while the joint risk stays met."""
+    months = search.paths.months
+    current = list(actions)
+    cost = search.cost(current)
+
+    def ok(candidate: list[Action]) -> bool:
+        return search.valid(candidate) and search.breaches(candidate) <= search.allowed
+
+    improved = True
+    while improved:
+        improved = False
+        # most expensive first: the largest savings are tried first
+        order = sorted(range(len(current)),
+                       key=lambda k: -search.cost([current[k]]))
+        for k in order:
+            a = current[k]
+            rest = current[:k] + current[k + 1:]
+            tries = [rest]
+            if a.count > 1:
+                lo, hi = 1, a.count - 1  # largest cut still feasible, by bisection
+                while lo <= hi:
+                    mid = (lo + hi) // 2
+                    if ok(rest + [Action(a.lever, a.start_month, a.count - mid)]):
+                        lo = mid + 1
+                    else:
+                        hi = mid - 1
+                if hi >= 1:
+                    tries.append(rest + [Action(a.lever, a.start_month, a.count - hi)])
+            if a.start_month + search.levers[a.lever].lead < months:
+                tries.append(rest + [Action(a.lever, a.start_month + 1, a.count)])
+            for candidate in tries:
+                c = search.cost(candidate)
+                if c < cost - 1e-9 and ok(candidate):
+                    current, cost, improved = _sorted_actions(candidate), c, True
+                    break
+            if improved:
+                break
+    return current
+
+
+def _heuristic(search: _Search, risk: float, baseline: np.ndarray
+               ) -> tuple[list[Action], bool]:
+    levers = search.levers
+    at_risk = [r for i, r in enumerate(RESOURCES) if baseline[i] > 0]
+    if not at_risk:
+        return [], True
+    k = len(at_risk)
+    candidates = {r: _orders(levers, r) for r in at_risk}
+    candidates = {r: o for r, o in candidates.items() if o}
+    if len(candidates) < len(at_risk):
+        orders = {r: candidates.get(r, ()) for r in at_risk}
+        actions, _ = _jit(search, orders, np.full(len(RESOURCES), risk / k))
+        return actions, False
+
+    def run(orders, scale):
+        shares = np.full(len(RESOURCES), min(risk, scale * risk / k))
+        actions, met = _jit(search, orders, shares)
+        return actions, met, search.cost(actions)
+
+    # priority orders by coordinate descent at the union-bound shares (joint <= risk)
+    orders = {r: o[0] for r, o in candidates.items()}
+    best = run(orders, 1.0)
+    for _ in range(2):
+        changed = False
+        for r in at_risk:
+            for o in candidates[r]:
+                trial = {**orders, r: o}
+                res = run(trial, 1.0)
+                if (res[1], -res[2]) > (best[1], -best[2]):
+                    orders, best, changed = trial, res, True
+        if not changed:
+            break
+    if not best[1]:
+        return best[0], False
+    # loosen the shares while the joint risk allows (resources breach together)
+    lo, hi = 1.0, float(k)
+    for _ in range(8):
+        mid = (lo + hi) / 2
+        res = run(orders, mid)
+        if res[1] and search.breaches(res[0]) <= search.allowed and res[2] <= best[2]:
+            best, lo = res, mid
+        else:
+            hi = mid
+    return _improve(search, best[0]), True
+
+
+def _within_budget(search: _Search, risk: float, baseline: np.ndarray) -> list[Action]:
+    """The lowest-risk heuristic plan whose cost fits the budget, by bisection on the
+    risk target (a looser target gives a cheaper plan)."""
+    lo, hi, best = risk, 1.0, []
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        sub = _Search.__new__(_Search)
+        sub.__dict__ = {**search.__dict__, "allowed": math.floor(mid * search.paths.n)}
+        actions, _ = _heuristic(sub, mid, baseline)
+        search.evaluations = sub.evaluations
+        if search.cost(actions) <= search.budget + 1e-9:
+            best, hi = actions, mid
+        else:
+            lo = mid
+    return best
+
+
+def optimise(
+    inputs: Inputs,
+    levers=None,
+    risk: float = 0.05,
+    months: int = 12,
+    rng: np.random.Generator | int | None = None,
+    budget: float | None = None,
+    n_paths: int = 20_000,
+) -> PlanResult:
+    """The cheapest plan keeping P(any resource critical in any month) <= ``risk``.
+
+    Parameters
+    ----------
+    inputs : Inputs
+        The company (e.g. ``report.simulation_inputs``); ``inputs.instances`` is the
+        fleet of the per-instance effects.
+    levers : DataFrame, path or None
+        The catalogue (:func:`load_levers`); None reads ``data/levers.yaml``. Team levers
+        relieve no resource and are never chosen.
+    risk : float
+        Target probability that some resource's average utilisation is beyond its
+        critical line in some month 0..``months``, in (0, 1).
+    months : int
+        Horizon. [month]
+    rng : Generator, int or None
+        Seed of the paths and of the lever draws (common to every candidate).
+    budget : float, optional
+        Most the plan may cost over the horizon. [currency]
+    n_paths : int
+        Simulated paths; the risk's standard error is about
+        ``sqrt(risk (1 - risk) / n_paths)``.
+
+    Returns
+    -------
+    PlanResult
+
+    Raises
+    ------
+    ValueError
+        A risk outside (0, 1), a negative budget, a bad catalogue (before anything runs).
+    """
+    if isinstance(risk, bool) or not isinstance(risk, (int, float)) or not 0 < risk < 1:
+        raise ValueError(f"risk must be a probability in (0, 1); got {risk!r}")
+    if budget is not None and (not np.isfinite(budget) or budget < 0):
+        raise ValueError(f"budget must be >= 0 [currency] or None; got {budget!r}")
+    months = require_integer("months", months, minimum=1)
+    n_paths = require_integer("n_paths", n_paths, minimum=100)
+    if not isinstance(inputs, Inputs):
+        raise TypeError(f"inputs must be a montecarlo.Inputs; got {type(inputs).__name__}")
+    catalogue = _catalogue(levers)
+    relief = {k: lv for k, lv in catalogue.items() if lv.effects}
+    gen = np.random.default_rng(rng)
+    seed = int(gen.integers(2**63))
+    paths = _base_paths(inputs, n_paths, months, seed)
+    search = _Search(paths, relief, inputs.instances, gen, budget, float(risk))
+    summary_without, flags_without = _summary(paths, 0.0)
+    baseline = flags_without.mean(axis=1)
+
+    if _exact_size(relief, months) <= _EXACT_LIMIT:
+        method, gap = "exact", 0.0
+        actions, feasible = _exact(search, relief)
+    else:
+        method, gap = "heuristic", float("nan")
+        actions, feasible = _heuristic(search, float(risk), baseline)
+        if budget is not None and search.cost(actions) > budget + 1e-9:
+            actions, feasible = _within_budget(search, float(risk), baseline), False
+
+    plan = Plan(actions, catalogue, fleet_size=inputs.instances)
+    logf = _log_capacity(plan, months, n_paths, lambda lever, j: search.uniform(lever, j))
+    breach_summary, flags = _summary(paths, logf)
+    achieved = float(flags.any(axis=0).mean())
+    feasible = feasible and achieved <= risk + 1e-12
+    total = plan.total_cost(months)
+    p_critical = pd.DataFrame({
+        "without_plan": [*baseline, float(flags_without.any(axis=0).mean())],
+        "with_plan": [*flags.mean(axis=1), achieved],
+    }, index=pd.Index([*RESOURCES, "any"], name="resource"))
+    se = math.sqrt(achieved * (1.0 - achieved) / n_paths)
+    if feasible:
+        message = (f"{len(plan.actions)} action(s) costing {total:,.0f} over {months} months "
+                   f"keep the risk at {achieved:.1%} (target {risk:.1%})")
+    else:
+        limit = "the budget" if budget is not None else "the catalogue"
+        before = p_critical.at["any", "without_plan"]
+        message = (f"no plan within {limit} reaches the target {risk:.1%}: the best found "
+                   f"gets to {achieved:.1%} (without a plan {before:.1%}) for {total:,.0f}")
+    return PlanResult(
+        plan=plan, actions=plan.actions_table(), total_cost=total,
+        breach_summary=breach_summary, p_critical=p_critical, risk=float(risk),
+        achieved_risk=achieved, standard_error=se, feasible=feasible, message=message,
+        method=method, optimality_gap=gap, evaluations=search.evaluations,
+        n_paths=n_paths, months=months, seed=seed,
+    )
