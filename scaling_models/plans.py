@@ -82,6 +82,8 @@ __all__ = [
 _EXACT_LIMIT = 4_000
 # Priority orders tried per resource before falling back to ranked orders.
 _ORDER_LIMIT = 400
+# Paths of the subsample on which each resource's priority order is chosen.
+_ORDER_PATHS = 2_000
 
 
 def load_levers(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame:
@@ -285,12 +287,6 @@ class Plan:
         Costs are known figures, so this is also the expected total. [currency]"""
         return float(self.monthly_spend(months).sum())
 
-    def log_capacity(self, months: int, uniforms: Mapping[str, np.ndarray]) -> np.ndarray:
-        """Log capacity factor, shape (len(RESOURCES), months + 1, n), from the uniforms of
-        each lever (``uniforms[lever][j]`` drives the lever's j-th action by start month)."""
-        n = next(iter(uniforms.values())).shape[-1] if uniforms else 0
-        return _log_capacity(self, months, n, lambda lever, j: uniforms[lever][j])
-
     def draw(self, n: int, months: int, rng: np.random.Generator
              ) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The engine's contract: capacity factors and infrastructure spend per path.
@@ -315,7 +311,12 @@ class Plan:
         """
         n = require_integer("n", n, minimum=1)
         months = require_integer("months", months, minimum=0)
-        logf = _log_capacity(self, months, n, _lever_uniforms(self.levers, n, rng))
+        uniform = _lever_uniforms(self.levers, n, rng)
+
+        def effect(lever: str, j: int, r: str) -> np.ndarray:
+            return self.levers[lever].log_effect(r, uniform(lever, j))
+
+        logf = _log_capacity(self, months, n, effect)
         capacity = {r: np.exp(logf[i]) for i, r in enumerate(RESOURCES)}
         cost = np.repeat(self.monthly_spend(months, "infrastructure")[:, None], n, axis=1)
         return capacity, cost
@@ -337,23 +338,35 @@ def _lever_uniforms(levers: Mapping[str, _Lever], n: int, rng: np.random.Generat
     return get
 
 
-def _log_capacity(plan: Plan, months: int, n: int, uniform) -> np.ndarray:
-    additive = np.zeros((len(RESOURCES), months + 1, n))
-    logf = np.zeros((len(RESOURCES), months + 1, n))
-    for a, j, _ in plan._numbered():
-        lever = plan.levers[a.lever]
-        eff = plan.effective_month(a)
-        if eff > months or not lever.effects:
-            continue
-        u = uniform(a.lever, j)
-        for r, (kind, _) in lever.effects.items():
-            i = RESOURCES.index(r)
-            value = lever.log_effect(r, u)
-            if kind == "per_instance":
-                additive[i, eff:] += a.count * value / plan.fleet_size
+def _log_capacity(plan: Plan, months: int, n: int, effect,
+                  resources: Sequence[str] = RESOURCES) -> np.ndarray:
+    """(len(resources), months + 1, n) log capacity factors; ``effect(lever, j, resource)``
+    gives the j-th action of a lever its per-path effect (:meth:`_Lever.log_effect`)."""
+    out = np.zeros((len(resources), months + 1, n))
+    numbered = plan._numbered()
+    for i, r in enumerate(resources):
+        additive = None
+        logf = out[i]
+        for a, j, _ in numbered:
+            lever = plan.levers[a.lever]
+            eff = plan.effective_month(a)
+            if eff > months or r not in lever.effects:
+                continue
+            if lever.effects[r][0] == "per_instance":
+                if additive is None:
+                    additive = np.zeros((months + 1, n))
+                additive[eff] += a.count / plan.fleet_size * effect(a.lever, j, r)
             else:
-                logf[i, eff:] += value
-    return logf + np.log1p(additive)
+                logf[eff] += effect(a.lever, j, r)
+        # effects were entered in their first month: running sums carry them on (a row
+        # loop: cumsum along axis 0 of a C-ordered array is several times slower)
+        for t in range(1, months + 1):
+            logf[t] += logf[t - 1]
+            if additive is not None:
+                additive[t] += additive[t - 1]
+        if additive is not None:
+            logf += np.log1p(additive)
+    return out
 
 
 # ------------------------------------------------------------------------ evaluation
@@ -538,6 +551,22 @@ class _Search:
         self.allowed = math.floor(risk * paths.n + 1e-9)  # breaching paths allowed
         self.evaluations = 0
         self._effects: dict[tuple[str, int, str], np.ndarray] = {}
+        self._flags: dict[tuple, np.ndarray] = {}
+
+    def head(self, m: int) -> _Search:
+        """The same search on the first ``m`` paths (same numbers: a subsample)."""
+        if m >= self.paths.n:
+            return self
+        sub = _Search.__new__(_Search)
+        sub.__dict__ = dict(self.__dict__)
+        p = self.paths
+        sub.paths = _Paths(critical=p.critical[:, :, :m], attention=p.attention[:, :, :m],
+                           lines=p.lines)
+        sub.uniform = lambda lever, j: self.uniform(lever, j)[:m]
+        sub._effects = {}
+        sub._flags = {}
+        sub.allowed = math.floor(self.allowed * m / self.paths.n)
+        return sub
 
     def plan(self, actions: Sequence[Action]) -> Plan:
         plan = Plan.__new__(Plan)  # the search builds valid actions: skip re-checking
@@ -554,10 +583,19 @@ class _Search:
     def breaches(self, actions: Sequence[Action]) -> int:
         """Paths on which some resource is critical in some month."""
         self.evaluations += 1
-        plan = self.plan(actions)
-        logf = _log_capacity(plan, self.paths.months, self.paths.n,
-                             lambda lever, j: self.uniform(lever, j))
-        return int(np.count_nonzero((self.paths.critical > logf).any(axis=(0, 1))))
+        ordered = tuple(_sorted_actions(actions))
+        if len(self._flags) > 4_096:
+            self._flags.clear()
+        rows = []
+        for i, r in enumerate(RESOURCES):
+            # a resource's breaches depend only on the actions relieving it
+            mine = tuple(a for a in ordered if r in self.levers[a.lever].effects)
+            if (r, mine) not in self._flags:
+                logf = _log_capacity(self.plan(mine), self.paths.months, self.paths.n,
+                                     self.effect, (r,))[0]
+                self._flags[r, mine] = (self.paths.critical[i] > logf).any(axis=0)
+            rows.append(self._flags[r, mine])
+        return int(np.count_nonzero(np.any(rows, axis=0)))
 
     def cost(self, actions: Sequence[Action]) -> float:
         return self.plan(actions).total_cost(self.paths.months)
@@ -644,20 +682,21 @@ def _orders(levers: dict[str, _Lever], resource: str) -> list[tuple[str, ...]]:
 
 
 def _jit(search: _Search, orders: Mapping[str, Sequence[str]], shares: np.ndarray
-         ) -> tuple[list[Action], bool]:
-    """One just-in-time sweep; returns the actions and whether every share was met."""
+         ) -> tuple[list[Action], int]:
+    """One just-in-time sweep over the resources in ``orders``; returns the actions and
+    the breaching paths beyond the resources' shares (0: every share met)."""
     paths, levers = search.paths, search.levers
     n, months = paths.n, paths.months
     R = len(RESOURCES)
     additive = np.zeros((R, n))
     logmult = np.zeros((R, n))
+    logf = np.zeros((R, n))  # log1p(additive) + logmult, kept up to date by place()
     breached = np.zeros((R, n), dtype=bool)
     allowed = np.floor(shares * n + 1e-9)
     actions: list[Action] = []
     used = dict.fromkeys(levers, 0)
     n_actions = dict.fromkeys(levers, 0)
     effective: dict[str, int] = {}
-    met = True
 
     def place(key: str, start: int, count: int) -> None:
         lv = levers[key]
@@ -673,6 +712,8 @@ def _jit(search: _Search, orders: Mapping[str, Sequence[str]], shares: np.ndarra
                 additive[i] += count * value / search.fleet
             else:
                 logmult[i] += value
+            np.log1p(additive[i], out=logf[i])
+            logf[i] += logmult[i]
 
     def prerequisites_by(key: str, start: int, chain: list[tuple[str, int]]) -> bool:
         """Schedule (in ``chain``) what ``key`` needs in effect by ``start``."""
@@ -695,8 +736,7 @@ def _jit(search: _Search, orders: Mapping[str, Sequence[str]], shares: np.ndarra
                 continue
             need = paths.critical[i, t]
             while True:
-                logf = np.log1p(additive[i]) + logmult[i]
-                over = breached[i] | (need > logf)
+                over = breached[i] | (need > logf[i])
                 if np.count_nonzero(over) <= allowed[i]:
                     break
                 chosen = None
@@ -710,7 +750,6 @@ def _jit(search: _Search, orders: Mapping[str, Sequence[str]], shares: np.ndarra
                         chosen = (key, start, chain)
                         break
                 if chosen is None:
-                    met = False
                     break
                 key, start, chain = chosen
                 for p, s in chain:
@@ -721,8 +760,10 @@ def _jit(search: _Search, orders: Mapping[str, Sequence[str]], shares: np.ndarra
                                               additive[i], logmult[i], allowed[i],
                                               n_actions[key])
                 place(key, start, min(count, levers[key].max_count - used[key]))
-        breached |= paths.critical[:, t] > np.log1p(additive) + logmult
-    return actions, met
+        breached |= paths.critical[:, t] > logf
+    excess = sum(max(int(np.count_nonzero(breached[i])) - int(allowed[i]), 0)
+                 for i, r in enumerate(RESOURCES) if r in orders)
+    return actions, excess
 
 
 def _instances_needed(search: _Search, key: str, r: str, i: int, need: np.ndarray,
@@ -793,40 +834,30 @@ def _heuristic(search: _Search, risk: float, baseline: np.ndarray
     if not at_risk:
         return [], True
     k = len(at_risk)
-    candidates = {r: _orders(levers, r) for r in at_risk}
-    candidates = {r: o for r, o in candidates.items() if o}
-    if len(candidates) < len(at_risk):
-        orders = {r: candidates.get(r, ()) for r in at_risk}
-        actions, _ = _jit(search, orders, np.full(len(RESOURCES), risk / k))
+    shares = np.full(len(RESOURCES), risk / k)  # union bound: the joint risk <= risk
+    # each resource's priority order, alone, on a subsample of the paths
+    head = search.head(_ORDER_PATHS)
+    orders = {}
+    for r in at_risk:
+        best = None
+        for order in _orders(levers, r):
+            actions, excess = _jit(head, {r: order}, shares)
+            key = (excess, head.cost(actions))
+            if best is None or key < best[0]:
+                best = (key, order)
+        orders[r] = best[1] if best is not None else ()
+    actions, excess = _jit(search, orders, shares)
+    if excess:
         return actions, False
-
-    def run(orders, scale):
-        shares = np.full(len(RESOURCES), min(risk, scale * risk / k))
-        actions, met = _jit(search, orders, shares)
-        return actions, met, search.cost(actions)
-
-    # priority orders by coordinate descent at the union-bound shares (joint <= risk)
-    orders = {r: o[0] for r, o in candidates.items()}
-    best = run(orders, 1.0)
-    for _ in range(2):
-        changed = False
-        for r in at_risk:
-            for o in candidates[r]:
-                trial = {**orders, r: o}
-                res = run(trial, 1.0)
-                if (res[1], -res[2]) > (best[1], -best[2]):
-                    orders, best, changed = trial, res, True
-        if not changed:
-            break
-    if not best[1]:
-        return best[0], False
-    # loosen the shares while the joint risk allows (resources breach together)
+    best = (actions, search.cost(actions))
+    # loosen the shares while the joint risk allows (the resources breach together)
     lo, hi = 1.0, float(k)
-    for _ in range(8):
+    for _ in range(6):
         mid = (lo + hi) / 2
-        res = run(orders, mid)
-        if res[1] and search.breaches(res[0]) <= search.allowed and res[2] <= best[2]:
-            best, lo = res, mid
+        trial, excess = _jit(search, orders, np.minimum(shares * mid, risk))
+        cost = search.cost(trial)
+        if not excess and cost <= best[1] and search.breaches(trial) <= search.allowed:
+            best, lo = (trial, cost), mid
         else:
             hi = mid
     return _improve(search, best[0]), True
@@ -917,7 +948,7 @@ def optimise(
             actions, feasible = _within_budget(search, float(risk), baseline), False
 
     plan = Plan(actions, catalogue, fleet_size=inputs.instances)
-    logf = _log_capacity(plan, months, n_paths, lambda lever, j: search.uniform(lever, j))
+    logf = _log_capacity(plan, months, n_paths, search.effect)
     breach_summary, flags = _summary(paths, logf)
     achieved = float(flags.any(axis=0).mean())
     feasible = feasible and achieved <= risk + 1e-12
