@@ -11,7 +11,7 @@ import time
 
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-from scaling_models import calibration, loaders, plans, report  # noqa: E402
+from scaling_models import calibration, loaders, plans, report
 
 
 def sample_inputs():

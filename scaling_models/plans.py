@@ -846,21 +846,30 @@ def _heuristic(search: _Search, risk: float, baseline: np.ndarray
             if best is None or key < best[0]:
                 best = (key, order)
         orders[r] = best[1] if best is not None else ()
-    actions, excess = _jit(search, orders, shares)
-    if excess:
-        return actions, False
-    best = (actions, search.cost(actions))
-    # loosen the shares while the joint risk allows (the resources breach together)
-    lo, hi = 1.0, float(k)
-    for _ in range(6):
-        mid = (lo + hi) / 2
-        trial, excess = _jit(search, orders, np.minimum(shares * mid, risk))
-        cost = search.cost(trial)
-        if not excess and cost <= best[1] and search.breaches(trial) <= search.allowed:
-            best, lo = (trial, cost), mid
-        else:
-            hi = mid
-    return _improve(search, best[0]), True
+    # each resource's share of the risk: from the union bound (the joint risk is surely
+    # <= risk) up to the whole risk each (the resources breach together, on the same paths)
+    def attempt(scale: float) -> tuple[bool, int, float, list[Action]]:
+        actions, _ = _jit(search, orders, np.minimum(shares * scale, risk))
+        hits = search.breaches(actions)
+        return hits <= search.allowed, hits, search.cost(actions), actions
+
+    scales = list(np.geomspace(1.0, k, 7)) if k > 1 else [1.0]
+    grid = [attempt(scale) for scale in scales]
+    feasible = [i for i, g in enumerate(grid) if g[0]]
+    if not feasible:
+        return min(grid, key=lambda g: (g[1], g[2]))[3], False
+    i = min(feasible, key=lambda i: grid[i][2])
+    best = grid[i]
+    if i + 1 < len(scales) and not grid[i + 1][0]:
+        lo, hi = scales[i], scales[i + 1]  # refine toward the first infeasible scale
+        for _ in range(3):
+            mid = math.sqrt(lo * hi)
+            trial = attempt(mid)
+            if trial[0] and trial[2] <= best[2]:
+                best, lo = trial, mid
+            else:
+                hi = mid
+    return _improve(search, best[3]), True
 
 
 def _within_budget(search: _Search, risk: float, baseline: np.ndarray) -> list[Action]:
@@ -878,6 +887,30 @@ def _within_budget(search: _Search, risk: float, baseline: np.ndarray) -> list[A
         else:
             lo = mid
     return best
+
+
+def _solve(paths: _Paths, catalogue: dict[str, _Lever], *, risk: float, fleet: int,
+           rng: np.random.Generator, budget: float | None
+           ) -> tuple[Plan, np.ndarray, str, bool, int]:
+    """The search on given paths (the engine's, or synthetic ones in tests).
+
+    Returns the plan, its log capacity factors (R, months + 1, n), the method, whether
+    it meets the risk within the budget, and the number of plans evaluated.
+    """
+    relief = {k: lv for k, lv in catalogue.items() if lv.effects}
+    search = _Search(paths, relief, fleet, rng, budget, risk)
+    baseline = (paths.critical > 0).any(axis=1).mean(axis=1)
+    if _exact_size(relief, paths.months) <= _EXACT_LIMIT:
+        method = "exact"
+        actions, feasible = _exact(search, relief)
+    else:
+        method = "heuristic"
+        actions, feasible = _heuristic(search, risk, baseline)
+        if budget is not None and search.cost(actions) > budget + 1e-9:
+            actions, feasible = _within_budget(search, risk, baseline), False
+    plan = Plan(actions, catalogue, fleet_size=fleet)
+    logf = _log_capacity(plan, paths.months, paths.n, search.effect)
+    return plan, logf, method, feasible, search.evaluations
 
 
 def optimise(
@@ -930,25 +963,14 @@ def optimise(
     if not isinstance(inputs, Inputs):
         raise TypeError(f"inputs must be a montecarlo.Inputs; got {type(inputs).__name__}")
     catalogue = _catalogue(levers)
-    relief = {k: lv for k, lv in catalogue.items() if lv.effects}
     gen = np.random.default_rng(rng)
     seed = int(gen.integers(2**63))
     paths = _base_paths(inputs, n_paths, months, seed)
-    search = _Search(paths, relief, inputs.instances, gen, budget, float(risk))
-    summary_without, flags_without = _summary(paths, 0.0)
+    plan, logf, method, feasible, evaluations = _solve(
+        paths, catalogue, risk=float(risk), fleet=inputs.instances, rng=gen, budget=budget)
+    gap = 0.0 if method == "exact" else float("nan")
+    _, flags_without = _summary(paths, 0.0)
     baseline = flags_without.mean(axis=1)
-
-    if _exact_size(relief, months) <= _EXACT_LIMIT:
-        method, gap = "exact", 0.0
-        actions, feasible = _exact(search, relief)
-    else:
-        method, gap = "heuristic", float("nan")
-        actions, feasible = _heuristic(search, float(risk), baseline)
-        if budget is not None and search.cost(actions) > budget + 1e-9:
-            actions, feasible = _within_budget(search, float(risk), baseline), False
-
-    plan = Plan(actions, catalogue, fleet_size=inputs.instances)
-    logf = _log_capacity(plan, months, n_paths, search.effect)
     breach_summary, flags = _summary(paths, logf)
     achieved = float(flags.any(axis=0).mean())
     feasible = feasible and achieved <= risk + 1e-12
@@ -970,6 +992,6 @@ def optimise(
         plan=plan, actions=plan.actions_table(), total_cost=total,
         breach_summary=breach_summary, p_critical=p_critical, risk=float(risk),
         achieved_risk=achieved, standard_error=se, feasible=feasible, message=message,
-        method=method, optimality_gap=gap, evaluations=search.evaluations,
+        method=method, optimality_gap=gap, evaluations=evaluations,
         n_paths=n_paths, months=months, seed=seed,
     )
