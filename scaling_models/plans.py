@@ -332,7 +332,9 @@ def _lever_uniforms(levers: Mapping[str, _Lever], n: int, rng: np.random.Generat
     def get(lever: str, j: int) -> np.ndarray:
         rows = drawn.setdefault(lever, [])
         while len(rows) <= j:
-            rows.append(streams[lever].random(n))
+            u = streams[lever].random(n)
+            # random() can return 0 exactly; the laws' quantile at 0 is -inf
+            rows.append(np.clip(u, 1e-12, 1.0 - 1e-12, out=u))
         return rows[j]
 
     return get
@@ -426,9 +428,8 @@ def _summary(paths: _Paths, logf: np.ndarray | float) -> tuple[pd.DataFrame, np.
                 hit = np.nonzero(cdf >= p / 100.0 - 1e-12)[0]
                 entry[f"P{p}"] = float(hit[0]) if hit.size else np.nan
             rows.append(entry)
-    table = pd.DataFrame(rows).set_index(["resource", "level"]).sort_index(
-        level=0, sort_remaining=False)
-    return table.loc[list(RESOURCES)], flags
+    table = pd.DataFrame(rows).set_index(["resource", "level"])
+    return table.loc[list(RESOURCES)], flags  # resource by resource, as the engine
 
 
 def _engine_takes_plans() -> bool:

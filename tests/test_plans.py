@@ -441,3 +441,18 @@ def test_a_budget_below_the_plan_cost(sample_inputs, sample_plan):
 def test_risk_must_be_a_probability(sample_inputs, risk):
     with pytest.raises(ValueError, match="risk must be a probability in \\(0, 1\\)"):
         plans.optimise(sample_inputs, risk=risk)
+
+
+@pytest.mark.skipif(not plans._engine_takes_plans(),
+                    reason="montecarlo.simulate has no plan= hook yet")
+def test_engine_applies_a_plan_as_the_optimiser_does(sample_inputs, known):
+    # Known effects (no draw): the engine with the plan and the optimiser's evaluation of
+    # the engine's paths without it must give the same breaches, level by level.
+    plan = Plan([Action("instance", 0, 5), Action("instance", 3, 10), Action("double_db", 0),
+                 Action("double_db", 4), Action("half_bandwidth", 2)], known,
+                fleet_size=sample_inputs.instances)
+    engine = montecarlo.simulate(sample_inputs, n_paths=2_000, months=12, rng=5, plan=plan)
+    capacity, _ = plan.draw(2_000, 12, np.random.default_rng(0))
+    logf = np.stack([np.log(capacity[r]) for r in RESOURCES])
+    mine, _ = plans._summary(plans._base_paths(sample_inputs, 2_000, 12, 5), logf)
+    pd.testing.assert_frame_equal(mine, engine.breach_summary.loc[list(RESOURCES)])
