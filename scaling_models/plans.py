@@ -497,7 +497,9 @@ class PlanResult:
     total_cost : float
         Its expected total cost over months 0..months. [currency]
     breach_summary : DataFrame
-        The engine's breach summary (resources) with the plan applied.
+        Breach summary of the resources with the plan applied, in the engine's layout,
+        on the optimiser's paths (the engine's paths divided by the plan's capacity
+        factors, as the engine's ``plan=`` hook does).
     p_critical : DataFrame
         Per resource and ``any``: ``without_plan``, ``with_plan`` probability of being
         critical in some month of the horizon.
@@ -662,7 +664,7 @@ def _exact(search: _Search, levers: dict[str, _Lever]) -> tuple[list[Action], bo
 # --- heuristic: just in time, priority orders, local search --------------------------------
 
 
-def _orders(levers: dict[str, _Lever], resource: str) -> list[tuple[str, ...]]:
+def _orders(levers: dict[str, _Lever], resource: str, fleet: int) -> list[tuple[str, ...]]:
     """Priority orders of the levers relieving ``resource``: every ordered subset when
     few, else orders ranked by cost per unit of median log capacity and by lead time."""
     keys = [k for k, lv in levers.items() if resource in lv.effects]
@@ -674,7 +676,7 @@ def _orders(levers: dict[str, _Lever], resource: str) -> list[tuple[str, ...]]:
         lv = levers[k]
         med = float(lv.log_effect(resource, np.array([0.5]))[0])
         if lv.effects[resource][0] == "per_instance":
-            med = math.log1p(med / 10.0)
+            med = math.log1p(med / fleet)
         return (lv.one_off + 12 * lv.monthly) / max(med, 1e-9)
 
     by_value = tuple(sorted(keys, key=value))
@@ -841,7 +843,7 @@ def _heuristic(search: _Search, risk: float, baseline: np.ndarray
     orders = {}
     for r in at_risk:
         best = None
-        for order in _orders(levers, r):
+        for order in _orders(levers, r, search.fleet):
             actions, excess = _jit(head, {r: order}, shares)
             key = (excess, head.cost(actions))
             if best is None or key < best[0]:

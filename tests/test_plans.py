@@ -456,3 +456,28 @@ def test_engine_applies_a_plan_as_the_optimiser_does(sample_inputs, known):
     logf = np.stack([np.log(capacity[r]) for r in RESOURCES])
     mine, _ = plans._summary(plans._base_paths(sample_inputs, 2_000, 12, 5), logf)
     pd.testing.assert_frame_equal(mine, engine.breach_summary.loc[list(RESOURCES)])
+
+
+def test_heuristic_with_many_levers_uses_ranked_orders(tmp_path):
+    # Six database levers have 1956 priority orders: beyond the limit, the heuristic tries
+    # orders ranked by cost per unit of capacity and by lead time, and still meets the risk.
+    body = "levers:\n" + "".join(
+        f"""\
+  - key: db_{i}
+    label: Database lever {i}
+    category: infrastructure
+    relieves: {{db_utilisation: {{factor: [{1.2 + 0.1 * i:.1f}, {1.5 + 0.1 * i:.1f}]}}}}
+    lead_time_months: {i % 3}
+    one_off_cost: {100 * i}
+    monthly_cost: {50 + 30 * i}
+    max_count: 3
+""" for i in range(6))
+    catalogue = plans._catalogue(plans.load_levers(_write(tmp_path, body)))
+    assert len(plans._orders(catalogue, "db_utilisation", 10)) == 3
+    excess = _random_excess(4)
+    excess[[0, 1, 3]] = -2.0  # only the database is at risk
+    paths = _paths(excess)
+    plan, logf, method, feasible, _ = plans._solve(
+        paths, catalogue, risk=0.1, fleet=10, rng=np.random.default_rng(4), budget=None)
+    assert method == "heuristic" and feasible
+    assert np.mean((paths.critical > logf).any(axis=(0, 1))) <= 0.1
