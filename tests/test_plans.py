@@ -345,7 +345,7 @@ SMALL_UNCERTAIN = """\
 """
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 5])
 def test_heuristic_against_exact_on_a_small_catalogue(tmp_path, seed):
     # Exact enumeration (gap 0 on these paths) is the reference; the heuristic must meet the
     # risk too and cannot be cheaper. The gaps measured here are quoted in docs/levers.md.
@@ -365,7 +365,7 @@ def test_heuristic_against_exact_on_a_small_catalogue(tmp_path, seed):
     print(f"seed {seed}: exact {exact:.0f}, heuristic {heuristic:.0f}, "
           f"gap {heuristic / exact - 1:.1%}")
     assert exact <= heuristic + 1e-9
-    assert heuristic <= 1.5 * exact
+    assert heuristic <= 1.05 * exact
 
 
 def test_infeasible_says_how_close(tmp_path):
@@ -407,7 +407,7 @@ def test_breaches_without_a_plan_match_the_engine(sample_inputs):
 
 def test_sample_company_plan_meets_the_risk(sample_plan):
     result = sample_plan
-    assert result.feasible and result.achieved_risk <= 0.05
+    assert result.feasible and result.achieved_risk <= 0.05 and result.validated_risk <= 0.05
     assert result.method == "heuristic" and np.isnan(result.optimality_gap)
     assert list(result.actions.columns)[:3] == ["lever", "label", "resource"]
     # today the database is above its critical line (82 % > 80 %): only a lever in effect
