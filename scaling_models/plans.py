@@ -931,15 +931,16 @@ def _heuristic(search: _Search, risk: float, baseline: np.ndarray,
     return _improve(search, best[3]), True
 
 
-def _within_budget(search: _Search, risk: float, baseline: np.ndarray) -> list[Action]:
+def _within_budget(search: _Search, risk: float, baseline: np.ndarray,
+                   memo: dict | None) -> list[Action]:
     """The lowest-risk heuristic plan whose cost fits the budget, by bisection on the
-    risk target (a looser target gives a cheaper plan)."""
+    risk target (a looser target gives a cheaper plan); the priority orders are kept."""
     lo, hi, best = risk, 1.0, []
-    for _ in range(12):
+    for _ in range(8):
         mid = (lo + hi) / 2
         sub = _Search.__new__(_Search)
         sub.__dict__ = {**search.__dict__, "allowed": _allowed(mid, search.paths.n)}
-        actions, _ = _heuristic(sub, mid, baseline)
+        actions, _ = _heuristic(sub, mid, baseline, memo)
         search.evaluations = sub.evaluations
         if search.cost(actions) <= search.budget + 1e-9:
             best, hi = actions, mid
@@ -958,6 +959,7 @@ def _solve(paths: _Paths, catalogue: dict[str, _Lever], *, risk: float, fleet: i
     carries the heuristic's priority orders from one call to the next.
     """
     relief = {k: lv for k, lv in catalogue.items() if lv.effects}
+    memo = {} if memo is None else memo
     search = _Search(paths, relief, fleet, rng, budget, risk)
     baseline = (paths.critical > 0).any(axis=1).mean(axis=1)
     if _exact_size(relief, paths.months) <= _EXACT_LIMIT:
@@ -967,7 +969,7 @@ def _solve(paths: _Paths, catalogue: dict[str, _Lever], *, risk: float, fleet: i
         method = "heuristic"
         actions, feasible = _heuristic(search, risk, baseline, memo)
         if budget is not None and search.cost(actions) > budget + 1e-9:
-            actions, feasible = _within_budget(search, risk, baseline), False
+            actions, feasible = _within_budget(search, risk, baseline, memo), False
     plan = Plan(actions, catalogue, fleet_size=fleet)
     logf = _log_capacity(plan, paths.months, paths.n, search.effect)
     return plan, logf, method, feasible, search.evaluations
