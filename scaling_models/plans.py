@@ -34,14 +34,14 @@ numbers (the same paths and the same lever draws for every candidate). A plan fi
 its paths looks safer on them than it is, so the search aims about two Monte Carlo
 standard errors below ``risk``, and the plan is checked on independent paths, the search
 repeated with a stricter aim while it is not one standard error below ``risk`` there [4]_
-[5]_. Method, in
-``docs/levers.md``: exhaustive enumeration of every schedule on the monthly grid when the
-catalogue is small (exact on the simulated paths, gap 0); otherwise a just-in-time
-heuristic (each resource gets a share of the risk; month by month, when a resource's
-probability of having been critical would exceed its share, the next lever in that
-resource's priority order is started lead time earlier; priority orders searched by
-coordinate descent, shares loosened by bisection while the joint risk allows, then a local
-search removing, shrinking and delaying actions), whose gap is not bounded.
+[5]_. Method (details and measured gaps in ``docs/levers.md``): exhaustive enumeration of
+every schedule on the monthly grid when the catalogue is small (exact on the simulated
+paths, gap 0); otherwise a just-in-time heuristic, whose gap is not bounded: each resource
+gets a share of the risk and, month by month, when its probability of having been critical
+would exceed its share, the next lever of its priority order is started lead time earlier;
+each resource's order is chosen alone on a subsample of paths, the shares on a grid from
+the union bound to the whole risk, and a local search then removes, shrinks, delays and
+trades actions while the joint risk stays met.
 
 Units: months, currency of the catalogue (EUR for the shipped one), capacity factors [-].
 
