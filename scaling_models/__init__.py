@@ -29,6 +29,7 @@ __all__ = [
     "notebook_io",
     "parameters",
     "periods",
+    "plans",
     "presentation",
     "queueing",
     "report",
