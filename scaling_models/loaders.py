@@ -1135,7 +1135,29 @@ def _lever_effect(key: str, resource: str, spec) -> tuple[str, float, float]:
     return kind, low, high
 
 
-def _lever_row(entry, where: str, resources: Sequence[str]) -> tuple[str, dict]:
+def _lever_effects(key: str, category: str, relieves, known: Sequence[str]) -> dict:
+    """The ``relieves`` field -> resource -> (kind, low, high)."""
+    if not isinstance(relieves, dict):
+        raise _LeverError(f"lever {key!r}, field 'relieves': must map resources to effects; "
+                          f"got {relieves!r}")
+    effects = {}
+    for resource, spec in relieves.items():
+        if resource not in known:
+            close = closest_names(str(resource), known)
+            hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+            raise _LeverError(f"lever {key!r}, field 'relieves': unknown resource "
+                              f"{resource!r}; {hint}resources are: {', '.join(known)}")
+        effects[resource] = _lever_effect(key, resource, spec)
+    if category == "team" and effects:
+        raise _LeverError(f"lever {key!r}, field 'relieves': a team lever relieves no "
+                          f"infrastructure resource; leave it empty ({{}})")
+    if category == "infrastructure" and not effects:
+        raise _LeverError(f"lever {key!r}, field 'relieves': an infrastructure lever must "
+                          f"relieve at least one of {', '.join(known)}")
+    return effects
+
+
+def _lever_row(entry, where: str, known: Sequence[str]) -> tuple[str, dict]:
     if not isinstance(entry, dict):
         raise _LeverError(f"{where}: must be a mapping of fields; got {entry!r}")
     key = entry.get("key")
@@ -1161,24 +1183,7 @@ def _lever_row(entry, where: str, resources: Sequence[str]) -> tuple[str, dict]:
     if category not in LEVER_CATEGORIES:
         raise _LeverError(f"lever {key!r}, field 'category': must be one of "
                           f"{', '.join(LEVER_CATEGORIES)}; got {category!r}")
-    relieves = entry["relieves"] or {}
-    if not isinstance(relieves, dict):
-        raise _LeverError(f"lever {key!r}, field 'relieves': must map resources to effects; "
-                          f"got {relieves!r}")
-    effects = {}
-    for resource, spec in relieves.items():
-        if resource not in resources:
-            close = closest_names(str(resource), resources)
-            hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
-            raise _LeverError(f"lever {key!r}, field 'relieves': unknown resource "
-                              f"{resource!r}; {hint}resources are: {', '.join(resources)}")
-        effects[resource] = _lever_effect(key, resource, spec)
-    if category == "team" and effects:
-        raise _LeverError(f"lever {key!r}, field 'relieves': a team lever relieves no "
-                          f"infrastructure resource; leave it empty ({{}})")
-    if category == "infrastructure" and not effects:
-        raise _LeverError(f"lever {key!r}, field 'relieves': an infrastructure lever must "
-                          f"relieve at least one of {', '.join(resources)}")
+    effects = _lever_effects(key, category, entry["relieves"] or {}, known)
     prerequisites = entry.get("prerequisites") or []
     if isinstance(prerequisites, str):
         prerequisites = [prerequisites]
@@ -1234,7 +1239,8 @@ def _check_prerequisites(rows: dict[str, dict], origin: dict[str, Path]) -> None
             visit(key, [key])
 
 
-def load_levers(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame:
+def load_levers(path: str | Path | Sequence[str | Path] | None = None, *,
+                resources: Sequence[str]) -> pd.DataFrame:
     """The architecture-lever catalogue, validated (format: docs/levers.md).
 
     Parameters
@@ -1243,6 +1249,9 @@ def load_levers(path: str | Path | Sequence[str | Path] | None = None) -> pd.Dat
         YAML file(s), each a mapping with a ``levers`` list. ``None`` reads
         :data:`DEFAULT_LEVERS_PATH`; to add your levers to the shipped ones pass
         ``[loaders.DEFAULT_LEVERS_PATH, "mine.yaml"]`` (keys must stay unique).
+    resources : sequence of str
+        The resources a lever may relieve: ``montecarlo.RESOURCES`` (passed in, as
+        ``plans.load_levers`` does, because the data layer imports no model).
 
     Returns
     -------
@@ -1266,10 +1275,9 @@ def load_levers(path: str | Path | Sequence[str | Path] | None = None) -> pd.Dat
     FileNotFoundError
         If a file does not exist.
     """
-    import yaml
-
-    from scaling_models.montecarlo import RESOURCES
-
+    if isinstance(resources, str) or not all(isinstance(r, str) for r in resources):
+        raise TypeError(f"resources must be a sequence of resource names; got {resources!r}")
+    resources = tuple(resources)
     if path is None:
         paths = [DEFAULT_LEVERS_PATH]
     elif isinstance(path, (str, Path)):
@@ -1295,7 +1303,7 @@ def load_levers(path: str | Path | Sequence[str | Path] | None = None) -> pd.Dat
             raise DataError(file, f"'levers' must be a non-empty list; got {entries!r}")
         for i, entry in enumerate(entries):
             try:
-                key, row = _lever_row(entry, f"lever #{i + 1}", RESOURCES)
+                key, row = _lever_row(entry, f"lever #{i + 1}", resources)
             except _LeverError as exc:
                 raise DataError(file, str(exc)) from None
             if key in rows:

@@ -102,9 +102,10 @@ def load_levers(path: str | Path | Sequence[str | Path] | None = None) -> pd.Dat
     """The lever catalogue: ``data/levers.yaml`` by default, or the user's own file(s).
 
     See :func:`scaling_models.loaders.load_levers` for the table returned and the
-    errors raised (each naming the file, the lever and the field).
+    errors raised (each naming the file, the lever and the field); the resources a lever
+    may relieve are the engine's, :data:`scaling_models.montecarlo.RESOURCES`.
     """
-    return loaders.load_levers(path)
+    return loaders.load_levers(path, resources=RESOURCES)
 
 
 @dataclass(frozen=True)
@@ -715,89 +716,97 @@ def _orders(levers: dict[str, _Lever], resource: str, fleet: int) -> list[tuple[
     return list(dict.fromkeys([by_value, by_lead, tuple(reversed(by_lead))]))
 
 
+class _Sweep:
+    """State of one just-in-time sweep: the actions placed and the capacity they give."""
+
+    def __init__(self, search: _Search) -> None:
+        self.search = search
+        n, R = search.paths.n, len(RESOURCES)
+        self.additive = np.zeros((R, n))
+        self.logmult = np.zeros((R, n))
+        self.logf = np.zeros((R, n))  # log1p(additive) + logmult, kept up to date
+        self.actions: list[Action] = []
+        self.used = dict.fromkeys(search.levers, 0)
+        self.n_actions = dict.fromkeys(search.levers, 0)
+        self.effective: dict[str, int] = {}
+
+    def place(self, key: str, start: int, count: int) -> None:
+        lv = self.search.levers[key]
+        j = self.n_actions[key]
+        self.actions.append(Action(key, start, count))
+        self.n_actions[key] += 1
+        self.used[key] += count
+        self.effective.setdefault(key, start + lv.lead)
+        for r, (kind, _) in lv.effects.items():
+            i = RESOURCES.index(r)
+            value = self.search.effect(key, j, r)
+            if kind == "per_instance":
+                self.additive[i] += count * value / self.search.fleet
+            else:
+                self.logmult[i] += value
+            np.log1p(self.additive[i], out=self.logf[i])
+            self.logf[i] += self.logmult[i]
+
+    def prerequisites_by(self, key: str, start: int, chain: list[tuple[str, int]]) -> bool:
+        """Schedule (in ``chain``) what ``key`` needs in effect by ``start``, each as late
+        as allowed; False when it cannot be."""
+        levers = self.search.levers
+        for p in levers[key].prerequisites:
+            planned = [s + levers[p].lead for q, s in chain if q == p]
+            if p in self.effective or planned:
+                if self.effective.get(p, min(planned or [start + 1])) > start:
+                    return False
+                continue
+            s = start - levers[p].lead
+            if (s < 0 or self.used[p] >= levers[p].max_count
+                    or not self.prerequisites_by(p, s, chain)):
+                return False
+            chain.append((p, s))
+        return True
+
+    def choose(self, order: Sequence[str], t: int) -> tuple[str, int, list] | None:
+        """The first lever of ``order`` that can be in effect in month ``t``."""
+        for key in order:
+            lv = self.search.levers[key]
+            start = t - lv.lead
+            if start < 0 or self.used[key] >= lv.max_count:
+                continue
+            chain: list[tuple[str, int]] = []
+            if self.prerequisites_by(key, start, chain):
+                return key, start, chain
+        return None
+
+
 def _jit(search: _Search, orders: Mapping[str, Sequence[str]], shares: np.ndarray
          ) -> tuple[list[Action], int]:
     """One just-in-time sweep over the resources in ``orders``; returns the actions and
     the breaching paths beyond the resources' shares (0: every share met)."""
     paths, levers = search.paths, search.levers
-    n, months = paths.n, paths.months
-    R = len(RESOURCES)
-    additive = np.zeros((R, n))
-    logmult = np.zeros((R, n))
-    logf = np.zeros((R, n))  # log1p(additive) + logmult, kept up to date by place()
-    breached = np.zeros((R, n), dtype=bool)
-    allowed = np.floor(shares * n + 1e-9)
-    actions: list[Action] = []
-    used = dict.fromkeys(levers, 0)
-    n_actions = dict.fromkeys(levers, 0)
-    effective: dict[str, int] = {}
-
-    def place(key: str, start: int, count: int) -> None:
-        lv = levers[key]
-        j = n_actions[key]
-        actions.append(Action(key, start, count))
-        n_actions[key] += 1
-        used[key] += count
-        effective.setdefault(key, start + lv.lead)
-        for r, (kind, _) in lv.effects.items():
-            i = RESOURCES.index(r)
-            value = search.effect(key, j, r)
-            if kind == "per_instance":
-                additive[i] += count * value / search.fleet
-            else:
-                logmult[i] += value
-            np.log1p(additive[i], out=logf[i])
-            logf[i] += logmult[i]
-
-    def prerequisites_by(key: str, start: int, chain: list[tuple[str, int]]) -> bool:
-        """Schedule (in ``chain``) what ``key`` needs in effect by ``start``."""
-        for p in levers[key].prerequisites:
-            if p in effective or any(q == p for q, _ in chain):
-                ready = effective.get(p, min([s + levers[p].lead for q, s in chain if q == p]
-                                             or [months + 1]))
-                if ready > start:
-                    return False
-                continue
-            s = start - levers[p].lead
-            if s < 0 or used[p] >= levers[p].max_count or not prerequisites_by(p, s, chain):
-                return False
-            chain.append((p, s))
-        return True
-
-    for t in range(months + 1):
+    sweep = _Sweep(search)
+    breached = np.zeros((len(RESOURCES), paths.n), dtype=bool)
+    allowed = np.floor(shares * paths.n + 1e-9)
+    for t in range(paths.months + 1):
         for i, r in enumerate(RESOURCES):
             if r not in orders:
                 continue
             need = paths.critical[i, t]
-            while True:
-                over = breached[i] | (need > logf[i])
-                if np.count_nonzero(over) <= allowed[i]:
-                    break
-                chosen = None
-                for key in orders[r]:
-                    lv = levers[key]
-                    start = t - lv.lead
-                    if start < 0 or used[key] >= lv.max_count:
-                        continue
-                    chain: list[tuple[str, int]] = []
-                    if prerequisites_by(key, start, chain):
-                        chosen = (key, start, chain)
-                        break
+            while np.count_nonzero(breached[i] | (need > sweep.logf[i])) > allowed[i]:
+                chosen = sweep.choose(orders[r], t)
                 if chosen is None:
                     break
                 key, start, chain = chosen
                 for p, s in chain:
-                    place(p, s, 1)
+                    sweep.place(p, s, 1)
                 count = 1
                 if levers[key].effects[r][0] == "per_instance":
                     count = _instances_needed(search, key, r, i, need, breached[i],
-                                              additive[i], logmult[i], allowed[i],
-                                              n_actions[key])
-                place(key, start, min(count, levers[key].max_count - used[key]))
-        breached |= paths.critical[:, t] > logf
+                                              sweep.additive[i], sweep.logmult[i],
+                                              allowed[i], sweep.n_actions[key])
+                sweep.place(key, start, min(count, levers[key].max_count - sweep.used[key]))
+        breached |= paths.critical[:, t] > sweep.logf
     excess = sum(max(int(np.count_nonzero(breached[i])) - int(allowed[i]), 0)
                  for i, r in enumerate(RESOURCES) if r in orders)
-    return actions, excess
+    return sweep.actions, excess
 
 
 def _instances_needed(search: _Search, key: str, r: str, i: int, need: np.ndarray,

@@ -121,7 +121,7 @@ def test_hiring_lever_matches_the_team_model():
 def test_own_file_alone_and_added_to_the_defaults(tmp_path):
     path = _write(tmp_path, _lever(key="my_cache"))
     assert list(plans.load_levers(path).index) == ["my_cache"]
-    both = loaders.load_levers([loaders.DEFAULT_LEVERS_PATH, path])
+    both = loaders.load_levers([loaders.DEFAULT_LEVERS_PATH, path], resources=RESOURCES)
     assert both.index[-1] == "my_cache" and len(both) == len(plans.load_levers()) + 1
 
 
