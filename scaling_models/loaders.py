@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from scaling_models import periods
+from scaling_models import resources as resource_registry
 from scaling_models._checks import closest_names, require_integer
 
 __all__ = [
@@ -1240,7 +1241,7 @@ def _check_prerequisites(rows: dict[str, dict], origin: dict[str, Path]) -> None
 
 
 def load_levers(path: str | Path | Sequence[str | Path] | None = None, *,
-                resources: Sequence[str]) -> pd.DataFrame:
+                resources: Sequence[str] | None = None) -> pd.DataFrame:
     """The architecture-lever catalogue, validated (format: docs/levers.md).
 
     Parameters
@@ -1249,9 +1250,9 @@ def load_levers(path: str | Path | Sequence[str | Path] | None = None, *,
         YAML file(s), each a mapping with a ``levers`` list. ``None`` reads
         :data:`DEFAULT_LEVERS_PATH`; to add your levers to the shipped ones pass
         ``[loaders.DEFAULT_LEVERS_PATH, "mine.yaml"]`` (keys must stay unique).
-    resources : sequence of str
-        The resources a lever may relieve: ``montecarlo.RESOURCES`` (passed in, as
-        ``plans.load_levers`` does, because the data layer imports no model).
+    resources : sequence of str, optional
+        The resources a lever may relieve; default the resource registry's
+        (:func:`scaling_models.resources.keys`, the engine's ``montecarlo.RESOURCES``).
 
     Returns
     -------
@@ -1275,6 +1276,8 @@ def load_levers(path: str | Path | Sequence[str | Path] | None = None, *,
     FileNotFoundError
         If a file does not exist.
     """
+    if resources is None:
+        resources = resource_registry.keys()
     if isinstance(resources, str) or not all(isinstance(r, str) for r in resources):
         raise TypeError(f"resources must be a sequence of resource names; got {resources!r}")
     resources = tuple(resources)

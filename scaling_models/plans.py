@@ -318,7 +318,8 @@ class Plan:
         Returns
         -------
         capacity : dict resource -> ndarray (months + 1, n)
-            Multiplicative capacity factors (1 = today's capacity, > 0). [-]
+            Multiplicative capacity factors (1 = today's capacity, > 0) of the resources
+            the plan's actions relieve; the others are left out (today's capacity). [-]
         cost : ndarray (months + 1, n)
             Infrastructure spend of the plan in each month. [currency/month]
         """
@@ -330,7 +331,8 @@ class Plan:
             return self.levers[lever].log_effect(r, uniform(lever, j))
 
         logf = _log_capacity(self, months, n, effect)
-        capacity = {r: np.exp(logf[i]) for i, r in enumerate(RESOURCES)}
+        relieved = {r for a in self.actions for r in self.levers[a.lever].effects}
+        capacity = {r: np.exp(logf[i]) for i, r in enumerate(RESOURCES) if r in relieved}
         cost = np.repeat(self.monthly_spend(months, "infrastructure")[:, None], n, axis=1)
         return capacity, cost
 
@@ -445,6 +447,15 @@ def _summary(paths: _Paths, logf: np.ndarray | float) -> tuple[pd.DataFrame, np.
     return table.loc[list(RESOURCES)], flags  # resource by resource, as the engine
 
 
+def _log_factors(capacity: Mapping[str, np.ndarray], months: int, n: int) -> np.ndarray:
+    """(R, months + 1, n) log capacity factors of a draw; a resource left out is at 1."""
+    out = np.zeros((len(RESOURCES), months + 1, n))
+    for i, r in enumerate(RESOURCES):
+        if r in capacity:
+            out[i] = np.log(capacity[r])
+    return out
+
+
 def _engine_takes_plans() -> bool:
     return "plan" in inspect.signature(simulate).parameters
 
@@ -479,8 +490,7 @@ def evaluate(inputs: Inputs, plan: Plan | None, *, n_paths: int = 20_000, months
         paths = _base_paths(inputs, n_paths, months, seed)
         logf = 0.0
         if plan is not None:
-            capacity, _ = plan.draw(n_paths, months, gen)
-            logf = np.stack([np.log(capacity[r]) for r in RESOURCES])
+            logf = _log_factors(plan.draw(n_paths, months, gen)[0], months, n_paths)
         summary, flags = _summary(paths, logf)
     p = flags.mean(axis=1)
     risk = float(flags.any(axis=0).mean())
@@ -1049,7 +1059,7 @@ def optimise(
             rng=np.random.default_rng(plan_seed), budget=budget, memo=memo)
         evaluations += count
         capacity, _ = plan.draw(n_paths, months, np.random.default_rng(check_seed))
-        validated = float(_summary(check, np.stack([np.log(capacity[r]) for r in RESOURCES])
+        validated = float(_summary(check, _log_factors(capacity, months, n_paths)
                                    )[1].any(axis=0).mean())
         in_sample = float((paths.critical > logf).any(axis=(0, 1)).mean())
         target = in_sample - (validated - aim)

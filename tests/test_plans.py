@@ -121,7 +121,7 @@ def test_hiring_lever_matches_the_team_model():
 def test_own_file_alone_and_added_to_the_defaults(tmp_path):
     path = _write(tmp_path, _lever(key="my_cache"))
     assert list(plans.load_levers(path).index) == ["my_cache"]
-    both = loaders.load_levers([loaders.DEFAULT_LEVERS_PATH, path], resources=RESOURCES)
+    both = loaders.load_levers([loaders.DEFAULT_LEVERS_PATH, path])
     assert both.index[-1] == "my_cache" and len(both) == len(plans.load_levers()) + 1
 
 
@@ -250,7 +250,9 @@ def test_common_random_numbers_across_plans():
     np.testing.assert_array_equal(cap_a["db_utilisation"], cap_b["db_utilisation"])
     # an empty plan changes nothing
     cap, spend = Plan([], levers).draw(10, 3, np.random.default_rng(0))
-    assert all(np.all(v == 1.0) for v in cap.values()) and np.all(spend == 0)
+    assert cap == {} and np.all(spend == 0)
+    # a resource no action relieves is left out: the engine keeps today's capacity
+    assert set(cap_a) == {"db_utilisation"}
 
 
 # --- the optimiser on synthetic paths -----------------------------------------------------
@@ -453,7 +455,7 @@ def test_engine_applies_a_plan_as_the_optimiser_does(sample_inputs, known):
                 fleet_size=sample_inputs.instances)
     engine = montecarlo.simulate(sample_inputs, n_paths=2_000, months=12, rng=5, plan=plan)
     capacity, _ = plan.draw(2_000, 12, np.random.default_rng(0))
-    logf = np.stack([np.log(capacity[r]) for r in RESOURCES])
+    logf = plans._log_factors(capacity, 12, 2_000)
     mine, _ = plans._summary(plans._base_paths(sample_inputs, 2_000, 12, 5), logf)
     pd.testing.assert_frame_equal(mine, engine.breach_summary.loc[list(RESOURCES)])
 
