@@ -483,3 +483,14 @@ def test_heuristic_with_many_levers_uses_ranked_orders(tmp_path):
         paths, catalogue, risk=0.1, fleet=10, rng=np.random.default_rng(4), budget=None)
     assert method == "heuristic" and feasible
     assert np.mean((paths.critical > logf).any(axis=(0, 1))) <= 0.1
+
+
+def test_engine_reports_the_plan_infrastructure_spend(sample_inputs, known):
+    # plan_cost is the plan's infrastructure spend, month by month, on every path; the
+    # hire (team cost) is not passed to the engine.
+    plan = Plan([Action("double_db", 0), Action("double_db", 1), Action("hire", 2)], known)
+    result = montecarlo.simulate(sample_inputs, n_paths=50, months=6, rng=1, plan=plan,
+                                 keep_paths=True, outputs=["plan_cost"])
+    expected = plan.monthly_spend(6, "infrastructure")  # 1000, 2000, then 50 and 150 a month
+    np.testing.assert_allclose(expected, [1000, 2000, 50, 150, 150, 150, 150])
+    np.testing.assert_allclose(result.paths["plan_cost"], np.tile(expected, (50, 1)))
