@@ -41,6 +41,7 @@ from scaling_models._history import monthly_values
 __all__ = [
     "GrowthCalibration",
     "ElasticityCalibration",
+    "ResourceElasticities",
     "ELASTICITY_COLUMNS",
     "BAND_FAMILY",
     "growth_distribution",
@@ -49,6 +50,7 @@ __all__ = [
     "scenario_probabilities",
     "band_probabilities",
     "elasticity_distribution",
+    "resource_elasticities",
 ]
 
 #: Scenario family whose bands :func:`band_probabilities` reports by default.
@@ -474,23 +476,315 @@ ELASTICITY_COLUMNS: Mapping[str, str] = MappingProxyType(
     {k: r.avg_column for k, r in _resources.RESOURCES.items()})
 
 
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ResourceElasticities:
+    r"""Each resource's own load elasticity, with the joint uncertainty of the estimates.
+
+    Built by :func:`resource_elasticities`; give it to the Monte Carlo engine
+    (``montecarlo.Inputs(elasticity=...)``), which calls :meth:`sample`.
+
+    Attributes
+    ----------
+    resources : tuple of str
+        Resource keys, in the order of ``columns`` (``cpu``, ``memory``,
+        ``db_utilisation``, ``bandwidth`` by default).
+    columns : tuple of str
+        History column of each resource's average utilisation.
+    estimate, std_error : ndarray, shape (R,)
+        Least-squares slope of log utilisation on log MAU, and its standard error. [-]
+    dof : ndarray of int, shape (R,)
+        Residual degrees of freedom of each fit (months used minus 2).
+    n_points : ndarray of int, shape (R,)
+        Months used by each fit (since that resource's last capacity step). [month]
+    fit_start : tuple
+        First month of each fit (a Period, or the row position without dates).
+    r_squared : ndarray, shape (R,)
+        Share of the variance of log utilisation explained by log MAU.
+    sxx : ndarray, shape (R,)
+        Sum of squares of log MAU about its mean over each fit's months.
+    correlation : ndarray, shape (R, R)
+        Correlation matrix of the four estimates (positive semi-definite).
+    credibility : float
+        Coverage of the ``low``-``high`` intervals.
+    """
+
+    resources: tuple[str, ...]
+    columns: tuple[str, ...]
+    estimate: np.ndarray
+    std_error: np.ndarray
+    dof: np.ndarray
+    n_points: np.ndarray
+    fit_start: tuple
+    r_squared: np.ndarray
+    sxx: np.ndarray
+    correlation: np.ndarray = field(repr=False)
+    credibility: float
+
+    @property
+    def covariance(self) -> np.ndarray:
+        """Covariance matrix of the estimates, shape (R, R). [-]"""
+        return self.correlation * np.outer(self.std_error, self.std_error)
+
+    @property
+    def low(self) -> dict[str, float]:
+        """Low end of each resource's ``credibility`` interval (Student t). [-]"""
+        return dict(zip(self.resources, self._bounds()[0].tolist(), strict=True))
+
+    @property
+    def high(self) -> dict[str, float]:
+        """High end of each resource's ``credibility`` interval (Student t). [-]"""
+        return dict(zip(self.resources, self._bounds()[1].tolist(), strict=True))
+
+    @property
+    def elasticity(self) -> dict[str, float]:
+        """Point estimate of each resource's elasticity. [-]"""
+        return dict(zip(self.resources, self.estimate.tolist(), strict=True))
+
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        half = special.stdtrit(self.dof, 0.5 + self.credibility / 2.0) * self.std_error
+        return self.estimate - half, self.estimate + half
+
+    def table(self) -> pd.DataFrame:
+        """One row per resource: ``column``, ``fit_start``, ``n_points``, ``elasticity``,
+        ``low``, ``high``, ``std_error``, ``r_squared``."""
+        low, high = self._bounds()
+        out = pd.DataFrame(
+            {"column": self.columns, "fit_start": self.fit_start,
+             "n_points": self.n_points, "elasticity": self.estimate, "low": low,
+             "high": high, "std_error": self.std_error, "r_squared": self.r_squared},
+            index=pd.Index(self.resources, name="resource"),
+        )
+        return out
+
+    def sample(
+        self, n: int, rng: np.random.Generator | int | None = None
+    ) -> dict[str, np.ndarray]:
+        r"""Draw the elasticities of all resources jointly, ``n`` draws each.
+
+        Parameters
+        ----------
+        n : int
+            Number of draws (Monte Carlo paths).
+        rng : numpy.random.Generator, int or None
+            Random generator or seed.
+
+        Returns
+        -------
+        dict of str to ndarray, shape (n,)
+            Resource -> elasticities, all > 0; draw ``i`` of every resource belongs to
+            the same joint draw. [-]
+
+        Notes
+        -----
+        A Gaussian copula with the estimates' correlation matrix joins Student t
+        marginals: :math:`z \sim N(0, \Sigma)`, :math:`u_r = \Phi(z_r)`, then
+        :math:`e_r = \hat e_r + s_r\,T^{-1}_{\nu_r}(F_r + u_r (1 - F_r))` with
+        :math:`F_r = T_{\nu_r}(-\hat e_r / s_r)`. Each marginal is the distribution behind
+        the ``credibility`` interval (the t of ordinary least squares), truncated at 0:
+        utilisation does not fall as users grow, and the engine needs a positive
+        elasticity. The rank correlation of two draws is
+        :math:`\tfrac{6}{\pi}\arcsin(\Sigma_{rs}/2)`, that of normal estimates with
+        correlation :math:`\Sigma_{rs}` [1]_.
+
+        References
+        ----------
+        .. [1] R. B. Nelsen, *An Introduction to Copulas*, 2nd ed. Springer, 2006,
+           sec. 5.1.
+        """
+        n = require_integer("n", n, minimum=1)
+        rng = np.random.default_rng(rng)
+        chol = _psd_factor(self.correlation)
+        z = rng.standard_normal((n, len(self.resources))) @ chol.T
+        with np.errstate(divide="ignore"):
+            floor = np.where(self.std_error > 0,
+                             special.stdtr(self.dof, -self.estimate / self.std_error), 0.0)
+        u = floor + special.ndtr(z) * (1.0 - floor)
+        # u can round to exactly 1 far in the tail; stay inside (0, 1)
+        u = np.clip(u, floor + 1e-300, 1.0 - 1e-16)
+        draws = self.estimate + self.std_error * special.stdtrit(self.dof, u)
+        draws = np.maximum(draws, np.finfo(float).tiny)
+        return {r: draws[:, i].copy() for i, r in enumerate(self.resources)}
+
+
+def _psd_factor(correlation: np.ndarray) -> np.ndarray:
+    """A matrix ``A`` with ``A @ A.T`` equal to ``correlation`` (eigen-decomposition, so a
+    singular matrix, e.g. two resources fitted on identical data, is accepted)."""
+    values, vectors = np.linalg.eigh(correlation)
+    return vectors * np.sqrt(np.clip(values, 0.0, None))
+
+
+def _nearest_correlation(matrix: np.ndarray) -> np.ndarray:
+    """Clip negative eigenvalues and rescale to a unit diagonal (Higham's first step)."""
+    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2.0)
+    fixed = (vectors * np.clip(values, 0.0, None)) @ vectors.T
+    d = np.sqrt(np.clip(np.diag(fixed), 1e-300, None))
+    out = fixed / np.outer(d, d)
+    np.fill_diagonal(out, 1.0)
+    return out
+
+
+def resource_elasticities(
+    history: pd.DataFrame,
+    *,
+    columns: Mapping[str, str] = ELASTICITY_COLUMNS,
+    window: int = 12,
+    after_drop: float | None = 0.25,
+    credibility: float = 0.90,
+) -> ResourceElasticities:
+    r"""Measure each resource's own load elasticity, with the estimates' joint uncertainty.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Monthly history with ``mau`` and the utilisation ``columns``, one row per
+        consecutive month (a ``month`` column or a monthly index).
+    columns : mapping, default :data:`ELASTICITY_COLUMNS`
+        Resource -> history column of its average utilisation (fraction).
+    window : int, default 12
+        Months looked at, the most recent. [month]
+    after_drop : float or None, default 0.25
+        Each resource is fitted from its last one-month fall of more than this fraction
+        (a capacity upgrade resets utilisation, not users); None uses the whole window.
+    credibility : float, default 0.90
+        Coverage of each resource's interval ``low``-``high``.
+
+    Returns
+    -------
+    ResourceElasticities
+
+    Raises
+    ------
+    ValueError
+        If a column is missing or holds a non-positive value, ``window < 3``, or a
+        resource has fewer than 3 months since its last capacity step (its slope needs
+        one residual degree of freedom) or no change of users over them.
+
+    Notes
+    -----
+    Between two capacity changes :math:`\ln u_{r,t} = a_r + e_r \ln N_t + \varepsilon_{r,t}`
+    (:func:`scaling_models.capacity.utilisation`). Each :math:`e_r` is the ordinary
+    least-squares slope over that resource's own months :math:`M_r`, with the usual t
+    interval on :math:`|M_r| - 2` degrees of freedom. The four resources share the
+    users and much of the load, so their errors move together (residual correlations
+    of 0.9 and more are common): the estimates are correlated. Equation by equation
+    (seemingly unrelated regressions with unequal samples [1]_),
+
+    .. math:: \operatorname{Cov}(\hat e_r, \hat e_s) = \sigma_{rs}
+              \frac{\sum_{t \in M_r \cap M_s} \dot x_{r,t} \dot x_{s,t}}{S_{xx,r} S_{xx,s}},
+
+    with :math:`\dot x_{r,t}` log users centred on :math:`M_r`, :math:`S_{xx,r}` their sum
+    of squares, and :math:`\sigma_{rs} = \rho_{rs} s_r s_s`, :math:`\rho_{rs}` the
+    correlation of the two resources' residuals over their common months (0 with fewer
+    than 3). The correlation matrix is clipped to the nearest positive semi-definite
+    one [2]_. :meth:`ResourceElasticities.sample` draws from it jointly.
+
+    References
+    ----------
+    .. [1] A. Zellner, "An efficient method of estimating seemingly unrelated regressions
+       and tests for aggregation bias," JASA, vol. 57, no. 298, pp. 348-368, 1962.
+       doi:10.1080/01621459.1962.10480664
+    .. [2] N. J. Higham, "Computing the nearest correlation matrix," IMA Journal of
+       Numerical Analysis, vol. 22, no. 3, pp. 329-343, 2002. doi:10.1093/imanum/22.3.329
+    """
+    from scaling_models._history import history_column, history_frame
+
+    history = history_frame(history)
+    window = require_integer("window", window, minimum=3)
+    require_between("credibility", credibility, 0.0, 1.0,
+                    low_inclusive=False, high_inclusive=False)
+    if after_drop is not None:
+        require_between("after_drop", after_drop, 0.0, 1.0,
+                        low_inclusive=False, high_inclusive=False)
+    if not columns:
+        raise ValueError("columns must name at least one resource; got an empty mapping")
+    recent = history.iloc[-window:]
+    log_users = np.log(monthly_values("history['mau']", history_column(recent, "mau"),
+                                      min_length=3, positive=True)[0])
+    size = log_users.size
+    fits = []
+    for resource, column in columns.items():
+        values, _ = monthly_values(f"history[{column!r}]", history_column(recent, column),
+                                   min_length=3, positive=True)
+        y = np.log(values)
+        start = 0
+        if after_drop is not None:
+            drops = np.flatnonzero(np.diff(y) < math.log1p(-after_drop))
+            start = int(drops[-1]) + 1 if drops.size else 0
+        x, y = log_users[start:], y[start:]
+        dx = x - x.mean()
+        sxx = float(dx @ dx)
+        if x.size < 3 or sxx <= 0:
+            raise ValueError(
+                f"history[{column!r}]: {x.size} month(s) since the last capacity step "
+                f"(a fall of more than {after_drop:.0%} in a month); the elasticity of "
+                f"{resource} needs at least 3, and users that change"
+            )
+        slope = float(dx @ (y - y.mean())) / sxx
+        resid = (y - y.mean()) - slope * dx
+        sse, sst = float(resid @ resid), float(np.sum((y - y.mean()) ** 2))
+        if sse <= 1e-24 * max(sst, 1e-300):
+            sse = 0.0  # an exact power law leaves rounding noise only
+        # centred regressors and residuals, on the window's positions (NaN outside)
+        xc, rc = np.full(size, np.nan), np.full(size, np.nan)
+        xc[start:], rc[start:] = dx, resid
+        fits.append({
+            "resource": resource, "column": column, "start": start, "n": x.size,
+            "slope": slope, "sxx": sxx, "s2": sse / (x.size - 2), "xc": xc, "rc": rc,
+            "r2": 1.0 - sse / sst if sst > 0 else math.nan,
+        })
+    k = len(fits)
+    se = np.array([math.sqrt(f["s2"] / f["sxx"]) for f in fits])
+    corr = np.eye(k)
+    for i in range(k):
+        for j in range(i + 1, k):
+            a, b = fits[i], fits[j]
+            common = ~np.isnan(a["rc"]) & ~np.isnan(b["rc"])
+            ra, rb = a["rc"][common], b["rc"][common]
+            denominator = math.sqrt(float(ra @ ra) * float(rb @ rb))
+            if common.sum() < 3 or denominator == 0 or se[i] == 0 or se[j] == 0:
+                continue
+            rho = float(ra @ rb) / denominator
+            cov = (rho * math.sqrt(a["s2"] * b["s2"])
+                   * float(a["xc"][common] @ b["xc"][common]) / (a["sxx"] * b["sxx"]))
+            corr[i, j] = corr[j, i] = cov / (se[i] * se[j])
+    periods = isinstance(recent.index, pd.PeriodIndex)
+    return ResourceElasticities(
+        resources=tuple(f["resource"] for f in fits),
+        columns=tuple(f["column"] for f in fits),
+        estimate=np.array([f["slope"] for f in fits]),
+        std_error=se,
+        dof=np.array([f["n"] - 2 for f in fits]),
+        n_points=np.array([f["n"] for f in fits]),
+        fit_start=tuple(recent.index[f["start"]] if periods else f["start"] for f in fits),
+        r_squared=np.array([f["r2"] for f in fits]),
+        sxx=np.array([f["sxx"] for f in fits]),
+        correlation=_nearest_correlation(corr),
+        credibility=float(credibility),
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class ElasticityCalibration:
-    r"""Load elasticity measured on history: utilisation :math:`\propto` MAU :math:`^e`.
+    r"""One load elasticity for all resources: utilisation :math:`\propto` MAU :math:`^e`.
+
+    A summary of :func:`resource_elasticities`: the engine should apply each resource's
+    own elasticity (``montecarlo.Inputs(elasticity=resource_elasticities(history))``).
 
     Attributes
     ----------
     elasticity : float
-        Pooled estimate :math:`\hat e` over the resources. [-]
+        Pooled estimate :math:`\hat e` over the resources (fixed effects). [-]
     low, high : float
-        Interval of :math:`e` with probability ``credibility`` (Student t). [-]
+        Interval of the pooled :math:`e` with probability ``credibility``, from the joint
+        covariance of the resources' estimates. [-]
     credibility : float
         Coverage of ``(low, high)``.
     n_points : int
         Months used, all resources together.
     per_resource : pandas.DataFrame
-        Indexed by resource: ``column``, ``fit_start`` (Period or None), ``n_points``,
-        ``elasticity`` (that resource alone, NaN below 3 months) and ``r_squared``.
+        :meth:`ResourceElasticities.table`: indexed by resource, ``column``,
+        ``fit_start``, ``n_points``, ``elasticity`` (that resource alone), ``low``,
+        ``high``, ``std_error`` and ``r_squared``.
     """
 
     elasticity: float
@@ -509,20 +803,17 @@ def elasticity_distribution(
     after_drop: float | None = 0.25,
     credibility: float = 0.90,
 ) -> ElasticityCalibration:
-    r"""Measure how utilisation grows with users: the elasticity of the Monte Carlo chain.
+    r"""One load elasticity pooled over the resources, with an interval that holds.
+
+    The resources do not share one elasticity (memory grows more slowly than CPU when
+    part of it is a fixed footprint): prefer :func:`resource_elasticities`, which
+    measures each and draws them jointly. This pooled figure is their weighted average,
+    for a single headline number.
 
     Parameters
     ----------
-    history : pandas.DataFrame
-        Monthly history with ``mau`` and the utilisation ``columns``, one row per
-        consecutive month (a ``month`` column or a monthly index).
-    columns : mapping, default :data:`ELASTICITY_COLUMNS`
-        Resource -> history column of its average utilisation (fraction).
-    window : int, default 12
-        Months looked at, the most recent. [month]
-    after_drop : float or None, default 0.25
-        Each resource is fitted from its last one-month fall of more than this fraction
-        (a capacity upgrade resets utilisation, not users); None uses the whole window.
+    history, columns, window, after_drop
+        As in :func:`resource_elasticities`.
     credibility : float, default 0.90
         Coverage of the interval ``(low, high)``.
 
@@ -533,75 +824,34 @@ def elasticity_distribution(
     Raises
     ------
     ValueError
-        If a column is missing or holds a non-positive value, ``window < 3``, or fewer
-        than 3 months are left in total beyond one per resource and the slope (the
-        pooled fit needs at least one degree of freedom).
+        As :func:`resource_elasticities`.
 
     Notes
     -----
-    The chain models utilisation as :math:`u_t = u_0 (N_t / N_0)^{e}`
-    (:func:`scaling_models.capacity.utilisation`), so :math:`\ln u_t = a_r + e \ln N_t`
-    for resource :math:`r` between two capacity changes. The fit is ordinary least
-    squares with one intercept per resource and a common slope (the within, or
-    fixed-effects, estimator [1]_): :math:`\hat e = \sum_r S_{xy,r} / \sum_r S_{xx,r}`,
-    standard error :math:`s / \sqrt{\sum_r S_{xx,r}}` with :math:`s^2` the residual
-    variance on :math:`n - R - 1` degrees of freedom. The interval is for the mean
-    elasticity; monthly noise in the data widens it, a short history too.
+    The fixed-effects slope [1]_ (one intercept per resource, a common slope) is the
+    :math:`S_{xx}`-weighted average of the resources' own slopes,
+    :math:`\hat e = \sum_r w_r \hat e_r` with :math:`w_r = S_{xx,r} / \sum_s S_{xx,s}`.
+    Its variance is :math:`w^\top V w` with :math:`V` the joint covariance of the
+    :math:`\hat e_r` (:func:`resource_elasticities`): the resources' errors are
+    correlated, and treating them as independent, as the textbook pooled standard error
+    does, understates it (a "90 %" interval then covers 52-72 % when the residuals
+    correlate at 0.9). The interval is Student t on the smallest of the resources'
+    degrees of freedom (conservative). It is for the weighted-average elasticity.
 
     References
     ----------
     .. [1] J. M. Wooldridge, *Introductory Econometrics: A Modern Approach*, 7th ed.,
        Cengage, 2020, ch. 14 (fixed effects estimation).
     """
-    from scaling_models._history import history_column, history_frame
-
-    history = history_frame(history)
-    window = require_integer("window", window, minimum=3)
-    require_between("credibility", credibility, 0.0, 1.0,
-                    low_inclusive=False, high_inclusive=False)
-    if after_drop is not None:
-        require_between("after_drop", after_drop, 0.0, 1.0,
-                        low_inclusive=False, high_inclusive=False)
-    recent = history.iloc[-window:]
-    log_users = np.log(monthly_values("history['mau']", history_column(recent, "mau"),
-                                      min_length=3, positive=True)[0])
-    sxx = sxy = syy = 0.0
-    rows, n_total = {}, 0
-    for resource, column in columns.items():
-        values, _ = monthly_values(f"history[{column!r}]", history_column(recent, column),
-                                   min_length=3, positive=True)
-        y = np.log(values)
-        start = 0
-        if after_drop is not None:
-            drops = np.flatnonzero(np.diff(y) < math.log1p(-after_drop))
-            start = int(drops[-1]) + 1 if drops.size else 0
-        x, y = log_users[start:], y[start:]
-        dx, dy = x - x.mean(), y - y.mean()
-        rx, ry, rxy = float(dx @ dx), float(dy @ dy), float(dx @ dy)
-        sxx, sxy, syy, n_total = sxx + rx, sxy + rxy, syy + ry, n_total + x.size
-        slope = rxy / rx if x.size >= 3 and rx > 0 else math.nan
-        rows[resource] = {
-            "column": column,
-            "fit_start": recent.index[start] if isinstance(recent.index, pd.PeriodIndex)
-            else None,
-            "n_points": int(x.size),
-            "elasticity": slope,
-            "r_squared": rxy * rxy / (rx * ry) if x.size >= 3 and rx * ry > 0 else math.nan,
-        }
-    dof = n_total - len(columns) - 1
-    if dof < 1 or sxx <= 0:
-        raise ValueError(
-            f"history: {n_total} months of utilisation since the last capacity steps "
-            f"across {len(columns)} resources; the elasticity needs at least "
-            f"{len(columns) + 2} (and users that change)"
-        )
-    slope = sxy / sxx
-    sse = max(syy - slope * sxy, 0.0)
-    se = math.sqrt(sse / dof) / math.sqrt(sxx)
-    half = float(special.stdtrit(dof, 0.5 + credibility / 2.0)) * se
-    per_resource = pd.DataFrame.from_dict(rows, orient="index")
-    per_resource.index.name = "resource"
+    joint = resource_elasticities(history, columns=columns, window=window,
+                                  after_drop=after_drop, credibility=credibility)
+    table = joint.table()
+    weights = joint.sxx / joint.sxx.sum()
+    slope = float(weights @ joint.estimate)
+    se = math.sqrt(max(float(weights @ joint.covariance @ weights), 0.0))
+    half = float(special.stdtrit(int(joint.dof.min()), 0.5 + credibility / 2.0)) * se
     return ElasticityCalibration(
         elasticity=slope, low=slope - half, high=slope + half,
-        credibility=float(credibility), n_points=n_total, per_resource=per_resource,
+        credibility=float(credibility), n_points=int(joint.n_points.sum()),
+        per_resource=table,
     )
