@@ -386,7 +386,7 @@ def test_pooled_interval_covers_90_percent_with_correlated_residuals():
 
 
 def test_joint_draws_are_reproducible_and_truncated_at_zero():
-    history = power_law_history(0.0, noise=0.1, seed=3)
+    history = power_law_history(0.0, noise=0.06, seed=3)
     joint = calibration.resource_elasticities(history)
     a, b = joint.sample(5000, rng=7), joint.sample(5000, rng=np.random.default_rng(7))
     for resource in a:
