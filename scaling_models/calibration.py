@@ -5,14 +5,19 @@ r"""Growth and load calibrated on the company's own history ("measure, then deci
   Carlo engine gets a growth interval measured rather than guessed;
 * :func:`scenario_probabilities` and :func:`band_probabilities` turn that fit into the
   probability of reaching each growth scenario (docs/domain.md sections 2 and 8);
-* :func:`elasticity_distribution` measures how utilisation grows with users (the load
-  elasticity of the Monte Carlo chain) between capacity changes.
+* :func:`resource_elasticities` measures how each resource's utilisation grows with users
+  (the load elasticities of the Monte Carlo chain) since its capacity changes, with the
+  joint uncertainty of the four estimates; :func:`elasticity_distribution` pools them into
+  one figure;
+* :func:`fit_latency` chooses the queueing model (per-instance M/M/1 or one M/M/c fleet,
+  at average or peak CPU) and fits the mean service time that reproduce the measured P95.
 
 The other forecasts from history live next door: :mod:`scaling_models.trends` (each
 capacity metric's trend toward its thresholds) and :mod:`scaling_models.signals` (the
 source article's scaling signals).
 
-Units: time in months, growth rates per month as fractions (0.15 = 15 %/month).
+Units: time in months, growth rates per month as fractions (0.15 = 15 %/month),
+utilisation as fractions, latency and service times in seconds; elasticities have none.
 """
 
 from __future__ import annotations
@@ -51,6 +56,10 @@ __all__ = [
     "band_probabilities",
     "elasticity_distribution",
     "resource_elasticities",
+    "LatencyCalibration",
+    "LATENCY_MODELS",
+    "LATENCY_LOADS",
+    "fit_latency",
 ]
 
 #: Scenario family whose bands :func:`band_probabilities` reports by default.
@@ -854,4 +863,184 @@ def elasticity_distribution(
         elasticity=slope, low=slope - half, high=slope + half,
         credibility=float(credibility), n_points=int(joint.n_points.sum()),
         per_resource=table,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# 4. latency
+
+#: Queueing models :func:`fit_latency` chooses between: one M/M/1 queue per instance
+#: (each gets its share of traffic) or one M/M/c queue for the fleet behind a balancer.
+LATENCY_MODELS = ("mm1", "mmc")
+#: CPU utilisation that drives the queue: the month's average or its peak.
+LATENCY_LOADS: Mapping[str, str] = MappingProxyType({"avg": "cpu_avg", "peak": "cpu_peak"})
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class LatencyCalibration:
+    """The queueing model and mean service time that reproduce the measured P95.
+
+    The Monte Carlo engine takes it as ``montecarlo.Inputs(latency_model=model,
+    latency_load=load, service_time_s=service_time_s, instances=instances)``.
+
+    Attributes
+    ----------
+    model : str
+        ``"mm1"`` (one M/M/1 queue per instance) or ``"mmc"`` (one M/M/c fleet).
+    load : str
+        ``"avg"`` or ``"peak"``: the CPU utilisation column that drives the queue.
+    service_time_s : float
+        Fitted mean service time :math:`S`. [s]
+    instances : int
+        Servers of the M/M/c fleet (unused by M/M/1, whose instances are alike). [instances]
+    quantile : float
+        Response-time quantile fitted (0.95 for P95).
+    measured_p95_s, modelled_p95_s : float
+        Measured and modelled response-time quantile of the last history month. [s]
+    relative_error : float
+        ``modelled_p95_s / measured_p95_s - 1``. [fraction]
+    months : int
+        Months fitted (the last ``months`` with a measurement). [month]
+    start, end : pandas.Period or None
+        First and last month fitted, when the history has dates.
+    candidates : pandas.DataFrame
+        Indexed by (``model``, ``load``): ``service_time_s`` [s], ``rms_log_error``
+        (root mean square of the log residuals, inf when a month's utilisation is >= 1,
+        which the model cannot serve), ``modelled_last_p95_s`` [s] and
+        ``relative_error`` [fraction].
+    """
+
+    model: str
+    load: str
+    service_time_s: float
+    instances: int
+    quantile: float
+    measured_p95_s: float
+    modelled_p95_s: float
+    relative_error: float
+    months: int
+    start: pd.Period | None
+    end: pd.Period | None
+    candidates: pd.DataFrame = field(repr=False)
+
+
+def _unit_percentile(model: str, utilisation: np.ndarray, instances: int,
+                     quantile: float) -> np.ndarray:
+    """Response-time quantile for a unit mean service time (it scales with S)."""
+    from scaling_models import queueing
+
+    if model == "mm1":
+        return queueing.mm1_response_time_percentile(utilisation, 1.0, quantile)
+    return queueing.mmc_response_time_percentile(instances, utilisation, 1.0, quantile)
+
+
+def fit_latency(
+    history: pd.DataFrame,
+    instances: int = 10,
+    *,
+    months: int = 12,
+    quantile: float = 0.95,
+    column: str = "p95_response_time_s",
+) -> LatencyCalibration:
+    r"""Fit the latency model to the company: queueing model, load and mean service time.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Monthly history (a ``month`` column or a monthly index) with ``cpu_avg``,
+        ``cpu_peak`` (fractions) and ``column``; the history files have no instance
+        count, hence the ``instances`` parameter.
+    instances : int, default 10
+        Application instances of the fleet (as ``montecarlo.Inputs``). [instances]
+    months : int, default 12
+        Most recent months with a measurement to fit (at least 3). [month]
+    quantile : float, default 0.95
+        Quantile that ``column`` measures.
+    column : str, default ``"p95_response_time_s"``
+        History column of the measured response-time quantile. [s]
+
+    Returns
+    -------
+    LatencyCalibration
+
+    Raises
+    ------
+    ValueError
+        If ``column`` is missing, empty (no measured month) or has fewer than 3 measured
+        months, a utilisation column is missing or outside [0, 1], or no candidate can
+        serve the fitted months (utilisation >= 1 in every candidate).
+
+    Notes
+    -----
+    Four candidates: per-instance M/M/1 queues or one M/M/c fleet of ``instances``
+    servers [1]_, driven by the month's average or peak CPU utilisation :math:`u_t`.
+    At a given utilisation every quantile of the response time of both queues is
+    proportional to the mean service time, :math:`t_q = S\,g(u_t)`
+    (:func:`scaling_models.queueing.mm1_response_time_percentile`,
+    :func:`scaling_models.queueing.mmc_response_time_percentile` with :math:`S = 1`), so
+    the least-squares fit of :math:`\ln y_t = \ln S + \ln g(u_t)` on the measured
+    :math:`y_t` is exact: :math:`\ln\hat S = \overline{\ln y - \ln g(u)}`. Logs weigh
+    relative errors alike at low and high latency. The candidate with the smallest root
+    mean square log residual is chosen; a candidate with :math:`u_t \ge 1` in a fitted
+    month (an unstable queue, infinite latency, while a finite one was measured) is
+    excluded. Months with no measurement (NaN) are skipped.
+
+    References
+    ----------
+    .. [1] M. Harchol-Balter, *Performance Modeling and Design of Computer Systems*.
+       Cambridge University Press, 2013, ch. 14 (M/M/k) and 15 (server farms: one
+       central queue against one queue per server).
+    """
+    from scaling_models._history import history_column, history_frame
+
+    history = history_frame(history)
+    instances = require_integer("instances", instances, minimum=1)
+    months = require_integer("months", months, minimum=3)
+    require_between("quantile", quantile, 0.0, 1.0, low_inclusive=False,
+                    high_inclusive=False)
+    measured = history_column(history, column)
+    measured = measured[measured.notna()]
+    if measured.empty:
+        raise ValueError(f"history[{column!r}] is empty (no measured month); the latency "
+                         f"model cannot be fitted to the company")
+    if measured.size < 3:
+        raise ValueError(f"history[{column!r}] needs at least 3 measured months; got "
+                         f"{measured.size}")
+    rows = measured.index[-months:]
+    y = measured.loc[rows].to_numpy(dtype=float)
+    require_positive(**{f"history[{column!r}]": y})
+    table = {}
+    for load, load_column in LATENCY_LOADS.items():
+        u = history_column(history, load_column).loc[rows].to_numpy(dtype=float)
+        require_between(f"history[{load_column!r}]", u, 0.0, 1.0)
+        for model in LATENCY_MODELS:
+            if np.any(u >= 1.0):
+                table[(model, load)] = (math.nan, math.inf, math.nan, math.nan)
+                continue
+            residual = np.log(y) - np.log(_unit_percentile(model, u, instances, quantile))
+            log_s = float(residual.mean())
+            modelled = math.exp(log_s + math.log(
+                float(_unit_percentile(model, u[-1:], instances, quantile)[0])))
+            table[(model, load)] = (
+                math.exp(log_s), math.sqrt(float(np.mean((residual - log_s) ** 2))),
+                modelled, modelled / y[-1] - 1.0)
+    candidates = pd.DataFrame.from_dict(
+        table, orient="index",
+        columns=["service_time_s", "rms_log_error", "modelled_last_p95_s", "relative_error"])
+    candidates.index = pd.MultiIndex.from_tuples(candidates.index, names=["model", "load"])
+    if not np.isfinite(candidates["rms_log_error"]).any():
+        raise ValueError(
+            f"history: CPU utilisation reaches 1 in the fitted months {list(rows)} for "
+            f"both loads; no queue can serve it"
+        )
+    model, load = candidates["rms_log_error"].idxmin()
+    best = candidates.loc[(model, load)]
+    periods = isinstance(rows, pd.PeriodIndex)
+    return LatencyCalibration(
+        model=model, load=load, service_time_s=float(best["service_time_s"]),
+        instances=instances, quantile=float(quantile), measured_p95_s=float(y[-1]),
+        modelled_p95_s=float(best["modelled_last_p95_s"]),
+        relative_error=float(best["relative_error"]), months=int(y.size),
+        start=rows[0] if periods else None, end=rows[-1] if periods else None,
+        candidates=candidates,
     )

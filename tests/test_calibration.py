@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from scaling_models import calibration, growth, loaders
+from scaling_models import calibration, growth, loaders, queueing
 
 # --------------------------------------------------------------------------- growth
 
@@ -416,3 +416,72 @@ def test_too_short_a_history_since_the_steps_is_refused():
         calibration.elasticity_distribution(history)
     with pytest.raises(ValueError, match="needs at least 3"):
         calibration.resource_elasticities(history)
+
+
+# --------------------------------------------------------------------------- latency
+
+
+def queue_history(model, load, service_time, instances=10, noise=0.0, seed=0):
+    """CPU average rising 0.30 -> 0.75 with a capacity step, peak 1.3 x average, and a P95
+    drawn from the named queue (queueing module, independently of the fit's code path)."""
+    rng = np.random.default_rng(seed)
+    cpu_avg = np.concatenate([np.linspace(0.45, 0.70, 6), np.linspace(0.30, 0.62, 6)])
+    frame = pd.DataFrame({"cpu_avg": cpu_avg, "cpu_peak": 1.3 * cpu_avg}, index=MONTHS[:12])
+    u = frame[f"cpu_{load}"].to_numpy()
+    p95 = (queueing.mm1_response_time_percentile(u, service_time) if model == "mm1"
+           else queueing.mmc_response_time_percentile(instances, u, service_time))
+    frame["p95_response_time_s"] = p95 * np.exp(noise * rng.standard_normal(12))
+    return frame
+
+
+@pytest.mark.parametrize(("model", "load"), [("mm1", "avg"), ("mm1", "peak"),
+                                             ("mmc", "avg"), ("mmc", "peak")])
+def test_fit_latency_recovers_the_model_that_made_the_history(model, load):
+    fit = calibration.fit_latency(queue_history(model, load, 0.12, instances=8), 8)
+    assert (fit.model, fit.load) == (model, load)
+    assert fit.service_time_s == pytest.approx(0.12, rel=1e-9)
+    assert abs(fit.relative_error) < 1e-9
+    assert fit.candidates.loc[(model, load), "rms_log_error"] < 1e-9
+    assert (fit.candidates["rms_log_error"].drop((model, load)) > 0.01).all()
+    assert (fit.months, fit.start, fit.end) == (12, MONTHS[0], MONTHS[11])
+    # with 3 % measurement noise the service time is still found within a few percent
+    noisy = calibration.fit_latency(queue_history(model, load, 0.12, instances=8,
+                                                  noise=0.03, seed=1), 8)
+    assert noisy.service_time_s == pytest.approx(0.12, rel=0.05)
+
+
+def test_fit_latency_excludes_a_queue_that_the_load_saturates():
+    history = queue_history("mm1", "avg", 0.2)
+    history.loc[history.index[5], "cpu_peak"] = 1.0
+    fit = calibration.fit_latency(history)
+    assert np.isinf(fit.candidates.loc[("mm1", "peak"), "rms_log_error"])
+    assert (fit.model, fit.load) == ("mm1", "avg")
+
+
+def test_sample_history_latency_is_within_ten_percent(sample_history):
+    # the engine's M/M/1 at average CPU with S = 0.15 s gives 1.56 s; 1.94 s is measured
+    fit = calibration.fit_latency(sample_history)
+    assert fit.measured_p95_s == 1.94
+    assert abs(fit.relative_error) < 0.10
+    check = queueing.mm1_response_time_percentile(
+        sample_history["cpu_avg"].iloc[-1], fit.service_time_s) if fit.model == "mm1" else \
+        queueing.mmc_response_time_percentile(fit.instances, sample_history[
+            f"cpu_{fit.load}"].iloc[-1], fit.service_time_s)
+    assert fit.modelled_p95_s == pytest.approx(float(check), rel=1e-12)
+
+
+@pytest.mark.parametrize(("change", "kwargs", "error", "match"), [
+    (lambda h: h.drop(columns="p95_response_time_s"), {}, ValueError,
+     "lacks column 'p95_response_time_s'"),
+    (lambda h: h.assign(p95_response_time_s=np.nan), {}, ValueError, "is empty"),
+    (lambda h: h.assign(p95_response_time_s=[np.nan] * 10 + [1.0, 1.1]), {}, ValueError,
+     "at least 3 measured months"),
+    (lambda h: h.assign(cpu_avg=1.0, cpu_peak=1.0), {}, ValueError, "no queue can serve"),
+    (lambda h: h.assign(cpu_avg=80.0), {}, ValueError, "cpu_avg"),
+    (lambda h: h, {"instances": 0}, ValueError, "instances must be >= 1"),
+    (lambda h: h, {"months": 2}, ValueError, "months must be >= 3"),
+    (lambda h: h, {"quantile": 95}, ValueError, "quantile"),
+])
+def test_fit_latency_rejects_bad_input(change, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        calibration.fit_latency(change(queue_history("mm1", "avg", 0.2)), **kwargs)
