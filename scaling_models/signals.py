@@ -28,7 +28,7 @@ from scaling_models._history import (
     threshold_table,
 )
 
-__all__ = ["detect_signals"]
+__all__ = ["detect_signals", "incident_rate_test"]
 
 
 # --------------------------------------------------------------------------------------
@@ -56,6 +56,77 @@ def _severity(value: float, limits: tuple[str, float, float] | None) -> str:
     return "critical" if sign * (value - critical) > 0 else "attention"
 
 
+def incident_rate_test(
+    incidents: np.ndarray, *, quarter_months: int = 3, baseline_months: int = 9
+) -> dict:
+    r"""One-sided test that the incident rate of the last months exceeds the earlier one.
+
+    Parameters
+    ----------
+    incidents : ndarray
+        Monthly incident counts, oldest first. [incidents/month]
+    quarter_months : int, default 3
+        Recent months tested. [month]
+    baseline_months : int, default 9
+        Earlier months that set the usual rate (fewer when the history is shorter, at
+        least one). [month]
+
+    Returns
+    -------
+    dict
+        ``recent`` and ``baseline`` (counts), ``baseline_months`` (used),
+        ``recent_rate`` and ``baseline_rate`` [incidents/month], ``dispersion``
+        (:math:`\hat\phi`), ``p_value`` and ``method``.
+
+    Notes
+    -----
+    With Poisson counts of rates :math:`\lambda_1` (the :math:`m_1` recent months) and
+    :math:`\lambda_0` (the :math:`m_0` before), the recent count :math:`X` given the total
+    :math:`T` is binomial :math:`(T, q)`, :math:`q = m_1 / (m_1 + m_0)`, when the rates
+    are equal [1]_; the one-sided p-value is the mid-p
+    :math:`P(\mathrm{Bin} > X) + P(\mathrm{Bin} = X) / 2` [3]_, whose size is closer to
+    nominal than the exact :math:`P(\mathrm{Bin} \ge X)` at counts this small. Incidents cluster
+    (one outage brings others), so the counts may be over-dispersed: the dispersion
+    :math:`\hat\phi = \sum (y_t - \bar y)^2 / ((m_0 - 1)\bar y)` is measured on the
+    baseline months, and when it exceeds 1 the quasi-Poisson score test [2]_ is used
+    instead, :math:`z = (X - Tq) / \sqrt{\hat\phi\, T q (1 - q)}`, p from the normal.
+
+    References
+    ----------
+    .. [1] J. Przyborowski and H. Wilenski, "Homogeneity of results in testing samples
+       from Poisson series," Biometrika, vol. 31, no. 3/4, pp. 313-323, 1940.
+       doi:10.1093/biomet/31.3-4.313
+    .. [2] P. McCullagh and J. A. Nelder, *Generalized Linear Models*, 2nd ed. Chapman
+       and Hall, 1989, sec. 6.2.3 (over-dispersion).
+    .. [3] H. O. Lancaster, "Significance tests in discrete distributions," JASA,
+       vol. 56, no. 294, pp. 223-234, 1961. doi:10.1080/01621459.1961.10482105
+    """
+    counts = np.round(np.asarray(incidents, dtype=float))  # whole numbers for the test
+    m1 = quarter_months
+    m0 = min(baseline_months, counts.size - m1)
+    if m0 < 1:
+        raise ValueError(f"incidents needs at least {m1 + 1} months; got {counts.size}")
+    recent_counts, base_counts = counts[-m1:], counts[-(m1 + m0):-m1]
+    x, y = int(recent_counts.sum()), int(base_counts.sum())
+    total, q = x + y, m1 / (m1 + m0)
+    mean = base_counts.mean()
+    dispersion = (float(np.sum((base_counts - mean) ** 2)) / ((m0 - 1) * mean)
+                  if m0 > 1 and mean > 0 else 1.0)
+    if total == 0:
+        p, method = 1.0, "no incident"
+    elif dispersion > 1.0:
+        z = (x - total * q) / math.sqrt(dispersion * total * q * (1 - q))
+        p, method = float(special.ndtr(-z)), f"quasi-Poisson, dispersion {dispersion:.2g}"
+    else:
+        # mid-p: P(X > x) + P(X = x) / 2 for X ~ Binomial(total, q)
+        at_x = special.bdtr(x, total, q) - (special.bdtr(x - 1, total, q) if x > 0 else 0.0)
+        p = float(special.bdtrc(x, total, q) + 0.5 * at_x)
+        method = "Poisson mid-p"
+    return {"recent": x, "baseline": y, "baseline_months": m0, "recent_rate": x / m1,
+            "baseline_rate": y / m0, "dispersion": dispersion, "p_value": p,
+            "method": method}
+
+
 def detect_signals(
     history: pd.DataFrame,
     thresholds: pd.DataFrame | None = None,
@@ -64,6 +135,7 @@ def detect_signals(
     min_moves: int = 5,
     alpha: float = 0.05,
     quarter_months: int = 3,
+    baseline_months: int = 9,
     incident_ratio: float = 1.25,
     min_incident_increase: int = 2,
     growth_threshold: float | None = None,
@@ -78,31 +150,37 @@ def detect_signals(
       least-squares slope over those ``trend_months + 1`` months is positive with
       one-sided p < ``alpha`` [0.05]. For pure noise the first test fires with
       probability 121/5040 = 2.4 % (permutations of 7 values with >= 5 ascents,
-      Eulerian numbers), the second with probability ``alpha``.
+      Eulerian numbers), the second with probability ``alpha``; together 6-7 % on
+      simulated noise (tests/test_signals.py).
     * **deployment_frequency_falling** (``deploys_per_week``): the same rule downward.
-    * **incidents_more_frequent** (``incidents``): the last ``quarter_months`` [3]
-      months count at least ``incident_ratio`` [1.25] times the previous
-      ``quarter_months`` and at least ``min_incident_increase`` [2] more incidents. The
-      evidence quotes the one-sided p-value of the conditional binomial test of equal
-      Poisson rates [2]_ for context.
+    * **incidents_more_frequent** (``incidents``): incidents are counts, so the rate of
+      the last ``quarter_months`` [3] months is tested against that of up to
+      ``baseline_months`` [9] before (:func:`incident_rate_test`: conditional Poisson
+      test [2]_, quasi-Poisson when the baseline is over-dispersed); the signal fires
+      when one-sided p < ``alpha`` and the recent rate is at least ``incident_ratio``
+      [1.25] times the baseline and at least ``min_incident_increase`` [2] incidents
+      above it. On simulated noise (constant rate of 2-10 a month) it fires 3-5 % of
+      the time for Poisson counts and 7-9 % for over-dispersed ones (variance twice
+      the mean); a doubling of the rate over the last quarter is detected 50 % of the
+      time at 2 a month, 85 % at 5 and 98 % at 10 (tests/test_signals.py).
     * **user_growth_above_20pct** (``mau``): the latest month-over-month MAU growth
       exceeds ``growth_threshold`` [the ``user_growth`` attention level of the thresholds
       table, else 0.20], the business scaling signal of the article.
 
     Severity is ``"ok"`` when a signal is not detected; when detected, ``"critical"``
     if the latest value is beyond the metric's critical threshold (thresholds table;
-    for incidents: the count at least doubled), else ``"attention"``.
+    for incidents: the rate at least doubled), else ``"attention"``.
 
     Parameters
     ----------
     history : pandas.DataFrame
         Monthly company history (monthly PeriodIndex or ``month`` column) with columns
         ``p95_response_time_s``, ``incidents``, ``mau``, ``deploys_per_week``,
-        ``code_review_hours``; at least ``max(trend_months + 1, 2 * quarter_months)``
+        ``code_review_hours``; at least ``max(trend_months + 1, quarter_months + 2)``
         months.
     thresholds : pandas.DataFrame, optional
         Threshold table (default :func:`scaling_models.thresholds.load_thresholds`).
-    trend_months, min_moves, alpha, quarter_months, incident_ratio,
+    trend_months, min_moves, alpha, quarter_months, baseline_months, incident_ratio,
     min_incident_increase, growth_threshold
         Rule parameters above.
 
@@ -134,10 +212,11 @@ def detect_signals(
         raise ValueError(f"min_moves must be <= trend_months ({trend_months}); got {min_moves}")
     require_between("alpha", alpha, 0.0, 1.0, low_inclusive=False, high_inclusive=False)
     quarter_months = require_integer("quarter_months", quarter_months, minimum=1)
+    baseline_months = require_integer("baseline_months", baseline_months, minimum=1)
     require_positive(incident_ratio=incident_ratio)
     min_incident_increase = require_integer("min_incident_increase", min_incident_increase,
                                             minimum=0)
-    needed = max(trend_months + 1, 2 * quarter_months)
+    needed = max(trend_months + 1, quarter_months + 2)
     if len(history) < needed:
         raise ValueError(
             f"history needs at least {needed} months for these rules; got {len(history)}"
@@ -177,21 +256,24 @@ def detect_signals(
 
     incidents = values_of("incidents")
     require_between("history['incidents']", incidents, 0.0)
-    # counts are whole numbers; rounding keeps the binomial test defined for 2.0000001
-    last_q = int(round(incidents[-quarter_months:].sum()))
-    prev_q = int(round(incidents[-2 * quarter_months:-quarter_months].sum()))
-    total = last_q + prev_q
-    # P(X >= last_q | X ~ Binomial(total, 1/2)): equal rates in both quarters
-    p = float(special.bdtrc(last_q - 1, total, 0.5)) if last_q > 0 else 1.0
-    detected = last_q >= incident_ratio * prev_q and last_q - prev_q >= min_incident_increase
+    test = incident_rate_test(incidents, quarter_months=quarter_months,
+                              baseline_months=baseline_months)
+    expected = test["baseline_rate"] * quarter_months
+    detected = (test["p_value"] < alpha
+                and test["recent_rate"] >= incident_ratio * test["baseline_rate"]
+                and test["recent"] - expected >= min_incident_increase)
     evidence = (
-        f"{last_q} incidents in the last {quarter_months} months against {prev_q} "
-        f"in the {quarter_months} before (one-sided p = {p:.3f} for equal rates)."
+        f"{test['recent']} incidents in the last {quarter_months} months against "
+        f"{test['baseline']} in the {test['baseline_months']} before "
+        f"({test['recent_rate']:.1f} a month against {test['baseline_rate']:.1f}; "
+        f"one-sided p = {test['p_value']:.3f} for equal rates, {test['method']})."
     )
-    severity = ("critical" if last_q >= 2 * prev_q else "attention") if detected else "ok"
+    severity = (("critical" if test["recent_rate"] >= 2 * test["baseline_rate"]
+                 else "attention") if detected else "ok")
     rows.append(("incidents_more_frequent", detected, evidence, "incidents", severity,
-                 f"last {quarter_months} months >= {incident_ratio:g} x the previous "
-                 f"{quarter_months} and >= {min_incident_increase} more"))
+                 f"rate of the last {quarter_months} months above that of the "
+                 f"{test['baseline_months']} before (one-sided p < {alpha:g}), at least "
+                 f"{incident_ratio:g} x and {min_incident_increase} more"))
 
     mau = values_of("mau", positive=True)
     latest = float(mau[-1] / mau[-2] - 1.0)
