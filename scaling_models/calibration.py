@@ -3,8 +3,11 @@ r"""Growth and load calibrated on the company's own history ("measure, then deci
 * :func:`growth_distribution` fits the monthly log growth of MAU over the last ``window``
   months, with the uncertainty of its mean from a moving-block bootstrap, so the Monte
   Carlo engine gets a growth interval measured rather than guessed;
-* :func:`scenario_probabilities` and :func:`band_probabilities` turn that fit into the
-  probability of reaching each growth scenario (docs/domain.md sections 2 and 8);
+* :func:`scenario_probabilities` turns that fit into the probability of each growth
+  scenario, the scenarios of a family standing for mutually exclusive growth ranges
+  (their probabilities sum to 1); :func:`probability_of_growth` is the chance of growing
+  at least so much, :func:`band_probabilities` of landing between two scenarios
+  (docs/domain.md sections 2 and 8);
 * :func:`resource_elasticities` measures how each resource's utilisation grows with users
   (the load elasticities of the Monte Carlo chain) since its capacity changes, with the
   joint uncertainty of the four estimates; :func:`elasticity_distribution` pools them into
@@ -360,7 +363,13 @@ def _scenario_table(scenarios: pd.DataFrame | None) -> pd.DataFrame:
 def scenario_probabilities(
     calibration: GrowthCalibration, scenarios: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Probability of reaching each growth scenario, from the growth measured on history.
+    r"""Probability of each growth scenario: mutually exclusive growth ranges per family.
+
+    Within one family (``projection_12m``, ``multi_year``...), each scenario stands for
+    the range of growth around it, from the midpoint with the scenario below to the
+    midpoint with the one above (the lowest one includes everything below, the highest
+    everything above), so the probabilities of a family sum to 1 and answer "which of
+    these futures are we heading for?".
 
     Parameters
     ----------
@@ -368,8 +377,9 @@ def scenario_probabilities(
         Fitted growth (from :func:`growth_distribution`).
     scenarios : pandas.DataFrame, optional
         Indexed by scenario key with columns ``total_user_growth`` (fraction, 2.0 = +200 %)
-        and ``horizon_months``; ``family`` is carried over when present. Default
-        :func:`scaling_models.growth.scenarios` (docs/domain.md sections 2 and 8).
+        and ``horizon_months``; ``family`` groups them (all rows form one family without
+        it). Default :func:`scaling_models.growth.scenarios` (docs/domain.md sections 2
+        and 8).
 
     Returns
     -------
@@ -377,25 +387,69 @@ def scenario_probabilities(
         Indexed like ``scenarios``, columns ``family`` (if given), ``total_user_growth``,
         ``horizon_months``, ``required_monthly_rate`` (constant rate that reaches the
         scenario exactly, ``(1 + g) ** (1 / H) - 1``), ``median_total_growth`` (growth
-        over the horizon at the fitted mean rate) and ``probability`` (of growing at
-        least as much as the scenario; :func:`probability_of_growth`).
+        over the scenario's horizon at the fitted mean rate), ``probability_at_least``
+        (of growing at least as much as the scenario over its own horizon;
+        :func:`probability_of_growth`), ``family_horizon_months`` (the horizon the
+        family's ranges are compared at), ``range_low_growth`` and ``range_high_growth``
+        (the scenario's range as total growth over that horizon, -1 and inf at the open
+        ends) and ``probability`` (of landing in that range; sums to 1 per family).
 
     Raises
     ------
     ValueError
-        If a column is missing or a growth or horizon is invalid.
+        If a column is missing, a growth or horizon is invalid, or two scenarios of one
+        family need the same monthly rate (their ranges would be empty).
+
+    Notes
+    -----
+    Scenarios of one family may have different horizons (section 8: +100 % in 12
+    months, +400 % in 18, +1000 % in 24). Each is reduced to its implied mean monthly
+    log growth :math:`r_i = \ln(1 + g_i) / H_i` and the family is compared at its longest
+    horizon :math:`H^*` (24 months for ``multi_year``), where scenario :math:`i` stands
+    for a total log growth of :math:`H^* r_i`. Midpoints are taken on the log scale:
+    the edge between neighbours :math:`i, i+1` is :math:`H^* (r_i + r_{i+1}) / 2`, the
+    geometric mean of their growth factors (+200 % and +500 % in 12 months meet at
+    :math:`\sqrt{3 \times 6} - 1 = +324 \%`), as growth compounds. Each range's
+    probability is the difference of :func:`probability_of_growth` at its two edges.
     """
     table = _scenario_table(scenarios)
     g = table["total_user_growth"].to_numpy(dtype=float)
     h = table["horizon_months"].to_numpy(dtype=float)
-    probability = probability_of_growth(calibration, g, h)
+    at_least = probability_of_growth(calibration, g, h)
+    rate = np.log1p(g) / h
+    families = (table["family"].astype(str).to_numpy() if "family" in table
+                else np.full(len(table), ""))
+    family_horizon = np.empty(len(table))
+    low = np.empty(len(table))
+    high = np.empty(len(table))
+    probability = np.empty(len(table))
+    for family in dict.fromkeys(families):
+        rows = np.flatnonzero(families == family)
+        rows = rows[np.argsort(rate[rows], kind="stable")]
+        if np.any(np.diff(rate[rows]) <= 0):
+            raise ValueError(
+                f"scenarios of family {family!r} must need different monthly rates; got "
+                f"{dict(zip(table.index[rows], np.expm1(rate[rows]).round(6), strict=True))}"
+            )
+        horizon = float(h[rows].max())
+        edges = horizon * (rate[rows][:-1] + rate[rows][1:]) / 2.0  # log total growth
+        p_edges = probability_of_growth(calibration, np.expm1(edges), horizon)
+        above = np.concatenate([[1.0], p_edges, [0.0]])
+        family_horizon[rows] = horizon
+        low[rows] = np.concatenate([[-1.0], np.expm1(edges)])
+        high[rows] = np.concatenate([np.expm1(edges), [np.inf]])
+        probability[rows] = np.clip(above[:-1] - above[1:], 0.0, 1.0)
     out = pd.DataFrame(index=table.index.copy())
     if "family" in table:
         out["family"] = table["family"].to_numpy()
     out["total_user_growth"] = g
     out["horizon_months"] = h
-    out["required_monthly_rate"] = np.expm1(np.log1p(g) / h)
+    out["required_monthly_rate"] = np.expm1(rate)
     out["median_total_growth"] = np.expm1(h * calibration.log_mean)
+    out["probability_at_least"] = at_least
+    out["family_horizon_months"] = family_horizon
+    out["range_low_growth"] = low
+    out["range_high_growth"] = high
     out["probability"] = probability
     return out
 

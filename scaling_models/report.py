@@ -130,8 +130,10 @@ SUMMARY_KEYS: Mapping[str, str] = {
     "debt_items_treat_now": "debt items with ROI > 300 % ('now') [count]",
     "debt_top_item": "debt item with the highest ROI [str]",
     "debt_top_roi": "ROI of that item [fraction, 3.0 = 300 %]",
-    "scenario_probabilities": "probability of reaching each growth scenario [scenario -> "
-                              "fraction]",
+    "scenario_probabilities": "probability of each growth scenario, the scenarios of a "
+                              "family standing for exclusive growth ranges at the "
+                              "family's longest horizon, summing to 1 per family "
+                              "[scenario -> fraction]",
     "p_critical_next_quarter": "probability that each resource's average utilisation "
                                "crosses critical by the end of next quarter [resource -> "
                                "fraction]",
@@ -198,17 +200,20 @@ def money(value: float, currency: str = "EUR", *, signed: bool = False) -> str:
 def probability(value: float) -> str:
     """Format a probability for the board: ``0.574 -> '57 %'``.
 
-    Values that would round to 0 % or 100 % without being exactly so read ``< 1 %`` and
-    ``> 99 %``: a simulated 0.9999 is not a certainty. NaN -> ``'n/a'``.
+    Whole percentages (two significant figures at most): a probability estimated from
+    10 000 simulated paths has a standard error of up to 0.5 percentage point, so
+    decimals would be noise. Values that round to 0 % or 100 % read ``< 1 %`` and
+    ``> 99 %``, exact 0 and 1 included: a share of simulated paths is never a certainty.
+    Halves round up (0.005 -> ``1 %``, 0.995 -> ``> 99 %``). NaN -> ``'n/a'``.
     """
     if value is None or pd.isna(value):
         return "n/a"
-    value = float(value)
-    if 0 < value < 0.005:
+    percent_ = math.floor(float(value) * 100.0 + 0.5)
+    if percent_ < 1:
         return "< 1 %"
-    if 0.995 <= value < 1:
+    if percent_ > 99:
         return "> 99 %"
-    return f"{value * 100:.0f} %"
+    return f"{percent_} %"
 
 
 def format_value(value: Any, unit: str, currency: str = "EUR", *, signed: bool = False) -> str:
@@ -474,7 +479,9 @@ def scenario_table(
 
     The probability of each scenario comes from the company's own MAU growth
     (:func:`scaling_models.calibration.growth_distribution` on the last ``window``
-    months, :func:`scaling_models.calibration.scenario_probabilities`): the board sees
+    months, :func:`scaling_models.calibration.scenario_probabilities`): each scenario
+    stands for the range of growth around it within its family, so a family's
+    probabilities sum to 1 and the board sees
     which scenario to prepare, which to monitor and which needs an emergency plan
     (docs/domain.md section 8) from data rather than gut feeling.
 

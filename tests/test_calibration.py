@@ -127,7 +127,7 @@ def test_fifteen_percent_history_reaches_realistic_but_not_optimistic():
     # optimistic (x6). Multi-year: x2 in 12 m, 1.15**18 = 12.4 > x5, 1.15**24 = 28.6 > x11.
     fit = calibration.growth_distribution(exponential_mau(0.15, noise=0.002, seed=4), rng=0)
     table = calibration.scenario_probabilities(fit)
-    p = table["probability"]
+    p = table["probability_at_least"]
     assert p["projection_optimistic"] < 1e-6
     for key in ("projection_conservative", "projection_realistic", "multi_year_conservative",
                 "multi_year_aggressive", "multi_year_hypergrowth"):
@@ -138,6 +138,46 @@ def test_fifteen_percent_history_reaches_realistic_but_not_optimistic():
                                  "realistic to optimistic", "above optimistic"]
     assert bands.loc["realistic to optimistic", "probability"] > 1 - 1e-6
     assert_allclose(bands["probability"].sum(), 1.0)
+
+
+def test_scenario_ranges_are_exclusive_and_sum_to_one_per_family():
+    fit = calibration.growth_distribution(exponential_mau(0.10, noise=0.06, seed=8), rng=0)
+    table = calibration.scenario_probabilities(fit)
+    assert_allclose(table.groupby("family")["probability"].sum(), 1.0, atol=1e-12)
+    # projection_12m: edges at the geometric means of the growth factors x1.5, x3, x6
+    low_edge, high_edge = math.sqrt(1.5 * 3) - 1, math.sqrt(3 * 6) - 1  # +112 %, +324 %
+    realistic = table.loc["projection_realistic"]
+    assert_allclose([realistic["range_low_growth"], realistic["range_high_growth"]],
+                    [low_edge, high_edge], rtol=1e-12)
+    expected = (calibration.probability_of_growth(fit, low_edge, 12)
+                - calibration.probability_of_growth(fit, high_edge, 12))
+    assert 0.05 < expected < 0.95  # informative
+    assert realistic["probability"] == pytest.approx(float(expected), abs=1e-12)
+    # multi_year (12, 18, 24 months) compared at 24 months: +100 % in 12 months is
+    # x4 in 24, +400 % in 18 is x5 ** (24 / 18) = x8.55, +1000 % in 24 is x11; the edges
+    # are the geometric means of those factors
+    multi = table[table["family"] == "multi_year"]
+    assert (multi["family_horizon_months"] == 24).all()
+    factors = [4.0, 5.0 ** (24 / 18), 11.0]
+    edges = [math.sqrt(factors[0] * factors[1]) - 1, math.sqrt(factors[1] * factors[2]) - 1]
+    assert_allclose(multi["range_low_growth"], [-1.0, *edges], rtol=1e-12)
+    assert_allclose(multi["range_high_growth"], [*edges, np.inf], rtol=1e-12)
+    p_edges = calibration.probability_of_growth(fit, edges, 24)
+    assert_allclose(multi["probability"], [1 - p_edges[0], p_edges[0] - p_edges[1],
+                                           p_edges[1]], atol=1e-12)
+    # a 15 %/month company: x5.35 in 12 months is above x4.24, the realistic-optimistic
+    # edge, so "optimistic" is the likely range of the 12-month family
+    fast = calibration.growth_distribution(exponential_mau(0.15, noise=0.002, seed=4), rng=0)
+    ranges = calibration.scenario_probabilities(fast)["probability"]
+    assert ranges["projection_optimistic"] > 1 - 1e-6
+
+
+def test_scenarios_needing_the_same_rate_are_refused():
+    fit = calibration.growth_distribution(exponential_mau(0.1, noise=0.05), rng=0)
+    same = pd.DataFrame({"total_user_growth": [1.0, 3.0], "horizon_months": [12, 24],
+                         "family": ["f", "f"]}, index=["a", "b"])
+    with pytest.raises(ValueError, match="family 'f' must need different monthly rates"):
+        calibration.scenario_probabilities(fit, same)
 
 
 def test_required_monthly_rates_match_domain():
@@ -197,6 +237,9 @@ def test_bands_sum_to_one_and_probability_falls_with_the_target(rate, noise, see
     assert_allclose(bands["probability"].sum(), 1.0, atol=1e-12)
     p = calibration.probability_of_growth(fit, [0.0, 0.5, 2.0, 5.0, 10.0], 12)
     assert np.all(np.diff(p) <= 1e-12)
+    scenarios = calibration.scenario_probabilities(fit)
+    assert np.all(scenarios["probability"] >= 0)
+    assert_allclose(scenarios.groupby("family")["probability"].sum(), 1.0, atol=1e-12)
 
 
 def test_scenario_probabilities_accepts_a_custom_table():
@@ -205,7 +248,9 @@ def test_scenario_probabilities_accepts_a_custom_table():
                            "family": ["mine", "mine"]}, index=["low", "high"])
     table = calibration.scenario_probabilities(fit, custom)
     assert list(table.index) == ["low", "high"]
-    assert table.loc["low", "probability"] > table.loc["high", "probability"]
+    assert table.loc["low", "probability_at_least"] > table.loc["high", "probability_at_least"]
+    assert table["probability"].sum() == pytest.approx(1.0, abs=1e-12)
+    assert (table["family_horizon_months"] == 9).all()
     bands = calibration.band_probabilities(fit, custom.assign(horizon_months=9),
                                            family="mine")
     assert list(bands.index) == ["below low", "low to high", "above high"]
@@ -240,7 +285,7 @@ def test_sample_history_growth_is_near_fifteen_percent(sample_history):
     assert 0.10 <= fit.mean_rate <= 0.20
     assert fit.rate_low <= fit.mean_rate <= fit.rate_high
     assert fit.end == pd.Period("2024-06", "M")
-    probabilities = calibration.scenario_probabilities(fit)["probability"]
+    probabilities = calibration.scenario_probabilities(fit)["probability_at_least"]
     assert probabilities["projection_realistic"] > probabilities["projection_optimistic"]
 
 

@@ -177,8 +177,9 @@ def test_formatting():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(0.0, "0 %"), (0.001, "< 1 %"), (0.5743, "57 %"), (0.9999, "> 99 %"), (1.0, "100 %"),
-     (float("nan"), "n/a")],
+    [(0.0, "< 1 %"), (0.001, "< 1 %"), (0.0049, "< 1 %"), (0.005, "1 %"), (0.0149, "1 %"),
+     (0.015, "2 %"), (0.5743, "57 %"), (0.994, "99 %"), (0.995, "> 99 %"),
+     (0.9951, "> 99 %"), (0.9999, "> 99 %"), (1.0, "> 99 %"), (float("nan"), "n/a")],
 )
 def test_probability_never_rounds_to_certainty(value, expected):
     assert report.probability(value) == expected
