@@ -55,6 +55,7 @@ __all__ = [
     "export_html",
     "print_pdf",
     "find_chromium",
+    "NO_CHROMIUM",
 ]
 
 # shipped inside the package (scaling_models/_defaults, the same files as the repository's
@@ -422,6 +423,9 @@ def build_report(
             failed_dir,
         )
 
+    warnings = [w for o in outcomes for w in o["warnings"]]
+    if pdf and chromium is None:
+        warnings.append(NO_CHROMIUM)
     backup = None
     if target.exists():
         backup = _free_path(out_dir / f"{quarter}.backup-{_timestamp()}")
@@ -432,7 +436,7 @@ def build_report(
         backup_dir=backup,
         summaries={o["job"]: o["summary"] for o in outcomes},
         pdf_written=all(o["pdf"] for o in outcomes),
-        warnings=tuple(w for o in outcomes for w in o["warnings"]),
+        warnings=tuple(warnings),
     )
 
 
@@ -517,7 +521,12 @@ def _run_job(
     )
     outcome["summary"] = summary
     html = folder / "report.html"
-    export_html(executed, html)
+    quarter = effective.get("quarter") or ""
+    company = _company_name(effective.get("data_dir"))
+    title = f"Quarterly scaling report {quarter}, {company}"
+    export_html(executed, html, title=title,
+                footer=f"{company} · Quarterly scaling report {quarter} · generated "
+                       f"{_dt.date.today().isoformat()}")
     if chromium:
         try:
             print_pdf(html, folder / "report.pdf", chromium=chromium)
@@ -525,6 +534,14 @@ def _run_job(
         except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
             outcome["warnings"].append(f"report.pdf not written: {exc}")
     return outcome
+
+
+def _company_name(data_dir: str | None) -> str:
+    """The company a report is about, for its title and footer: the data folder's name,
+    or "Sample company" for the bundled data (the data files hold no company name)."""
+    if not data_dir or Path(data_dir).resolve() == DEFAULT_DATA_DIR.resolve():
+        return "Sample company"
+    return Path(data_dir).resolve().name
 
 
 # machine-specific paths stay out of summary.json so that it is identical across machines
@@ -567,39 +584,115 @@ def _describe_failure(executed: Path, exc: Any) -> str:
 # --- exports -----------------------------------------------------------------------------
 
 # lab template without the CDN scripts (require.js, MathJax, Mermaid, widgets): the report
-# holds static figures only and must open offline on a board member's laptop
-_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
+# holds static figures only and must open offline on a board member's laptop. A Content
+# Security Policy forbids every script, so nothing in an output can run when the report is
+# opened or printed; images carry their description as alt text.
+_TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}
+<meta http-equiv="Content-Security-Policy" content="script-src 'none'; object-src 'none'">
+{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{% block data_png scoped %}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+{%- if alt is none -%}
+{%- set alt = output.data.get('text/plain', '') -%}
+{%- if alt.startswith('<') -%}{%- set alt = 'Figure' -%}{%- endif -%}
+{%- endif -%}
+{%- set width = output | get_metadata('width', 'image/png') -%}
+<div class="jp-RenderedImage jp-OutputArea-output board-figure">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+ alt="{{ alt | escape_html }}"
+{%- if width is not none %} style="width: {{ width | int }}px"{% endif %}>
+</div>
+{%- endblock data_png %}
 {% block notebook_css %}
 {{ super() }}
 <style>
-  body { max-width: 1100px; margin: 0 auto; }
-  .jp-RenderedHTMLCommon table { font-size: 0.85em; table-layout: auto; }
-  .jp-OutputArea-output { overflow-x: visible; }
-  @page { size: A4; margin: 14mm 10mm; }
+  body { max-width: 1000px; margin: 0 auto; padding: 0 16px; }
+  .jp-RenderedHTMLCommon { font-size: 15px; line-height: 1.45; }
+  .jp-RenderedHTMLCommon table { font-size: 13px; table-layout: auto; margin: 0; }
+  /* a wide table scrolls inside its box instead of widening the page */
+  .jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
+  .board-figure img { max-width: 100%; height: auto; }
+  .board-footer { color: #555; font-size: 12px; margin: 2em 0 1em; }
+  @media (max-width: 600px) {
+    body { padding: 0 8px; }
+    .jp-RenderedHTMLCommon { font-size: 16px; }
+    .jp-RenderedHTMLCommon table { font-size: 13px; }
+    .jp-Cell { padding: 2px 0; }
+  }
+  @page {
+    size: A4;
+    margin: 12mm 12mm 16mm 12mm;
+    @bottom-left { content: {{ resources.board_footer }}; font-family: sans-serif;
+                   font-size: 8.5pt; color: #555; }
+    @bottom-right { content: counter(page) " / " counter(pages); font-family: sans-serif;
+                    font-size: 8.5pt; color: #555; }
+  }
   @media print {
-    body { max-width: none; }
-    .jp-Cell { break-inside: avoid; }
-    h1, h2, h3 { break-after: avoid; }
-    /* a heading cell stays on the page of the table or figure that follows it */
-    .jp-MarkdownCell { break-after: avoid; }
-    .jp-RenderedHTMLCommon table { font-size: 0.75em; }
-    .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.35em; }
+    body { max-width: none; margin: 0; padding: 0; }
+    .jp-Notebook, main, .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea,
+    .jp-Cell-inputWrapper { padding: 0 !important; margin: 0; }
+    .jp-Cell { padding: 0; }
+    .jp-RenderedHTMLCommon { font-size: 10pt; line-height: 1.35; padding-right: 0; }
+    .jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon ul { margin-bottom: 0.5em; }
+    .jp-RenderedHTMLCommon h1 { font-size: 17pt; margin-top: 0; }
+    .jp-RenderedHTMLCommon h2 { font-size: 13pt; margin-top: 0.9em; }
+    .jp-RenderedHTMLCommon h3 { font-size: 11pt; margin-top: 0.7em; }
+    .jp-RenderedHTMLCommon table { font-size: 9pt; }
+    .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.25em 0.4em; }
+    .jp-OutputArea-output { overflow: visible; }
+    /* tables and figures never split; a heading stays with what follows it */
+    table, tr, img, .board-figure { break-inside: avoid; }
+    h1, h2, h3, h4 { break-after: avoid; }
+    /* text cells and text outputs introduce what follows: keep them on its page */
+    .jp-MarkdownCell, .jp-OutputArea-child:has(.jp-RenderedMarkdown) { break-after: avoid; }
+    .board-figure img { max-width: 100%; }
+    .board-footer { display: none; }
   }
 </style>
 {% endblock notebook_css %}
+{% block body_footer %}
+<footer class="board-footer">{{ resources.board_footer_text | escape_html }}</footer>
+{{ super() }}
+{% endblock body_footer %}
 """
 
 
-def export_html(executed: str | os.PathLike[str], html: str | os.PathLike[str]) -> Path:
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal: anything but letters, digits and plain punctuation
+    is written as a hex escape, so no text can close the string or the style sheet."""
+    safe = set(" .,:;-_/()'")
+    return '"' + "".join(c if c.isalnum() and c.isascii() or c in safe
+                         else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def export_html(executed: str | os.PathLike[str], html: str | os.PathLike[str], *,
+                title: str | None = None, footer: str | None = None) -> Path:
     """Export an executed notebook to a self-contained HTML file without code cells.
 
-    Inputs and prompts are removed, images are embedded as data URIs by nbconvert, and
-    recorded values (:data:`scaling_models.notebook_io.MIME_TYPE`), stderr streams and
-    code cells left without output are dropped.
+    Inputs and prompts are removed, images are embedded as data URIs with their alt text
+    (the ``alt`` of the output's ``image/png`` metadata, as
+    :class:`scaling_models.charts.DescribedFigure` writes it), and recorded values
+    (:data:`scaling_models.notebook_io.MIME_TYPE`), stderr streams and code cells left
+    without output are dropped. The page reads on a phone (tables scroll sideways inside
+    their box, figures scale to the width) and prints on A4 with ``footer`` at the bottom
+    left of every page and "page / pages" at the bottom right; tables and figures are
+    never split across pages. No script can run in it (Content Security Policy).
+
+    Parameters
+    ----------
+    executed : path
+        The executed notebook.
+    html : path
+        Where to write the HTML.
+    title : str, optional
+        The document's title (browser tab, PDF metadata); default "Quarterly scaling
+        report".
+    footer : str, optional
+        Text of the printed footer (company, quarter, date); default the title.
     """
     import jinja2
     import nbformat
@@ -607,6 +700,11 @@ def export_html(executed: str | os.PathLike[str], html: str | os.PathLike[str]) 
 
     from scaling_models.notebook_io import MIME_TYPE
 
+    title = title or "Quarterly scaling report"
+    footer = footer or title
+    for name, value in (("title", title), ("footer", footer)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str; got {type(value).__name__}")
     nb = nbformat.read(str(executed), as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -618,6 +716,7 @@ def export_html(executed: str | os.PathLike[str], html: str | os.PathLike[str]) 
             ]
     # code cells with no output left (imports, parameters) would print as blank boxes
     nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.outputs]
+    nb.metadata["title"] = title
     exporter = HTMLExporter(
         extra_loaders=[jinja2.DictLoader({"board.html.j2": _TEMPLATE})],
         template_file="board.html.j2",
@@ -625,7 +724,8 @@ def export_html(executed: str | os.PathLike[str], html: str | os.PathLike[str]) 
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"board_footer": _css_string(footer), "board_footer_text": footer})
     html = Path(html)
     html.write_text(body, encoding="utf-8")
     return html
@@ -646,9 +746,16 @@ def print_pdf(
     *,
     chromium: str | None = None,
     timeout: float = 120.0,
-    run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
+    run: Callable[..., subprocess.CompletedProcess] | None = None,
 ) -> Path:
-    """Print ``html`` to ``pdf`` with headless Chromium.
+    """Print ``html`` to an A4 ``pdf`` with headless Chromium, JavaScript disabled.
+
+    With Playwright installed (and no event loop running in this thread, as in a
+    notebook), Chromium is driven through it with JavaScript disabled in the page and the
+    page size, margins and footer of the HTML's print style sheet
+    (:func:`export_html`). Otherwise Chromium's ``--print-to-pdf`` is called (``run``
+    replaces :func:`subprocess.run`, for tests); there the HTML's Content Security Policy
+    is what keeps its scripts from running. The PDF's title is the HTML's ``<title>``.
 
     Raises
     ------
@@ -657,8 +764,60 @@ def print_pdf(
     """
     chromium = chromium or find_chromium()
     if chromium is None:
-        raise RuntimeError("no chromium executable found on PATH")
+        raise RuntimeError(NO_CHROMIUM)
     html, pdf = Path(html).resolve(), Path(pdf).resolve()
+    if run is None and _can_drive_playwright():
+        _print_with_playwright(html, pdf, chromium, timeout)
+    else:
+        _print_with_cli(html, pdf, chromium, timeout, run or subprocess.run)
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        raise RuntimeError(f"chromium did not write {pdf}")
+    return pdf
+
+
+#: Why no PDF was printed, and how to get one (one line, for the command line).
+NO_CHROMIUM = ("report.pdf not written: no Chromium found on PATH; install it (Debian/Ubuntu: "
+               "apt-get install chromium) and run the report again")
+
+
+def _can_drive_playwright() -> bool:
+    import asyncio
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:
+        return False
+    try:  # the sync API refuses to run inside an event loop (a notebook's kernel)
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return True
+    return False
+
+
+def _print_with_playwright(html: Path, pdf: Path, chromium: str, timeout: float) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    ms = timeout * 1000
+    try:
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(
+                executable_path=chromium, timeout=ms,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update"])
+            try:
+                page = browser.new_context(java_script_enabled=False).new_page()
+                page.goto(html.as_uri(), wait_until="load", timeout=ms)
+                page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+            finally:
+                browser.close()
+    except PlaywrightError as exc:
+        detail = " ".join(str(exc).split())[:300]
+        raise RuntimeError(f"chromium (through Playwright) could not print {pdf}: {detail}") \
+            from None
+
+
+def _print_with_cli(html: Path, pdf: Path, chromium: str, timeout: float,
+                    run: Callable[..., subprocess.CompletedProcess]) -> None:
     # a private profile per call: parallel jobs would otherwise fight over the profile lock
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         result = run(
@@ -676,4 +835,3 @@ def print_pdf(
             f"chromium exited with status {result.returncode} without writing {pdf}"
             + (f": {tail[0]}" if tail else "")
         )
-    return pdf

@@ -3,21 +3,93 @@
 Nothing here calls ``plt.show()`` or prints: notebooks display the returned Figure, the
 board report saves it, tests inspect it. Infinite values (a saturated queue's latency) are
 drawn at the top of the axes, not dropped.
+
+Units: utilisation and shares are fractions in the data and drawn as percentages, money in
+the ``currency`` given, time in months counted from the run's month 0, or calendar months
+(``Jun 2024``) when a ``start`` month is given.
+
+The board helpers (:func:`board_figure`, :func:`month_axis`, :func:`mark_month`,
+:func:`label_line`, :func:`clip_axis`, :class:`DescribedFigure`) make a figure legible when
+printed at its own size on A4: at most :data:`BOARD_WIDTH_IN` wide, every text at least
+:data:`BOARD_FONT_PT`, and a description for the image's alt text.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, PercentFormatter
 
 from scaling_models import montecarlo as mc
 
-__all__ = ["fan_chart", "breach_probability_chart", "tornado_chart", "scenario_chart"]
+__all__ = [
+    "BOARD_FONT_PT",
+    "BOARD_WIDTH_IN",
+    "COLOURS",
+    "fan_chart",
+    "breach_probability_chart",
+    "tornado_chart",
+    "scenario_chart",
+    "board_figure",
+    "month_axis",
+    "mark_month",
+    "label_line",
+    "clip_axis",
+    "output_axis_label",
+    "DescribedFigure",
+]
 
-_LEVEL_COLOURS = {"attention": "tab:orange", "critical": "tab:red"}
+#: Smallest font of a board figure [pt at the printed size].
+BOARD_FONT_PT = 9.0
+#: Widest board figure [inches]: A4's 210 mm less 2 x 12 mm margins is 186 mm = 7.3 in, so
+#: a 7 in figure prints at its own size and its points stay points.
+BOARD_WIDTH_IN = 7.0
+
+#: Colours shared by every figure: bands and median, threshold levels, markers.
+COLOURS = {"band": "#1f5a99", "attention": "#d9822b", "critical": "#c23030",
+           "today": "#333333", "start": "#2e7d32", "plan": "#6a3d9a"}
+
+_LEVEL_COLOURS = {"attention": COLOURS["attention"], "critical": COLOURS["critical"]}
+
+# Outputs that are fractions, drawn in percent
+_PERCENT_OUTPUTS = {f"{r}_{k}" for r in mc.RESOURCES for k in ("avg", "peak")} | {"infra_share"}
+
+# Axis label of each engine output; "{cur}" is the currency
+_OUTPUT_LABELS = {
+    "mau": "monthly active users [users]",
+    "transactions_per_day": "transactions [per day]",
+    "p95_latency_s": "P95 response time [s]",
+    "instances": "instances [count]",
+    "infra_cost": "infrastructure cost [{cur}/month]",
+    "cost_per_user": "infrastructure cost per user [{cur}/user/month]",
+    "cost_per_transaction": "infrastructure cost per transaction [{cur}]",
+    "revenue": "revenue [{cur}/month]",
+    "infra_share": "infrastructure cost / revenue [%]",
+    "velocity_needed": "velocity needed [story points/sprint]",
+    "developers": "developers needed [developers]",
+    "hires": "hires needed [developers]",
+    "team_cost": "team cost [{cur}/month]",
+}
+
+
+def output_axis_label(output: str, currency: str = "EUR") -> str:
+    """The y-axis label of an engine output, with its unit in brackets.
+
+    ``cpu_avg`` -> "CPU average utilisation [%]"; ``infra_cost`` -> "infrastructure cost
+    [EUR/month]". Unknown names are returned unchanged.
+    """
+    resource, _, kind = output.rpartition("_")
+    if resource in mc.RESOURCES and kind in ("avg", "peak"):
+        from scaling_models.report import metric_label  # the board's names of resources
+
+        word = "average" if kind == "avg" else "peak"
+        return f"{metric_label(resource)} {word} utilisation [%]"
+    return _OUTPUT_LABELS.get(output, output).format(cur=currency)
 
 
 def _figure(ax=None, size=(8.0, 4.5)):
@@ -27,13 +99,149 @@ def _figure(ax=None, size=(8.0, 4.5)):
     return fig, fig.add_subplot()
 
 
+def board_figure(height_in: float, *, ncols: int = 1, nrows: int = 1,
+                 width_in: float = BOARD_WIDTH_IN, **subplots) -> tuple[Figure, np.ndarray]:
+    """A figure sized to print at its own size on A4, and its axes (always an array).
+
+    Parameters
+    ----------
+    height_in : float
+        Height [inches].
+    ncols, nrows : int
+        Grid of axes.
+    width_in : float
+        Width [inches], at most :data:`BOARD_WIDTH_IN`.
+    **subplots
+        Passed to :meth:`matplotlib.figure.Figure.subplots` (``sharex``...).
+    """
+    if not 0 < width_in <= BOARD_WIDTH_IN:
+        raise ValueError(f"width_in must be in (0, {BOARD_WIDTH_IN}] inches; got {width_in!r}")
+    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False, **subplots)).ravel()
+    for ax in axes:
+        ax.tick_params(labelsize=BOARD_FONT_PT)
+        ax.xaxis.label.set_fontsize(BOARD_FONT_PT)
+        ax.yaxis.label.set_fontsize(BOARD_FONT_PT)
+        ax.title.set_fontsize(BOARD_FONT_PT + 1.5)
+        ax.grid(alpha=0.3)
+    return fig, axes
+
+
+def month_axis(ax, start: str | pd.Period, months: int, *, first: int = 0,
+               n_ticks: int = 5) -> None:
+    """Label a month axis (positions ``first``..``months``) with calendar months.
+
+    Position 0 is the calendar month ``start`` (``YYYY-MM``); ticks fall on the multiples
+    of a calendar-friendly step (1, 2, 3, 6 or 12 months...) giving at most ``n_ticks``
+    ticks, written ``Jun 2024``; the axis is labelled "month".
+    """
+    start = pd.Period(str(start), freq="M")
+    raw = (months - first) / max(n_ticks - 1, 1)
+    step = next((s for s in (1, 2, 3, 6, 12) if s >= raw), 12 * int(np.ceil(raw / 12)))
+    ticks = [t for t in range(first - first % step, months + 1, step) if t >= first]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda x, _pos: (start + int(round(x))).strftime("%b %Y")))
+    ax.set_xlim(first, months)
+    ax.set_xlabel("month")
+
+
+def mark_month(ax, month: float, text: str, *, colour: str, linestyle: str = "-",
+               where: float = 0.97, label: str | None = None) -> None:
+    """A vertical line at ``month`` with ``text`` written beside it near the top.
+
+    ``where`` is the text's height [fraction of the axes]; ``label`` names the line in a
+    legend. The text goes to the left of the line in the right third of the axes, so it
+    stays inside them.
+    """
+    ax.axvline(month, color=colour, linestyle=linestyle, linewidth=1.4, label=label)
+    left, right = ax.get_xlim()
+    late = month > left + 2 * (right - left) / 3
+    note = ax.annotate(text, xy=(month, where), xycoords=("data", "axes fraction"),
+                xytext=(-3 if late else 3, 0), textcoords="offset points",
+                ha="right" if late else "left", va="top", color=colour,
+                fontsize=BOARD_FONT_PT, bbox={"facecolor": "white", "edgecolor": "none",
+                                             "alpha": 0.8, "pad": 1})
+    note.set_in_layout(False)  # in data coordinates: layout would shrink the axes for it
+
+
+def label_line(ax, value: float, text: str, *, colour: str, label: str | None = None,
+               at: float = 0.01) -> None:
+    """A dashed horizontal line at ``value``, named just above it.
+
+    ``at`` is where the name sits along the line [fraction of the axes' width]: left
+    aligned there below 0.5, right aligned above.
+    """
+    ax.axhline(value, color=colour, linestyle="--", linewidth=1.2, label=label)
+    note = ax.annotate(text, xy=(at, value), xycoords=("axes fraction", "data"),
+                xytext=(0, 2), textcoords="offset points", ha="left" if at < 0.5 else "right",
+                va="bottom",
+                color=colour, fontsize=BOARD_FONT_PT,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5})
+    note.set_in_layout(False)
+
+
+def clip_axis(ax, months: np.ndarray, upper: np.ndarray, median: np.ndarray, limit: float,
+              *, start: str | pd.Period | None = None, floor: float = 0.0) -> str:
+    """Limit the y axis to ``limit`` and say, with an arrow, when the futures go beyond it.
+
+    The y axis spans ``floor`` to the smaller of ``limit`` and 5 % above the highest of
+    ``upper``. When ``upper`` (the top of the band, P95) exceeds ``limit``, a marker at
+    the top and a sentence say from which month "half the futures" (the median) are beyond
+    it, or, when the median stays below, "1 in 20 futures" (``upper``); the sentence is
+    returned ("" when nothing is clipped) for the figure's description.
+
+    Parameters
+    ----------
+    months, upper, median : ndarray
+        Month positions and the band's top and median, in the axis's units.
+    limit : float
+        Top of the axis, in the axis's units.
+    start : str or Period, optional
+        Calendar month of position 0, to write the month in words.
+    floor : float
+        Bottom of the axis.
+    """
+    upper = np.asarray(upper, dtype=float)
+    median = np.asarray(median, dtype=float)
+    finite = upper[np.isfinite(upper)]
+    top = finite.max() * 1.05 if finite.size else limit
+    ax.set_ylim(floor, min(limit, max(top, floor + 1e-9)))
+    beyond = np.nonzero(~(upper <= limit))[0]  # NaN-safe: inf and NaN count as beyond
+    if not beyond.size:
+        return ""
+    # the median's crossing when it crosses (half the futures), else the band's top's
+    half = np.nonzero(~(median <= limit))[0]
+    first = int(half[0] if half.size else beyond[0])
+    month = months[first]
+    formatter = ax.yaxis.get_major_formatter()
+    shown = f"{limit * 100:g} %" if isinstance(formatter, PercentFormatter) else f"{limit:g}"
+    who = "half the futures" if half.size else "1 in 20 futures"
+    when = "" if start is None else " from " + (
+        pd.Period(str(start), freq="M") + int(month)).strftime("%b %Y")
+    text = f"{who} above {shown}{when}"
+    # a marker where the band leaves the axis, the sentence low on the right where the
+    # futures have already left the lower part of the panel
+    ax.plot([month], [1.0], marker="^", markersize=8, color=COLOURS["band"], clip_on=False,
+            transform=ax.get_xaxis_transform(), linestyle="none")
+    note = ax.annotate(f"▲ {text}", xy=(0.99, 0.03), xycoords="axes fraction", ha="right",
+                       va="bottom", fontsize=BOARD_FONT_PT, color=COLOURS["band"],
+                       bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8,
+                             "pad": 1})
+    note.set_in_layout(False)
+    return text
+
+
 def fan_chart(result: mc.SimulationResult, output: str, *, ax=None,
-              show_thresholds: bool = True) -> Figure:
+              show_thresholds: bool = True, start: str | pd.Period | None = None,
+              currency: str = "EUR") -> Figure:
     """P5-P95 and P25-P75 bands and the median of one output by month.
 
-    Utilisation outputs (``cpu_avg``...) get the resource's attention and critical lines,
-    ``p95_latency_s`` the latency lines (2 s and 5 s by default), ``developers`` today's
-    team size.
+    Utilisation outputs (``cpu_avg``...) and ``infra_share`` are drawn in percent, with
+    the resource's attention and critical lines; ``p95_latency_s`` gets the latency lines
+    (2 s and 5 s by default), ``developers`` today's team size. Axes carry their units;
+    ``start`` (the calendar month of month 0, ``YYYY-MM``) writes calendar months on the x
+    axis instead of month numbers.
     """
     series = result.percentiles[result.percentiles["output"] == output]
     if series.empty:
@@ -47,9 +255,10 @@ def fan_chart(result: mc.SimulationResult, output: str, *, ax=None,
         cap = finite.max() * 1.5 if finite.size else 1.0
         return np.where(np.isinf(values), cap, values)
 
-    ax.fill_between(m, col(5), col(95), alpha=0.2, color="tab:blue", label="P5-P95")
-    ax.fill_between(m, col(25), col(75), alpha=0.35, color="tab:blue", label="P25-P75")
-    ax.plot(m, col(50), color="tab:blue", label="median")
+    ax.fill_between(m, col(5), col(95), alpha=0.2, color=COLOURS["band"], label="P5-P95")
+    ax.fill_between(m, col(25), col(75), alpha=0.35, color=COLOURS["band"], label="P25-P75")
+    ax.plot(m, col(50), color=COLOURS["band"], label="median")
+    in_percent = output in _PERCENT_OUTPUTS
     resource = output.rsplit("_", 1)[0]
     lines = []
     if show_thresholds and resource in mc.RESOURCES:
@@ -61,25 +270,36 @@ def fan_chart(result: mc.SimulationResult, output: str, *, ax=None,
         # a saturating queue sends latency to thousands of seconds: keep the lines visible
         ax.set_ylim(0.0, min(ax.get_ylim()[1], 4.0 * lines[-1][1]))
     for level, value in lines:
+        shown = f"{value * 100:g} %" if in_percent else f"{value:g}"
         ax.axhline(value, color=_LEVEL_COLOURS[level], linestyle="--",
-                   label=f"{level} ({value:g})")
+                   label=f"{level} ({shown})")
     if show_thresholds and output == "developers":
         ax.axhline(result.inputs.team_size, color="black", linestyle=":",
                    label=f"today ({result.inputs.team_size})")
-    ax.set_xlabel("month")
-    ax.set_ylabel(output)
-    ax.set_title(f"{output}: {result.n_paths:,} paths")
+    if in_percent:
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" %"))
+    if start is not None:
+        month_axis(ax, start, int(m[-1]))
+    else:
+        ax.set_xlabel("month [months from today]")
+    ax.set_ylabel(output_axis_label(output, currency))
+    ax.set_title(f"{output_axis_label(output, currency).split(' [')[0]}: "
+                 f"{result.n_paths:,} simulated futures")
     ax.legend(loc="upper left", fontsize="small")
     return fig
 
 
 def breach_probability_chart(result: mc.SimulationResult, *, level: str = "critical",
-                             resources: Sequence[str] | None = None, ax=None) -> Figure:
-    """Probability that each resource has crossed its ``level`` line by each month.
+                             resources: Sequence[str] | None = None, ax=None,
+                             start: str | pd.Period | None = None) -> Figure:
+    """Probability [%] that each resource has crossed its ``level`` line by each month.
 
     ``resources`` defaults to every breach metric (:data:`montecarlo.BREACH_METRICS`: the
-    four resources and P95 latency).
+    four resources and P95 latency); ``start`` writes calendar months on the x axis. The
+    lines are labelled with the board's names (:func:`scaling_models.report.metric_label`).
     """
+    from scaling_models.report import metric_label
+
     resources = list(mc.BREACH_METRICS) if resources is None else list(resources)
     fig, ax = _figure(ax)
     table = result.breach_probability
@@ -87,11 +307,16 @@ def breach_probability_chart(result: mc.SimulationResult, *, level: str = "criti
         rows = table[(table["resource"] == resource) & (table["level"] == level)]
         if rows.empty:
             raise ValueError(f"no breach data for {resource!r}/{level!r}")
-        ax.step(rows["month"], rows["probability"], where="post", label=resource)
+        ax.step(rows["month"], rows["probability"], where="post",
+                label=metric_label(resource))
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel("month")
-    ax.set_ylabel(f"P(crossed {level} line)")
-    ax.set_title(f"Probability of crossing the {level} threshold")
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" %"))
+    if start is not None:
+        month_axis(ax, start, int(table["month"].max()))
+    else:
+        ax.set_xlabel("month [months from today]")
+    ax.set_ylabel(f"futures past the {level} line [%]")
+    ax.set_title(f"Share of futures that have crossed the {level} line")
     ax.legend(loc="lower right", fontsize="small")
     return fig
 
@@ -116,7 +341,7 @@ def tornado_chart(table: pd.DataFrame, *, ax=None) -> Figure:
 
 
 def scenario_chart(percentiles: pd.DataFrame, output: str, *, ax=None,
-                   band: tuple[int, int] = (10, 90)) -> Figure:
+                   band: tuple[int, int] = (10, 90), currency: str = "EUR") -> Figure:
     """Median and a percentile band of one output for each scenario.
 
     ``percentiles`` is the first table returned by :func:`montecarlo.compare_scenarios`.
@@ -129,8 +354,58 @@ def scenario_chart(percentiles: pd.DataFrame, output: str, *, ax=None,
         line = ax.plot(group["month"], group["P50"], label=str(scenario))[0]
         ax.fill_between(group["month"], group[f"P{band[0]}"], group[f"P{band[1]}"],
                         alpha=0.15, color=line.get_color())
-    ax.set_xlabel("month")
-    ax.set_ylabel(output)
-    ax.set_title(f"{output} by scenario (median, P{band[0]}-P{band[1]})")
+    if output in _PERCENT_OUTPUTS:
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" %"))
+    ax.set_xlabel("month [months from today]")
+    ax.set_ylabel(output_axis_label(output, currency))
+    ax.set_title(f"{output_axis_label(output, currency).split(' [')[0]} by scenario "
+                 f"(median, P{band[0]}-P{band[1]})")
     ax.legend(loc="upper left", fontsize="small")
     return fig
+
+
+class DescribedFigure:
+    """A figure with its description, displayed as a PNG whose alt text is the description.
+
+    Jupyter shows it like the figure itself; nbconvert's HTML export writes the
+    description into the image's ``alt`` attribute (the output's ``image/png`` metadata)
+    and the PNG is rendered at ``dpi`` but shown at the figure's size in CSS pixels
+    (96 per inch), so it prints sharp at its own size.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+    description : str, optional
+        What the figure shows, in words (one or a few sentences); default the figure's
+        label (``figure.get_label()``), where the board's figure functions write it.
+    dpi : float
+        Rendering resolution [pixels per inch].
+    """
+
+    def __init__(self, figure: Figure, description: str | None = None, *,
+                 dpi: float = 160.0):
+        if not isinstance(figure, Figure):
+            raise TypeError(f"figure must be a matplotlib Figure; got {type(figure).__name__}")
+        if description is None:
+            description = figure.get_label()
+        if not isinstance(description, str) or not description.strip():
+            raise ValueError(f"description must be a non-empty str (or the figure's label); "
+                             f"got {description!r}")
+        self.figure = figure
+        self.description = " ".join(description.split())
+        self.dpi = float(dpi)
+
+    def png(self) -> bytes:
+        """The figure as PNG bytes at :attr:`dpi`."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=self.dpi, facecolor="white")
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        width, height = self.figure.get_size_inches()
+        data = {"image/png": base64.b64encode(self.png()).decode("ascii"),
+                "text/plain": self.description}
+        metadata = {"image/png": {"alt": self.description,
+                                  "width": int(round(width * 96)),
+                                  "height": int(round(height * 96))}}
+        return data, metadata

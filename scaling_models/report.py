@@ -60,6 +60,8 @@ __all__ = [
     "breach_table",
     "remedy_schedule",
     "fan_figure",
+    "team_figure",
+    "cost_figure",
     "SIGNAL_LABELS",
     "signals_table",
     "trend_table",
@@ -739,51 +741,250 @@ def remedy_schedule(
     return pd.DataFrame(rows).set_index("resource")
 
 
-def fan_figure(result, end_month: str | pd.Period):
-    """Fan charts of average utilisation per resource against its thresholds, on a grid.
+def _months_after(end: pd.Period, month: str) -> int | None:
+    """Months from ``end`` to a ``YYYY-MM`` string (0 for "now"; None for "" or other text)."""
+    if month == "now":
+        return 0
+    try:
+        return (periods.to_month(month) - end).n
+    except ValueError:
+        return None
 
-    Each panel is :func:`scaling_models.charts.fan_chart` of ``<resource>_avg`` (bands
-    P5-P95 and P25-P75, the median, dashed attention and critical lines), relabelled for
-    the board: calendar months (``YYYY-MM``, month 0 = ``end_month``) on the x axis,
-    utilisation in percent, one legend for the figure. Utilisation above 100 % means the
-    demand exceeds today's capacity if nothing is added.
+
+def _in_words(end: pd.Period, offset: int) -> str:
+    return (end + int(offset)).strftime("%b %Y")
+
+
+def fan_figure(result, end_month: str | pd.Period, remedies: pd.DataFrame | None = None, *,
+               history: pd.DataFrame | None = None, limit: float = 1.2,
+               history_months: int = 6):
+    """Average utilisation [%] of each resource by calendar month: the board's forecast.
+
+    Each panel is :func:`scaling_models.charts.fan_chart` of ``<resource>_avg`` (the
+    light band holds 9 futures in 10, P5-P95, the dark band half of them, P25-P75, the
+    line the median future) with the attention and critical lines named, a "today" line
+    at ``end_month``, the measured utilisation of the last ``history_months`` months when
+    ``history`` is given, and the "start remedy by" month of ``remedies``. The y axis
+    stops at ``limit`` (120 % by default: above 100 % demand already exceeds today's
+    capacity, so the area beyond says nothing more); an arrow says from which month
+    futures go beyond it.
+
+    Parameters
+    ----------
+    result : scaling_models.montecarlo.SimulationResult
+        A run whose month 0 is ``end_month``.
+    end_month : str or Period
+        Last month of the reported quarter (``YYYY-MM``), "today".
+    remedies : pandas.DataFrame, optional
+        From :func:`remedy_schedule` (``start_by`` per resource).
+    history : pandas.DataFrame, optional
+        Monthly history (columns ``<prefix>_avg`` of :data:`RESOURCE_COLUMNS`).
+    limit : float
+        Top of the y axis [fraction, 1.2 = 120 %], > 1.
+    history_months : int
+        Months of measured utilisation drawn before today [months].
 
     Returns
     -------
     matplotlib.figure.Figure
-        A 2 x 2 grid, one panel per resource of :data:`scaling_models.montecarlo.RESOURCES`.
+        A 2 x 2 grid, one panel per resource of :data:`scaling_models.montecarlo.RESOURCES`;
+        its label (``get_label()``) describes it in words, for the image's alt text.
     """
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FixedLocator, PercentFormatter
-
     from scaling_models import charts, montecarlo
 
-    end = periods.to_month(end_month)
-    fig = Figure(figsize=(10, 6.4), layout="constrained")
-    axes = fig.subplots(2, 2, sharex=True).ravel()
-    step = max(1, math.ceil(result.months / 6))
-    ticks = list(range(0, result.months + 1, step))
-    for ax, resource in zip(axes, montecarlo.RESOURCES, strict=True):
-        charts.fan_chart(result, f"{resource}_avg", ax=ax)
-        top = float(result.percentile(f"{resource}_avg", 95).max())
-        ax.set_ylim(0, max(1.05, min(top, 2.0) * 1.05))
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.xaxis.set_major_locator(FixedLocator(ticks))
-        ax.set_xticklabels([str(end + m) for m in ticks], rotation=45, ha="right")
-        ax.set_title(RESOURCE_LABELS.get(resource, resource))
-        ax.set_xlabel("")
-        ax.set_ylabel("average utilisation")
-        ax.grid(alpha=0.3)
-        legend = ax.get_legend()
-        if legend is not None:
-            legend.remove()
-    # one legend: the threshold values differ by panel, so drop them from the labels
-    handles, labels = axes[0].get_legend_handles_labels()
-    names = {"P5-P95": "90 % of futures", "P25-P75": "50 % of futures"}
-    labels = [names.get(label, label.split(" (")[0]) for label in labels]
-    fig.legend(handles, labels, loc="outside lower center", ncols=len(labels),
-               fontsize="small")
-    fig.suptitle(f"Average utilisation, {result.n_paths:,} simulated futures")
+    if not (isinstance(limit, (int, float)) and limit > 1):
+        raise ValueError(f"limit must be a fraction above 1 (1.2 = 120 %); got {limit!r}")
+    end = periods.to_month(end_month, "end_month")
+    first = 0
+    if history is not None:
+        history = periods.monthly_frame(history).loc[:end]
+        first = -min(int(history_months), len(history) - 1)
+    fig, axes = charts.board_figure(5.8, ncols=2, nrows=2, sharex=True)
+    attention, critical = result.inputs.thresholds()
+    sentences = []
+    for i, (ax, resource) in enumerate(zip(axes, montecarlo.RESOURCES, strict=True)):
+        label = metric_label(resource)
+        output = f"{resource}_avg"
+        charts.fan_chart(result, output, ax=ax, show_thresholds=False, start=end)
+        ax.get_legend().remove()
+        ax.set_title("")  # the panel's title says the resource and its remedy (below)
+        m = np.arange(result.months + 1)
+        median = result.percentile(output, 50).to_numpy(dtype=float)
+        upper = result.percentile(output, 95).to_numpy(dtype=float)
+        now = float(median[0])
+        if history is not None and first < 0:
+            measured = history[f"{RESOURCE_COLUMNS[resource]}_avg"].to_numpy(dtype=float)
+            ax.plot(np.arange(first, 1), measured[first - 1:], color="black", marker="o",
+                    markersize=3, linewidth=1.2, label="measured")
+            now = float(measured[-1])
+            upper = np.concatenate([measured[first - 1:-1], upper])
+        charts.month_axis(ax, end, result.months, first=first)
+        att, crit = float(attention[i]), float(critical[i])
+        charts.label_line(ax, att, f"attention {att * 100:g} %", colour=charts.COLOURS[
+            "attention"], label="attention line")
+        charts.label_line(ax, crit, f"critical {crit * 100:g} %",
+                          colour=charts.COLOURS["critical"], label="critical line")
+        beyond = charts.clip_axis(ax, m, result.percentile(output, 95).to_numpy(dtype=float),
+                                  median, limit, start=end)
+        # the critical line and the measured months must stay in view
+        ax.set_ylim(0, min(limit, max(ax.get_ylim()[1], crit * 1.12, np.nanmax(upper) * 1.05)))
+        charts.mark_month(ax, 0, "today", colour=charts.COLOURS["today"], linestyle=":",
+                          where=0.2, label="today")
+        start = "" if remedies is None or resource not in remedies.index else str(
+            remedies.at[resource, "start_by"])
+        offset = _months_after(end, start)
+        if offset is not None:
+            when = "now" if offset <= 0 else f"by {_in_words(end, offset)}"
+            charts.mark_month(ax, max(offset, 0), "start remedy",
+                              colour=charts.COLOURS["start"], where=0.97,
+                              label="start remedy by")
+            title = f"{label}: start remedy {when}"
+        elif remedies is not None:
+            title = f"{label}: no remedy within {result.months} months"
+        else:
+            title = label
+        ax.set_title(title, loc="left", fontsize=charts.BOARD_FONT_PT + 1.5)
+        ax.set_ylabel("average utilisation [%]" if i % 2 == 0 else "")
+        if i < 2:
+            ax.set_xlabel("")
+        crossing = np.nonzero(median >= crit)[0]
+        if crossing.size and crossing[0] == 0:
+            where = "already above it"
+        elif crossing.size:
+            where = f"the median future crosses it in {_in_words(end, crossing[0])}"
+        else:
+            where = "the median future stays below it"
+        sentence = (f"{label}: {now * 100:.0f} % today, critical line {crit * 100:g} %; "
+                    + where
+                    + (f"; {beyond}" if beyond else "")
+                    + (f"; {title.split(': ', 1)[1]}" if remedies is not None else "") + ".")
+        sentences.append(sentence)
+    handles, labels = [], []
+    for ax in axes:
+        for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
+            if name not in labels:
+                handles.append(handle)
+                labels.append(name)
+    names = {"P5-P95": "9 futures in 10", "P25-P75": "half of the futures",
+             "median": "median future"}
+    fig.legend(handles, [names.get(n, n) for n in labels], loc="outside lower center",
+               ncols=4, fontsize=charts.BOARD_FONT_PT, frameon=False)
+    fig.suptitle(f"Average utilisation if nothing is added ({result.n_paths:,} simulated "
+                 "futures)", fontsize=charts.BOARD_FONT_PT + 2)
+    fig.set_label(f"Average utilisation of each resource from {_in_words(end, first)} to "
+                  f"{_in_words(end, result.months)}, measured then simulated with today's "
+                  "capacity. " + " ".join(sentences))
+    return fig
+
+
+def team_figure(result, end_month: str | pd.Period, hiring: pd.DataFrame | None = None):
+    """Developers needed by calendar month against today's team and the hiring plan.
+
+    The band and line are the simulation's ``developers`` output (developers needed for
+    the velocity the product needs, :mod:`scaling_models.montecarlo` step 7): 9 futures in
+    10 inside the light band, half inside the dark one, the median future as a line.
+    Today's team is a dotted line; with ``hiring`` (:func:`hiring_table`), the team with
+    the planned hires is a step line rising as they join.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel [developers by month]; its label describes it, for the alt text.
+    """
+    from scaling_models import charts
+
+    end = periods.to_month(end_month, "end_month")
+    fig, (ax,) = charts.board_figure(2.7)
+    charts.fan_chart(result, "developers", ax=ax, show_thresholds=False, start=end)
+    ax.get_legend().remove()
+    ax.set_title("")
+    today = (float(hiring.attrs["current_developers"]) if hiring is not None
+             else float(result.inputs.team_size))
+    ax.axhline(today, color=charts.COLOURS["today"], linestyle=":", linewidth=1.4,
+               label=f"today's team ({today:.0f})")
+    text = f"Today's team: {today:.0f} developers."
+    if hiring is not None and len(hiring):
+        joins = pd.Series(1, index=[_months_after(end, j) for j in hiring["joins"]])
+        months = np.arange(result.months + 1)
+        planned = today + np.array([joins[joins.index <= m].sum() for m in months])
+        ax.step(months, planned, where="post", color=charts.COLOURS["plan"], linewidth=1.8,
+                label=f"with the {len(hiring)} planned hires (as they join)")
+        text += (f" The hiring plan adds {len(hiring)} developers, the last joining in "
+                 f"{_in_words(end, max(joins.index))}.")
+    median = result.percentile("developers", 50).to_numpy(dtype=float)
+    low = result.percentile("developers", 5).to_numpy(dtype=float)
+    high = result.percentile("developers", 95).to_numpy(dtype=float)
+    ax.set_ylim(0, max(np.nanmax(high), today) * 1.15)
+    ax.set_ylabel("developers")
+    ax.set_title("Developers the product needs, today's team and the hiring plan",
+                 loc="left", fontsize=charts.BOARD_FONT_PT + 1.5)
+    names = {"P5-P95": "needed: 9 futures in 10", "P25-P75": "needed: half of the futures",
+             "median": "needed: median future"}
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles, [names.get(n, n) for n in labels], loc="upper left",
+              fontsize=charts.BOARD_FONT_PT, ncols=2, frameon=False)
+    fig.set_label(
+        f"Developers needed from {_in_words(end, 0)} to {_in_words(end, result.months)}: "
+        f"{median[0]:.0f} today, {median[-1]:.0f} in the median future at the end "
+        f"(9 futures in 10 between {low[-1]:.0f} and {high[-1]:.0f}). " + text)
+    return fig
+
+
+def cost_figure(result, end_month: str | pd.Period, thresholds: pd.DataFrame | None = None,
+                *, currency: str = "EUR"):
+    """Infrastructure cost [currency/month] and its share of revenue [%] by calendar month.
+
+    Two panels of :func:`scaling_models.charts.fan_chart` (``infra_cost`` and
+    ``infra_share``); the share panel carries the attention and critical lines of the
+    ``infra_cost_share`` row of ``thresholds`` (the source article's 10 % of revenue for
+    attention, docs/domain.md section 7) when the table has it.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels side by side; its label describes it, for the alt text.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    from scaling_models import charts
+
+    end = periods.to_month(end_month, "end_month")
+    fig, axes = charts.board_figure(2.8, ncols=2)
+    charts.fan_chart(result, "infra_cost", ax=axes[0], show_thresholds=False, start=end)
+    charts.fan_chart(result, "infra_share", ax=axes[1], show_thresholds=False, start=end)
+    for ax in axes:
+        ax.get_legend().remove()
+        ax.set_title("")
+        charts.month_axis(ax, end, result.months, n_ticks=4)
+    cost = result.percentile("infra_cost", 50).to_numpy(dtype=float)
+    share = result.percentile("infra_share", 50).to_numpy(dtype=float)
+    axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v / 1e3:g}"))
+    axes[0].set_ylabel(f"infrastructure cost [K {currency}/month]")
+    axes[0].set_ylim(0, float(result.percentile("infra_cost", 95).max()) * 1.1)
+    axes[0].set_title("Infrastructure cost", loc="left", fontsize=charts.BOARD_FONT_PT + 1.5)
+    axes[1].set_ylabel("infrastructure cost / revenue [%]")
+    axes[1].set_title("Share of revenue", loc="left", fontsize=charts.BOARD_FONT_PT + 1.5)
+    top = float(result.percentile("infra_share", 95).max())
+    lines = ""
+    if thresholds is not None and "infra_cost_share" in thresholds.index:
+        row = thresholds.loc["infra_cost_share"]
+        for level in ("attention", "critical"):
+            value = float(row[level])
+            charts.label_line(axes[1], value, f"{level} {value * 100:g} %",
+                              colour=charts.COLOURS[level], label=f"{level} line", at=0.99)
+            top = max(top, value)
+        lines = f" (attention line {float(row['attention']) * 100:g} %)"
+    axes[1].set_ylim(0, top * 1.15)
+    names = {"P5-P95": "9 futures in 10", "P25-P75": "half of the futures",
+             "median": "median future"}
+    handles, labels = axes[1].get_legend_handles_labels()
+    fig.legend(handles, [names.get(n, n) for n in labels], loc="outside lower center",
+               ncols=3, fontsize=charts.BOARD_FONT_PT, frameon=False)
+    fig.set_label(
+        f"Infrastructure cost per month in the median future: {money(cost[0], currency)} in "
+        f"{_in_words(end, 0)}, {money(cost[-1], currency)} in "
+        f"{_in_words(end, result.months)}; as a share of revenue{lines}: "
+        f"{percent(share[0], 1)} then {percent(share[-1], 1)}.")
     return fig
 
 
@@ -1386,29 +1587,41 @@ def is_number(value: Any) -> bool:
 # --- figures ------------------------------------------------------------------------------
 
 
-def history_figure(history: pd.DataFrame, quarter: str, *, months: int = 12):
+def history_figure(history: pd.DataFrame, quarter: str, *, months: int = 12,
+                   currency: str = "EUR"):
     """Users and revenue over the last ``months`` months, the reported quarter shaded.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Two panels side by side: MAU [users] and revenue [currency/month].
+        Two panels side by side: MAU [thousand users] and revenue [thousand
+        currency/month], by calendar month; its label describes it, for the alt text.
     """
-    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    from scaling_models import charts
 
     history = periods.monthly_frame(history)
     end = quarter_end_month(quarter)
     window = history.loc[(history.index > end - months) & (history.index <= end)]
-    fig = Figure(figsize=(10, 3.2), layout="constrained")
-    axes = fig.subplots(1, 2)
-    x = window.index.to_timestamp()
-    start = (end - 2).to_timestamp()
-    for ax, column, title in ((axes[0], "mau", "Monthly active users"),
-                              (axes[1], "revenue", "Revenue per month")):
-        ax.plot(x, window[column], marker="o", color="#1f5a99")
-        ax.axvspan(start, x[-1], color="#f2c14e", alpha=0.25, label=quarter)
-        ax.set_title(title)
-        ax.grid(alpha=0.3)
-        ax.tick_params(axis="x", labelrotation=45)
-        ax.legend(loc="upper left")
+    fig, axes = charts.board_figure(2.4, ncols=2)
+    x = np.array([(month - end).n for month in window.index])
+    panels = ((axes[0], "mau", "Monthly active users", "users [thousands]"),
+              (axes[1], "revenue", "Revenue per month", f"revenue [K {currency}/month]"))
+    for ax, column, title, unit in panels:
+        ax.axvspan(-2.5, 0.5, color="#f2c14e", alpha=0.3, label=quarter)
+        ax.plot(x, window[column], marker="o", markersize=3.5, color=charts.COLOURS["band"])
+        charts.month_axis(ax, end, 0, first=int(x[0]), n_ticks=5)
+        ax.set_xlim(x[0] - 0.5, 0.5)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v / 1e3:g}"))
+        ax.set_ylim(0, float(window[column].max()) * 1.1)
+        ax.set_ylabel(unit)
+        ax.set_title(title, loc="left", fontsize=charts.BOARD_FONT_PT + 1.5)
+        ax.legend(loc="upper left", fontsize=charts.BOARD_FONT_PT, frameon=False)
+    first, last = window.iloc[0], window.iloc[-1]
+    fig.set_label(
+        f"Monthly active users and revenue per month from {window.index[0].strftime('%b %Y')}"
+        f" to {end.strftime('%b %Y')}, {quarter} shaded: users from {first['mau']:,.0f} to "
+        f"{last['mau']:,.0f}, revenue from {money(first['revenue'], currency)} to "
+        f"{money(last['revenue'], currency)} a month.")
     return fig
