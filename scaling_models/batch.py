@@ -644,11 +644,20 @@ _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
     .jp-RenderedHTMLCommon table { font-size: 9pt; }
     .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.25em 0.4em; }
     .jp-OutputArea-output { overflow: visible; }
+    /* the lab lays cells out as one-cell tables, which Chromium will not split between
+       paragraphs: blocks let a long text flow across a page break */
+    .jp-InputArea, .jp-OutputArea-child, .jp-RenderedMarkdown, .jp-OutputArea-output,
+    .jp-InputPrompt, .jp-OutputPrompt { display: block; overflow: visible; }
     /* tables and figures never split; a heading stays with what follows it */
     table, tr, img, .board-figure { break-inside: avoid; }
     h1, h2, h3, h4 { break-after: avoid; }
-    /* text cells and text outputs introduce what follows: keep them on its page */
-    .jp-MarkdownCell, .jp-OutputArea-child:has(.jp-RenderedMarkdown) { break-after: avoid; }
+    /* the last paragraph of a text introduces what follows: keep it on its page (the
+       earlier paragraphs may stay behind, so a long introduction leaves no hole) */
+    .jp-RenderedMarkdown > :last-child,
+    .jp-OutputArea-child:has(.jp-RenderedMarkdown) { break-after: avoid; }
+    /* but a section's introduction followed by a subsection may end a page */
+    .jp-MarkdownCell:has(+ .jp-MarkdownCell) .jp-RenderedMarkdown > :last-child {
+      break-after: auto; }
     .board-figure img { max-width: 100%; }
     .board-footer { display: none; }
   }

@@ -745,6 +745,8 @@ def _months_after(end: pd.Period, month: str) -> int | None:
     """Months from ``end`` to a ``YYYY-MM`` string (0 for "now"; None for "" or other text)."""
     if month == "now":
         return 0
+    if not month:
+        return None
     try:
         return (periods.to_month(month) - end).n
     except ValueError:

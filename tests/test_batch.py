@@ -69,6 +69,45 @@ def test_html_has_no_code_and_embeds_images(built):
     assert "Traceback" not in html and "Warning" not in html
 
 
+def test_html_title_and_alt_text(built):
+    html = (built / "2024-Q2" / "report.html").read_text()
+    assert "<title>Quarterly scaling report 2024-Q2, Sample company</title>" in html
+    alts = re.findall(r'<img [^>]*alt="([^"]+)"', html)
+    # the growth, utilisation, team and cost figures, each described in words
+    assert len(alts) == len(re.findall(r"<img ", html)) == 4
+    assert alts[1].startswith("Average utilisation of each resource")
+    assert "No description has been provided" not in html
+
+
+@pytest.mark.skipif(not batch.find_chromium(), reason="needs Chromium")
+def test_pdf_is_a_board_document(built):
+    from pypdf import PdfReader
+
+    # read before test_refuses_to_overwrite... replaces the quarter without a PDF
+    reader = PdfReader(built / "2024-Q2" / "report.pdf")
+    n = len(reader.pages)
+    assert n <= 10
+    assert reader.metadata.title == "Quarterly scaling report 2024-Q2, Sample company"
+    for number, page in enumerate(reader.pages, start=1):
+        text = " ".join(page.extract_text().split())
+        assert re.search(rf"(?<!\d){number} / {n}(?!\d)", text)
+        assert "Sample company · Quarterly scaling report 2024-Q2 · generated " in text
+
+
+def test_no_chromium_says_so_in_one_line_and_still_writes_the_report(params, tmp_path,
+                                                                     capsys, monkeypatch):
+    monkeypatch.setattr(batch, "find_chromium", lambda: None)
+    assert main(["report", "--quarter", "2024-Q2", "--params", str(params), "--out",
+                 str(tmp_path)]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines()
+                if line.startswith("warning:")]
+    assert warnings == [f"warning: {batch.NO_CHROMIUM}"]
+    assert "apt-get install chromium" in warnings[0]
+    folder = tmp_path / "2024-Q2"
+    assert {p.name for p in folder.iterdir()} >= {"report.html", "summary.json"}
+    assert not (folder / "report.pdf").exists()
+
+
 def test_html_tables_are_formatted_for_people(built):
     html = (built / "2024-Q2" / "report.html").read_text()
     cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", html)

@@ -19,9 +19,14 @@ def test_fan_chart_has_bands_median_and_threshold_lines(result):
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["P5-P95", "P25-P75", "median", "attention (0.7)", "critical (0.9)"]
+    assert labels == ["P5-P95", "P25-P75", "median", "attention (70 %)", "critical (90 %)"]
     median = ax.get_lines()[0].get_ydata()
     np.testing.assert_allclose(median, result.percentile("cpu_avg", 50).to_numpy())
+    # utilisation in percent, units on both axes
+    assert ax.yaxis.get_major_formatter()(0.9, 0) == "90 %"
+    assert ax.get_ylabel() == "CPU average utilisation [%]"
+    assert ax.get_xlabel() == "month [months from today]"
+    assert ax.get_title() == "CPU average utilisation: 500 simulated futures"
 
 
 def test_fan_chart_copes_with_infinite_latency(result):
@@ -43,7 +48,8 @@ def test_fan_chart_draws_latency_lines_and_todays_team(result):
 def test_breach_probability_chart_draws_each_resource(result):
     fig = charts.breach_probability_chart(result)
     lines = fig.axes[0].get_lines()
-    assert [line.get_label() for line in lines] == [*mc.RESOURCES, "p95_response_time_s"]
+    assert [line.get_label() for line in lines] == ["CPU", "Memory", "Database", "Bandwidth",
+                                                    "P95 response time"]
     assert all(np.all(np.diff(line.get_ydata()) >= 0) for line in lines)
 
 
@@ -62,3 +68,60 @@ def test_scenario_chart_one_line_per_scenario():
         "projection_conservative", "projection_realistic"]
     with pytest.raises(ValueError, match="not in the scenario table"):
         charts.scenario_chart(pct, "nope")
+
+
+def test_fan_chart_on_calendar_months_with_units(result):
+    ax = charts.fan_chart(result, "infra_cost", start="2024-06", currency="USD").axes[0]
+    assert ax.get_ylabel() == "infrastructure cost [USD/month]"
+    assert ax.get_xlabel() == "month"
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels == ["Jun 2024", "Sep 2024", "Dec 2024", "Mar 2025", "Jun 2025"]
+
+
+def test_month_axis_picks_calendar_steps():
+    fig, (ax,) = charts.board_figure(2.0)
+    charts.month_axis(ax, "2024-06", 12, first=-11)
+    # 23 months for at most 5 ticks: a 6-month step anchored on today (position 0)
+    assert list(ax.xaxis.get_major_locator().tick_values(0, 1)) == [-6, 0, 6, 12]
+    assert ax.get_xlim() == (-11.0, 12.0)
+    assert ax.xaxis.get_major_formatter()(-6, 0) == "Dec 2023"
+
+
+def test_clip_axis_limits_and_says_who_is_beyond():
+    months = np.arange(7)
+    median = np.array([0.6, 0.8, 1.0, 1.1, 1.25, 1.4, 1.6])
+    upper = median + 0.2  # above 1.2 from month 3; the median from month 4
+    fig, (ax,) = charts.board_figure(2.0)
+    ax.yaxis.set_major_formatter(charts.PercentFormatter(1.0, symbol=" %"))
+    text = charts.clip_axis(ax, months, upper, median, 1.2, start="2024-06")
+    assert text == "half the futures above 120 % from Oct 2024"
+    assert ax.get_ylim() == (0.0, 1.2)
+    assert [t.get_text() for t in ax.texts] == [f"▲ {text}"]
+    # only the band's top beyond: 1 in 20 futures (P95), from its first month
+    fig, (ax,) = charts.board_figure(2.0)
+    text = charts.clip_axis(ax, months, np.minimum(upper, 1.3), np.minimum(median, 1.0), 1.2)
+    assert text == "1 in 20 futures above 1.2"
+    # nothing beyond: the axis ends 5 % above the band, nothing is said
+    fig, (ax,) = charts.board_figure(2.0)
+    assert charts.clip_axis(ax, months, upper / 2, median / 2, 1.2) == ""
+    assert ax.get_ylim()[1] == pytest.approx(0.9 * 1.05)
+
+
+def test_board_figure_fits_a4_and_has_board_fonts():
+    fig, axes = charts.board_figure(3.0, ncols=2)
+    assert fig.get_size_inches()[0] == charts.BOARD_WIDTH_IN and len(axes) == 2
+    assert axes[0].xaxis.get_ticklabels()[0].get_fontsize() >= charts.BOARD_FONT_PT
+    with pytest.raises(ValueError, match="width_in"):
+        charts.board_figure(3.0, width_in=8.5)
+
+
+def test_described_figure_needs_a_description():
+    fig, _ = charts.board_figure(2.0)
+    with pytest.raises(ValueError, match="description"):
+        charts.DescribedFigure(fig)  # a new figure has no label
+    with pytest.raises(TypeError, match="matplotlib Figure"):
+        charts.DescribedFigure("figure", "text")
+    shown = charts.DescribedFigure(fig, "  Two\n lines ")
+    data, metadata = shown._repr_mimebundle_()
+    assert metadata["image/png"]["alt"] == "Two lines"
+    assert data["image/png"]

@@ -234,21 +234,6 @@ def test_to_jsonable():
 # --- figures, and every builder together --------------------------------------------------
 
 
-def test_fan_figure_is_the_package_chart_on_calendar_months(result):
-    from scaling_models import charts
-
-    fig = report.fan_figure(result, "2024-06")
-    axes = fig.axes
-    assert [ax.get_title() for ax in axes] == ["CPU", "Memory", "Database", "Bandwidth"]
-    # the same bands as charts.fan_chart draws for one output
-    alone = charts.fan_chart(result, "cpu_avg").axes[0]
-    assert len(axes[0].collections) == len(alone.collections)
-    assert len(axes[0].lines) == len(alone.lines)
-    labels = [t.get_text() for t in axes[-1].get_xticklabels()]
-    assert labels[0] == "2024-06" and labels[-1] == "2025-06"
-    assert fig.legends and all(ax.get_legend() is None for ax in axes)
-
-
 def test_scenario_infra_spend_grows_with_growth(board):
     spend = board["scenarios"]["infra_spend_model"]
     assert (spend >= 0).all()
