@@ -625,7 +625,7 @@ _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
   }
   @page {
     size: A4;
-    margin: 12mm 12mm 16mm 12mm;
+    margin: 11mm 11mm 14mm 11mm;
     @bottom-left { content: {{ resources.board_footer }}; font-family: sans-serif;
                    font-size: 8.5pt; color: #555; }
     @bottom-right { content: counter(page) " / " counter(pages); font-family: sans-serif;
@@ -636,7 +636,7 @@ _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
     .jp-Notebook, main, .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea,
     .jp-Cell-inputWrapper { padding: 0 !important; margin: 0; }
     .jp-Cell { padding: 0; }
-    .jp-RenderedHTMLCommon { font-size: 10pt; line-height: 1.35; padding-right: 0; }
+    .jp-RenderedHTMLCommon { font-size: 10pt; line-height: 1.3; padding-right: 0; }
     .jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon ul { margin-bottom: 0.5em; }
     .jp-RenderedHTMLCommon h1 { font-size: 17pt; margin-top: 0; }
     .jp-RenderedHTMLCommon h2 { font-size: 13pt; margin-top: 0.9em; }
@@ -650,6 +650,12 @@ _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
     .jp-InputPrompt, .jp-OutputPrompt { display: block; overflow: visible; }
     /* tables and figures never split; a heading stays with what follows it */
     table, tr, img, .board-figure { break-inside: avoid; }
+    /* except a table too long for a page: it breaks between rows, its header repeated,
+       rather than leaving a page empty before it */
+    table:has(tbody > tr:nth-child(21)) { break-inside: auto; }
+    /* the lab keeps every output whole; tables and figures keep themselves whole */
+    .jp-OutputArea-child { break-inside: auto; }
+    thead { display: table-header-group; }
     h1, h2, h3, h4 { break-after: avoid; }
     /* the last paragraph of a text introduces what follows: keep it on its page (the
        earlier paragraphs may stay behind, so a long introduction leaves no hole) */

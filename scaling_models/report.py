@@ -801,7 +801,7 @@ def fan_figure(result, end_month: str | pd.Period, remedies: pd.DataFrame | None
     if history is not None:
         history = periods.monthly_frame(history).loc[:end]
         first = -min(int(history_months), len(history) - 1)
-    fig, axes = charts.board_figure(5.8, ncols=2, nrows=2, sharex=True)
+    fig, axes = charts.board_figure(5.4, ncols=2, nrows=2, sharex=True)
     attention, critical = result.inputs.thresholds()
     sentences = []
     for i, (ax, resource) in enumerate(zip(axes, montecarlo.RESOURCES, strict=True)):
@@ -896,7 +896,7 @@ def team_figure(result, end_month: str | pd.Period, hiring: pd.DataFrame | None 
     from scaling_models import charts
 
     end = periods.to_month(end_month, "end_month")
-    fig, (ax,) = charts.board_figure(2.7)
+    fig, (ax,) = charts.board_figure(2.5)
     charts.fan_chart(result, "developers", ax=ax, show_thresholds=False, start=end)
     ax.get_legend().remove()
     ax.set_title("")
@@ -951,7 +951,7 @@ def cost_figure(result, end_month: str | pd.Period, thresholds: pd.DataFrame | N
     from scaling_models import charts
 
     end = periods.to_month(end_month, "end_month")
-    fig, axes = charts.board_figure(2.8, ncols=2)
+    fig, axes = charts.board_figure(2.6, ncols=2)
     charts.fan_chart(result, "infra_cost", ax=axes[0], show_thresholds=False, start=end)
     charts.fan_chart(result, "infra_share", ax=axes[1], show_thresholds=False, start=end)
     for ax in axes:
@@ -1606,7 +1606,7 @@ def history_figure(history: pd.DataFrame, quarter: str, *, months: int = 12,
     history = periods.monthly_frame(history)
     end = quarter_end_month(quarter)
     window = history.loc[(history.index > end - months) & (history.index <= end)]
-    fig, axes = charts.board_figure(2.4, ncols=2)
+    fig, axes = charts.board_figure(2.3, ncols=2)
     x = np.array([(month - end).n for month in window.index])
     panels = ((axes[0], "mau", "Monthly active users", "users [thousands]"),
               (axes[1], "revenue", "Revenue per month", f"revenue [K {currency}/month]"))
