@@ -616,6 +616,11 @@ _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
   /* a wide table scrolls inside its box instead of widening the page */
   .jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
   .board-figure img { max-width: 100%; height: auto; }
+  /* on a wide screen figures use the column (they are drawn for it at 160 dpi); in
+     print they keep the size they were drawn at, so their points are points */
+  @media screen and (min-width: 800px) {
+    .board-figure img { width: 100% !important; max-width: 900px; }
+  }
   .board-footer { color: #555; font-size: 12px; margin: 2em 0 1em; }
   @media (max-width: 600px) {
     body { padding: 0 8px; }
