@@ -632,16 +632,17 @@ _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
     size: A4;
     margin: 11mm 11mm 14mm 11mm;
     @bottom-left { content: {{ resources.board_footer }}; font-family: sans-serif;
-                   font-size: 8.5pt; color: #555; }
+                   font-size: 9pt; color: #555; }
     @bottom-right { content: counter(page) " / " counter(pages); font-family: sans-serif;
-                    font-size: 8.5pt; color: #555; }
+                    font-size: 9pt; color: #555; }
   }
   @media print {
     body { max-width: none; margin: 0; padding: 0; }
     .jp-Notebook, main, .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea,
     .jp-Cell-inputWrapper { padding: 0 !important; margin: 0; }
     .jp-Cell { padding: 0; }
-    .jp-RenderedHTMLCommon { font-size: 10pt; line-height: 1.3; padding-right: 0; }
+    .jp-RenderedHTMLCommon { font-size: 9.5pt; line-height: 1.3; padding: 0 !important;
+                             width: auto !important; }
     .jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon ul { margin-bottom: 0.5em; }
     .jp-RenderedHTMLCommon h1 { font-size: 17pt; margin-top: 0; }
     .jp-RenderedHTMLCommon h2 { font-size: 13pt; margin-top: 0.9em; }

@@ -92,6 +92,14 @@ def test_pdf_is_a_board_document(built):
         text = " ".join(page.extract_text().split())
         assert re.search(rf"(?<!\d){number} / {n}(?!\d)", text)
         assert "Sample company · Quarterly scaling report 2024-Q2 · generated " in text
+    # every text at least 9 pt on paper: the font size times the text and page matrices'
+    # vertical scale (Chromium shrinks a page whose content is wider than A4 allows; that
+    # would show here too)
+    sizes = []
+    for page in reader.pages:
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: sizes.append(
+            abs(size * tm[3] * cm[3])) if text.strip() else None)
+    assert min(sizes) == pytest.approx(9.0, abs=0.01)
 
 
 def test_no_chromium_says_so_in_one_line_and_still_writes_the_report(params, tmp_path,
