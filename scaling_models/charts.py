@@ -41,6 +41,7 @@ __all__ = [
     "label_line",
     "clip_axis",
     "output_axis_label",
+    "metric_name",
     "DescribedFigure",
 ]
 
@@ -85,11 +86,23 @@ def output_axis_label(output: str, currency: str = "EUR") -> str:
     """
     resource, _, kind = output.rpartition("_")
     if resource in mc.RESOURCES and kind in ("avg", "peak"):
-        from scaling_models.report import metric_label  # the board's names of resources
-
         word = "average" if kind == "avg" else "peak"
-        return f"{metric_label(resource)} {word} utilisation [%]"
+        return f"{metric_name(resource)}, monthly {word} [%]"
     return _OUTPUT_LABELS.get(output, output).format(cur=currency)
+
+
+def metric_name(metric: str) -> str:
+    """A threshold metric's name in words, from the ``label`` column of the threshold table
+    (:func:`scaling_models.thresholds.load_thresholds`): ``cpu`` -> "CPU utilisation".
+
+    Metrics the table does not name are written with spaces for underscores.
+    """
+    from scaling_models import thresholds
+
+    table = thresholds.load_thresholds()
+    if "label" in table.columns and metric in table.index:
+        return str(table.at[metric, "label"])
+    return metric.replace("_", " ")
 
 
 def _figure(ax=None, size=(8.0, 4.5)):
@@ -296,10 +309,8 @@ def breach_probability_chart(result: mc.SimulationResult, *, level: str = "criti
 
     ``resources`` defaults to every breach metric (:data:`montecarlo.BREACH_METRICS`: the
     four resources and P95 latency); ``start`` writes calendar months on the x axis. The
-    lines are labelled with the board's names (:func:`scaling_models.report.metric_label`).
+    lines are labelled with the metrics' names (:func:`metric_name`).
     """
-    from scaling_models.report import metric_label
-
     resources = list(mc.BREACH_METRICS) if resources is None else list(resources)
     fig, ax = _figure(ax)
     table = result.breach_probability
@@ -308,7 +319,7 @@ def breach_probability_chart(result: mc.SimulationResult, *, level: str = "criti
         if rows.empty:
             raise ValueError(f"no breach data for {resource!r}/{level!r}")
         ax.step(rows["month"], rows["probability"], where="post",
-                label=metric_label(resource))
+                label=metric_name(resource))
     ax.set_ylim(-0.02, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" %"))
     if start is not None:
