@@ -87,18 +87,20 @@ def output_axis_label(output: str, currency: str = "EUR") -> str:
     resource, _, kind = output.rpartition("_")
     if resource in mc.RESOURCES and kind in ("avg", "peak"):
         word = "average" if kind == "avg" else "peak"
-        return f"{metric_name(resource)}, monthly {word} [%]"
+        return f"{metric_name(resource)} utilisation, monthly {word} [%]"
     return _OUTPUT_LABELS.get(output, output).format(cur=currency)
 
 
 def metric_name(metric: str) -> str:
-    """A threshold metric's name in words, from the ``label`` column of the threshold table
-    (:func:`scaling_models.thresholds.load_thresholds`): ``cpu`` -> "CPU utilisation".
-
-    Metrics the table does not name are written with spaces for underscores.
+    """A metric's name in words: a resource's board label from the resource registry
+    (:mod:`scaling_models.resources`, ``db_utilisation`` -> "Database"), else the ``label``
+    column of the threshold table (:func:`scaling_models.thresholds.load_thresholds`,
+    ``p95_response_time_s`` -> "Response time P95"), else the key with spaces.
     """
-    from scaling_models import thresholds
+    from scaling_models import resources, thresholds
 
+    if metric in resources.RESOURCES:
+        return resources.get(metric).label
     table = thresholds.load_thresholds()
     if "label" in table.columns and metric in table.index:
         return str(table.at[metric, "label"])

@@ -24,7 +24,7 @@ def test_fan_chart_has_bands_median_and_threshold_lines(result):
     np.testing.assert_allclose(median, result.percentile("cpu_avg", 50).to_numpy())
     # utilisation in percent, units on both axes
     assert ax.yaxis.get_major_formatter()(0.9, 0) == "90 %"
-    # names from the threshold table's label column
+    # the resource registry's label
     assert ax.get_ylabel() == "CPU utilisation, monthly average [%]"
     assert ax.get_xlabel() == "month [months from today]"
     assert ax.get_title() == "CPU utilisation, monthly average: 500 simulated futures"
@@ -49,9 +49,9 @@ def test_fan_chart_draws_latency_lines_and_todays_team(result):
 def test_breach_probability_chart_draws_each_resource(result):
     fig = charts.breach_probability_chart(result)
     lines = fig.axes[0].get_lines()
+    # resources by the registry's labels, latency by the threshold table's
     assert [line.get_label() for line in lines] == [
-        "CPU utilisation", "Memory usage", "DB utilisation", "Bandwidth utilisation",
-        "Response time P95"]
+        "CPU", "Memory", "Database", "Bandwidth", "Response time P95"]
     assert all(np.all(np.diff(line.get_ydata()) >= 0) for line in lines)
 
 
