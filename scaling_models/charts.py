@@ -162,16 +162,19 @@ def month_axis(ax, start: str | pd.Period, months: int, *, first: int = 0,
 
 
 def mark_month(ax, month: float, text: str, *, colour: str, linestyle: str = "-",
-               where: float = 0.97, label: str | None = None) -> None:
+               where: float = 0.97, label: str | None = None,
+               side: str | None = None) -> None:
     """A vertical line at ``month`` with ``text`` written beside it near the top.
 
     ``where`` is the text's height [fraction of the axes]; ``label`` names the line in a
-    legend. The text goes to the left of the line in the right third of the axes, so it
-    stays inside them.
+    legend. The text goes on ``side`` ("left" or "right") of the line; by default to the
+    left in the right third of the axes, so it stays inside them, else to the right.
     """
+    if side not in (None, "left", "right"):
+        raise ValueError(f"side must be 'left', 'right' or None; got {side!r}")
     ax.axvline(month, color=colour, linestyle=linestyle, linewidth=1.4, label=label)
     left, right = ax.get_xlim()
-    late = month > left + 2 * (right - left) / 3
+    late = month > left + 2 * (right - left) / 3 if side is None else side == "left"
     note = ax.annotate(text, xy=(month, where), xycoords=("data", "axes fraction"),
                 xytext=(-3 if late else 3, 0), textcoords="offset points",
                 ha="right" if late else "left", va="top", color=colour,
@@ -239,7 +242,9 @@ def clip_axis(ax, months: np.ndarray, upper: np.ndarray, median: np.ndarray, lim
     # futures have already left the lower part of the panel
     ax.plot([month], [1.0], marker="^", markersize=8, color=COLOURS["band"], clip_on=False,
             transform=ax.get_xaxis_transform(), linestyle="none")
-    note = ax.annotate(f"▲ {text}", xy=(0.99, 0.03), xycoords="axes fraction", ha="right",
+    # two short lines: one would run past a half-width panel into the tick labels
+    note = ax.annotate(f"▲ {who} above {shown}" + (f"\n{when.strip()}" if when else ""),
+                       xy=(0.99, 0.03), xycoords="axes fraction", ha="right",
                        va="bottom", fontsize=BOARD_FONT_PT, color=COLOURS["band"],
                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8,
                              "pad": 1})

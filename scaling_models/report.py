@@ -830,8 +830,10 @@ def fan_figure(result, end_month: str | pd.Period, remedies: pd.DataFrame | None
                                   median, limit, start=end)
         # the critical line and the measured months must stay in view
         ax.set_ylim(0, min(limit, max(ax.get_ylim()[1], crit * 1.12, np.nanmax(upper) * 1.05)))
+        # "today" at the top left of its line: the measured months stay low there and the
+        # remedy's marker is written to the right
         charts.mark_month(ax, 0, "today", colour=charts.COLOURS["today"], linestyle=":",
-                          where=0.2, label="today")
+                          where=0.97, label="today", side="left" if first < 0 else "right")
         start = "" if remedies is None or resource not in remedies.index else str(
             remedies.at[resource, "start_by"])
         offset = _months_after(end, start)

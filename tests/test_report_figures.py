@@ -101,7 +101,8 @@ def test_fan_figure_says_when_futures_leave_the_axis(result):
     for ax, resource in zip(fig.axes, montecarlo.RESOURCES, strict=True):
         p50 = result.percentile(f"{resource}_avg", 50).to_numpy()
         p95 = result.percentile(f"{resource}_avg", 95).to_numpy()
-        notes = [t.get_text() for t in ax.texts if t.get_text().startswith("▲")]
+        notes = [" ".join(t.get_text().split()) for t in ax.texts
+                 if t.get_text().startswith("▲")]
         if not (p95 > 1.2).any():
             assert not notes
             continue
