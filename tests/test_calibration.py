@@ -21,7 +21,7 @@ def test_exact_growth_is_recovered_without_uncertainty():
     assert_allclose(fit.mean_rate, 0.15, rtol=1e-12)
     assert_allclose(fit.interval, (0.15, 0.15), rtol=1e-9)
     assert fit.log_std < 1e-12
-    assert (fit.window, fit.block_length) == (12, 3)
+    assert (fit.window, fit.block_length, fit.dof) == (12, None, 1)
     assert (fit.start, fit.end) == (MONTHS[11], MONTHS[23])
 
 
@@ -33,11 +33,13 @@ def test_growth_matches_growth_fit_growth():
                     [theirs.mean_rate, theirs.log_mean, theirs.log_std], rtol=1e-12)
 
 
-def test_bootstrap_is_reproducible_with_a_seed():
+@pytest.mark.parametrize("block_length", [None, 3])
+def test_draws_are_reproducible_with_a_seed(block_length):
     mau = exponential_mau(0.1, noise=0.05, seed=1)
-    a = calibration.growth_distribution(mau, rng=42)
-    b = calibration.growth_distribution(mau, rng=np.random.default_rng(42))
-    c = calibration.growth_distribution(mau, rng=43)
+    a = calibration.growth_distribution(mau, block_length=block_length, rng=42)
+    b = calibration.growth_distribution(mau, block_length=block_length,
+                                        rng=np.random.default_rng(42))
+    c = calibration.growth_distribution(mau, block_length=block_length, rng=43)
     np.testing.assert_array_equal(a.log_mean_samples, b.log_mean_samples)
     assert a.interval == b.interval
     assert not np.array_equal(a.log_mean_samples, c.log_mean_samples)
@@ -82,12 +84,78 @@ def test_interval_covers_the_true_rate_about_90_percent_of_the_time():
     assert 0.82 <= hits / reps <= 0.96
 
 
+def ar1_mau(months, phi, seed, rate=0.10, sd=0.05):
+    """MAU whose monthly log growth is ln(1 + rate) plus stationary AR(1) noise of sd ``sd``."""
+    rng = np.random.default_rng(seed)
+    e = rng.standard_normal(months + 49)
+    x = np.empty_like(e)
+    x[0] = e[0]
+    for t in range(1, e.size):  # innovations scaled so the marginal sd stays 1
+        x[t] = phi * x[t - 1] + math.sqrt(1 - phi**2) * e[t]
+    log_growth = math.log1p(rate) + sd * x[50:]
+    return np.exp(np.concatenate([[0.0], np.cumsum(log_growth)]))
+
+
+@pytest.mark.parametrize("phi", [0.0, 0.5])
+def test_default_interval_is_honest_for_iid_and_autocorrelated_growth(phi):
+    # A label is a promise: the 90 % interval of the mean rate must cover the true rate
+    # 87-93 % of the time on 12-36-month histories, whether monthly growth is iid or
+    # AR(1) with phi = 0.5 (the moving-block bootstrap covered ~77 % at 12 months).
+    # 900 seeded histories (300 per window): binomial sd of the pooled figure 0.010.
+    hits, reps = {12: 0, 24: 0, 36: 0}, 300
+    for window in hits:
+        for seed in range(reps):
+            mau = ar1_mau(window + 1, phi, seed=window * 1000 + seed)
+            fit = calibration.growth_distribution(mau, window=window, n_boot=100, rng=seed)
+            hits[window] += fit.rate_low <= 0.10 <= fit.rate_high
+    pooled = sum(hits.values()) / (3 * reps)
+    assert 0.87 <= pooled <= 0.93, hits
+    assert all(0.84 <= h / reps <= 0.96 for h in hits.values()), hits
+
+
+def test_iid_student_interval_matches_the_t_formula():
+    # For iid normal ratios the cosine projections are iid N(0, sigma^2) (orthonormal and
+    # orthogonal to the constant), so the interval is mean +- t_nu * omega / sqrt(n):
+    # recompute omega from its definition with an explicit sum.
+    mau = exponential_mau(0.1, months=25, noise=0.05, seed=8)
+    fit = calibration.growth_distribution(mau, window=24, rng=0)
+    x = np.diff(np.log(mau.to_numpy()))
+    nu = 2
+    lam = [math.sqrt(2 / 24) * sum(math.cos(math.pi * j * (t + 0.5) / 24) * x[t]
+                                   for t in range(24)) for j in (1, 2)]
+    half = stats.t.ppf(0.95, nu) * math.sqrt((lam[0] ** 2 + lam[1] ** 2) / nu / 24)
+    assert fit.dof == nu
+    assert_allclose(np.log1p(fit.interval), (x.mean() - half, x.mean() + half), rtol=1e-10)
+
+
+def test_growth_tails_hold_five_percent_with_autocorrelated_growth():
+    # P(12-month growth >= what happened) is a PIT value: uniform when the predictive law
+    # is right, so each 5 % tail should hold ~5 % of outcomes. With AR(1) growth the
+    # iid spread sqrt(H) * log_std put 16-18 % in each tail; the long-run spread fixes it.
+    # 600 seeded histories (24 months fitted, 12 scored): binomial sd 0.009 per tail.
+    upper = lower = 0
+    reps = 600
+    for seed in range(reps):
+        mau = ar1_mau(37, 0.5, seed=seed)
+        fit = calibration.growth_distribution(mau[:25], window=24, n_boot=400, rng=seed)
+        p = float(calibration.probability_of_growth(fit, mau[36] / mau[24] - 1, 12))
+        upper += p < 0.05
+        lower += p > 0.95
+    assert 0.025 <= upper / reps <= 0.075
+    assert 0.025 <= lower / reps <= 0.075
+
+
 def test_default_block_length_grows_as_cube_root():
     assert [calibration.default_block_length(n) for n in (1, 8, 12, 27, 28, 64)] == [
         1, 2, 3, 3, 4, 4]
 
 
-def test_sample_rates_come_from_the_bootstrap():
+def test_long_run_dof_is_one_per_year():
+    assert [calibration.long_run_dof(n) for n in (3, 12, 17, 18, 24, 36, 48)] == [
+        1, 1, 1, 2, 2, 3, 4]
+
+
+def test_sample_rates_come_from_the_draws():
     fit = calibration.growth_distribution(exponential_mau(0.1, noise=0.05), rng=0)
     rates = fit.sample_rates(1_000, rng=1)
     assert rates.shape == (1_000,)
@@ -128,15 +196,17 @@ def test_fifteen_percent_history_reaches_realistic_but_not_optimistic():
     fit = calibration.growth_distribution(exponential_mau(0.15, noise=0.002, seed=4), rng=0)
     table = calibration.scenario_probabilities(fit)
     p = table["probability_at_least"]
-    assert p["projection_optimistic"] < 1e-6
+    # 12 months fitted: the Student t with one degree of freedom (long_run_dof) leaves
+    # heavy tails however smooth the history, hence a few per cent, not zero
+    assert p["projection_optimistic"] < 0.05
     for key in ("projection_conservative", "projection_realistic", "multi_year_conservative",
                 "multi_year_aggressive", "multi_year_hypergrowth"):
-        assert p[key] > 1 - 1e-6
+        assert p[key] > 0.95
     assert_allclose(table.loc["projection_realistic", "median_total_growth"], 4.35, atol=0.02)
     bands = calibration.band_probabilities(fit)
     assert list(bands.index) == ["below conservative", "conservative to realistic",
                                  "realistic to optimistic", "above optimistic"]
-    assert bands.loc["realistic to optimistic", "probability"] > 1 - 1e-6
+    assert bands.loc["realistic to optimistic", "probability"] > 0.9
     assert_allclose(bands["probability"].sum(), 1.0)
 
 
@@ -206,16 +276,18 @@ def test_probability_matches_lognormal_closed_form():
 
 
 def test_probability_matches_path_simulation():
-    # Independent check: draw a rate per path (parameter uncertainty), add monthly noise
-    # of log_std, compound 12 months, count paths reaching x3.
+    # Independent check: draw a (mean, long-run sd) pair per path (parameter
+    # uncertainty), add monthly noise of that sd, compound 12 months, count paths
+    # reaching x4.
     fit = calibration.growth_distribution(exponential_mau(0.095, noise=0.08, seed=6),
-                                          rng=0)
+                                          window=23, rng=0)
     rng = np.random.default_rng(1)
     n = 200_000
-    rate = fit.sample_rates(n, rng=rng)
-    log_total = 12 * np.log1p(rate) + fit.log_std * rng.standard_normal((n, 12)).sum(axis=1)
-    simulated = np.mean(log_total >= np.log(3.0))
-    p = float(calibration.probability_of_growth(fit, 2.0, 12))
+    pick = rng.integers(fit.log_mean_samples.size, size=n)
+    noise = fit.step_std_samples[pick] * rng.standard_normal((n, 12)).sum(axis=1)
+    log_total = 12 * fit.log_mean_samples[pick] + noise
+    simulated = np.mean(log_total >= np.log(4.0))
+    p = float(calibration.probability_of_growth(fit, 3.0, 12))
     assert 0.05 < p < 0.95
     assert abs(simulated - p) < 4 * math.sqrt(p * (1 - p) / n)
 

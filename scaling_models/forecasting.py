@@ -1,0 +1,403 @@
+r"""Growth model fitted to the MAU history: simulated future MAU paths with honest bands.
+
+The log of monthly active users, :math:`y_t = \ln \mathrm{MAU}_t`, is modelled as a
+structural time series [1]_ (a linear Gaussian state-space model fitted by maximum
+likelihood with statsmodels' ``UnobservedComponents``):
+
+.. math::
+
+   y_t &= \mu_t + \gamma_t + \varepsilon_t, &
+   \varepsilon_t &\sim N(0, \sigma^2_\varepsilon)\\
+   \mu_{t+1} &= \mu_t + \beta_t + \eta_t, &
+   \eta_t &\sim N(0, \sigma^2_\eta)\\
+   \beta_{t+1} &= \beta_t + \zeta_t, &
+   \zeta_t &\sim N(0, \sigma^2_\zeta)\\
+   \gamma_{t+1} &= -\textstyle\sum_{j=1}^{s-1} \gamma_{t+1-j} + \omega_t, &
+   \omega_t &\sim N(0, \sigma^2_\omega)
+
+with level :math:`\mu_t` [log users], monthly log growth (trend) :math:`\beta_t`
+[month⁻¹] and a seasonal :math:`\gamma_t` of period :math:`s` (12 months). The candidate
+models switch parts on or off (see :data:`CANDIDATES`); the one with the smallest
+corrected Akaike criterion (AICc) on a common sample is kept, the same rule for every
+series. Seasonality is a candidate only with two full seasons of history (24 months).
+
+Forecast paths are simulated from the fitted model: the state at the last month is drawn
+from its filtered distribution (which carries the uncertainty of the level, the growth
+rate and the seasonal pattern estimated from a short history, through the diffuse
+initialisation of the Kalman filter [2]_), the variances from the large-sample
+distribution of their maximum-likelihood estimates (parameter uncertainty), then the
+state equations are run forward. A seasonal pattern therefore repeats instead of
+accumulating as noise, and a growth rate that drifts widens the band with the horizon.
+
+Units: MAU in users, time in months, growth rates per month as fractions
+(0.15 = 15 %/month). See ``docs/forecasting.md`` for the method and its backtest.
+
+References
+----------
+.. [1] A. C. Harvey, *Forecasting, Structural Time Series Models and the Kalman Filter*.
+   Cambridge University Press, 1989. doi:10.1017/CBO9781107049994
+.. [2] J. Durbin and S. J. Koopman, *Time Series Analysis by State Space Methods*, 2nd ed.
+   Oxford University Press, 2012, ch. 5 (initialisation) and 7 (maximum likelihood).
+   doi:10.1093/acprof:oso/9780199641178.001.0001
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special, stats
+
+from scaling_models._checks import require_between, require_integer
+from scaling_models._history import monthly_index, monthly_values
+
+__all__ = [
+    "CANDIDATES",
+    "MIN_MONTHS",
+    "GrowthModel",
+    "fit_growth_model",
+]
+
+#: Fewest months of MAU :func:`fit_growth_model` accepts.
+MIN_MONTHS = 6
+
+#: Candidate structural models: name -> ``UnobservedComponents`` switches. Each is also
+#: tried with a stochastic seasonal when the history holds two seasons.
+CANDIDATES: dict[str, dict[str, bool]] = {
+    # random walk with drift plus measurement noise: a constant growth rate, estimated
+    "local level with drift": {"stochastic_level": True, "stochastic_trend": False},
+    # local linear trend: level and growth rate both drift
+    "local linear trend": {"stochastic_level": True, "stochastic_trend": True},
+    # smooth (integrated random walk) trend: the growth rate drifts, the level follows it
+    "smooth trend": {"stochastic_level": False, "stochastic_trend": True},
+}
+
+# Parameter-uncertainty draws (each one a Kalman filter run at fit time): deterministic
+# quasi-random normal nodes, so that a fit needs no random generator.
+_N_PARAM_DRAWS = 64
+
+
+def _normal_nodes(n: int, dim: int) -> np.ndarray:
+    """``n`` standard-normal points in ``dim`` dimensions from an unscrambled Sobol net."""
+    if dim == 0:
+        return np.zeros((n, 0))
+    sobol = stats.qmc.Sobol(dim, scramble=False)
+    # the first point is the origin (ppf(0) = -inf): skip it
+    points = sobol.random_base2(math.ceil(math.log2(n + 1)))[1:n + 1]
+    return special.ndtri(points)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class GrowthModel:
+    """A fitted growth model of log MAU that simulates future MAU paths.
+
+    Made by :func:`fit_growth_model`; call :meth:`simulate` for paths and :meth:`summary`
+    for what was fitted.
+
+    Attributes
+    ----------
+    model : str
+        The structural model chosen (a key of :data:`CANDIDATES`, ``" + seasonal"`` when
+        a seasonal was kept).
+    seasonal_period : int or None
+        Period of the seasonal in the model, None without one. [month]
+    n_months : int
+        Months of MAU fitted.
+    last_value : float
+        Last observed MAU, column 0 of every simulated path. [users]
+    growth_now, growth_low, growth_high : float
+        Fitted monthly growth rate of the trend at the last month and its ``credibility``
+        interval (parameter uncertainty included). [month⁻¹]
+    credibility : float
+        Coverage of ``(growth_low, growth_high)``.
+    candidates : pandas.DataFrame
+        Every model tried, with its log-likelihood, number of parameters and AICc.
+    warnings : tuple of str
+        What the history could not support (short history, no seasonality...).
+    start, end : pandas.Period
+        First and last month fitted.
+    """
+
+    model: str
+    seasonal_period: int | None
+    n_months: int
+    last_value: float
+    growth_now: float
+    growth_low: float
+    growth_high: float
+    credibility: float
+    candidates: pd.DataFrame = field(repr=False)
+    warnings: tuple[str, ...]
+    start: pd.Period
+    end: pd.Period
+    # per parameter draw k: predicted state mean (K, m) and a square root of its
+    # covariance (K, m, m) for the month after the last; noise sds (K, r) and (K,)
+    _state_mean: np.ndarray = field(repr=False)
+    _state_root: np.ndarray = field(repr=False)
+    _state_sd: np.ndarray = field(repr=False)
+    _obs_sd: np.ndarray = field(repr=False)
+    _transition: np.ndarray = field(repr=False)
+    _selection: np.ndarray = field(repr=False)
+    _design: np.ndarray = field(repr=False)
+
+    def simulate(
+        self, n_paths: int, months: int, rng: np.random.Generator | int | None = None
+    ) -> np.ndarray:
+        """Simulate future monthly MAU paths from the fitted model.
+
+        Parameters
+        ----------
+        n_paths : int
+            Number of paths (at least 1).
+        months : int
+            Months simulated after the last observed one (at least 0). [month]
+        rng : numpy.random.Generator, int or None
+            Random generator or seed.
+
+        Returns
+        -------
+        paths : ndarray, shape (n_paths, months + 1)
+            MAU levels [users]; column 0 is the last observed MAU, column ``h`` the MAU
+            ``h`` months later.
+        """
+        n_paths = require_integer("n_paths", n_paths, minimum=1)
+        months = require_integer("months", months, minimum=0)
+        rng = np.random.default_rng(rng)
+        out = np.empty((n_paths, months + 1))
+        out[:, 0] = self.last_value
+        if months == 0:
+            return out
+        k = rng.integers(self._state_mean.shape[0], size=n_paths)
+        m = self._state_mean.shape[1]
+        # state at the first forecast month ~ N(a_k, P_k)
+        state = self._state_mean[k] + np.einsum(
+            "nij,nj->ni", self._state_root[k], rng.standard_normal((n_paths, m)))
+        state_sd = self._state_sd[k]
+        obs_sd = self._obs_sd[k]
+        transition_t = self._transition.T
+        selection_t = self._selection.T
+        for h in range(1, months + 1):
+            out[:, h] = state @ self._design + obs_sd * rng.standard_normal(n_paths)
+            shocks = state_sd * rng.standard_normal(state_sd.shape)
+            state = state @ transition_t + shocks @ selection_t
+        np.exp(out[:, 1:], out=out[:, 1:])
+        return out
+
+    def summary(self) -> dict:
+        """What was fitted: model, growth now with its interval, warnings, candidates.
+
+        Returns
+        -------
+        dict
+            ``model``, ``seasonal_period``, ``n_months``, ``start``, ``end``,
+            ``last_value`` [users], ``growth_now``, ``growth_low``, ``growth_high``
+            [month⁻¹], ``credibility``, ``warnings`` (list of str) and ``candidates``
+            (DataFrame: log-likelihood, parameters, AICc of every model tried).
+        """
+        return {
+            "model": self.model, "seasonal_period": self.seasonal_period,
+            "n_months": self.n_months, "start": self.start, "end": self.end,
+            "last_value": self.last_value, "growth_now": self.growth_now,
+            "growth_low": self.growth_low, "growth_high": self.growth_high,
+            "credibility": self.credibility, "warnings": list(self.warnings),
+            "candidates": self.candidates.copy(),
+        }
+
+    def __repr__(self) -> str:
+        lines = [
+            f"GrowthModel: {self.model}, {self.n_months} months {self.start} to {self.end}",
+            f"  growth now {self.growth_now:+.1%}/month, "
+            f"{self.credibility:.0%} interval {self.growth_low:+.1%} to "
+            f"{self.growth_high:+.1%}",
+        ]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def _candidate_models(y: np.ndarray, period: int) -> list[tuple[str, dict]]:
+    specs = [(name, dict(switches)) for name, switches in CANDIDATES.items()]
+    if y.size >= 2 * period:
+        specs += [(f"{name} + seasonal", {**switches, "seasonal": period})
+                  for name, switches in CANDIDATES.items()]
+    return specs
+
+
+def _fit_one(y: np.ndarray, switches: dict, burn: int):
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    model = UnobservedComponents(y, level=True, trend=True, irregular=True,
+                                 loglikelihood_burn=burn, **switches)
+    with warnings.catch_warnings():
+        # optimiser chatter (convergence, boundary variances): the AICc and the
+        # parameter draws below take care of weak fits
+        warnings.simplefilter("ignore")
+        result = model.fit(disp=False)
+    return model, result
+
+
+def _aicc(llf: float, k: int, n: int) -> float:
+    return -2.0 * llf + 2.0 * k + (2.0 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else math.inf)
+
+
+def _parameter_draws(model, result, n_draws: int) -> np.ndarray:
+    """Variance parameters drawn from the asymptotic normal law of their ML estimates.
+
+    The draws are made on the optimiser's scale (standard deviations, which may cross 0
+    symmetrically) with the inverse of the observed information, then squared back.
+    """
+    from statsmodels.tools.numdiff import approx_hess3
+
+    u_hat = np.asarray(model.untransform_params(result.params), dtype=float)
+
+    def loglike(u):
+        return model.loglike(u, transformed=False)
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        hessian = approx_hess3(u_hat, loglike)
+    info = -(hessian + hessian.T) / 2.0
+    values, vectors = np.linalg.eigh(info)
+    if not np.all(np.isfinite(values)):
+        values, vectors = np.ones(u_hat.size) * np.inf, np.eye(u_hat.size)
+    # flat or concave directions carry no information: cap their spread at the estimate's
+    # own scale rather than letting it run to infinity
+    scale = max(float(np.max(np.abs(u_hat))), 1e-3)
+    variances = np.where(values > 1.0 / scale**2, 1.0 / np.where(values > 0, values, 1.0),
+                         scale**2)
+    root = vectors * np.sqrt(variances)
+    u = u_hat + _normal_nodes(n_draws, u_hat.size) @ root.T
+    return np.array([model.transform_params(row) for row in u])
+
+
+def _mixture_quantile(means: np.ndarray, sds: np.ndarray, q: float) -> float:
+    """Quantile ``q`` of an equal-weight mixture of normals."""
+    sds = np.maximum(sds, 1e-12)
+    lo = float(np.min(means - 10 * sds))
+    hi = float(np.max(means + 10 * sds))
+    return optimize.brentq(lambda x: special.ndtr((x - means) / sds).mean() - q, lo, hi,
+                           xtol=1e-12)
+
+
+def fit_growth_model(
+    mau: pd.Series, *, seasonal_period: int = 12, credibility: float = 0.90
+) -> GrowthModel:
+    """Fit a structural time-series model to the log of monthly MAU.
+
+    Parameters
+    ----------
+    mau : pandas.Series
+        Monthly active users, one value per consecutive month, oldest first, on a monthly
+        ``PeriodIndex`` or a ``DatetimeIndex`` of month starts; at least
+        :data:`MIN_MONTHS` values. [users]
+    seasonal_period : int, default 12
+        Length of the seasonal cycle in observations; seasonal models are tried only with
+        ``2 * seasonal_period`` observations or more. (A quarterly series read one
+        observation per period would use 4.) [month]
+    credibility : float, default 0.90
+        Coverage of the interval of the growth rate now in :meth:`GrowthModel.summary`.
+
+    Returns
+    -------
+    GrowthModel
+
+    Raises
+    ------
+    TypeError
+        If ``mau`` is not a pandas Series.
+    ValueError
+        If ``mau`` has fewer than :data:`MIN_MONTHS` values, a NaN or non-positive value,
+        a gap between months, or an index that is not monthly dates.
+
+    Notes
+    -----
+    Candidates (:data:`CANDIDATES`, each with and without a seasonal when 24 months allow
+    it) are fitted by maximum likelihood with a diffuse initial state and compared by
+    AICc computed on the same observations (the first ``k`` of the largest candidate's
+    ``k`` diffuse states are left out of every likelihood, so the criteria compare like
+    with like). With 6-23 months only the non-seasonal candidates are tried; with a year
+    or less of history the simplest, a random walk with drift plus noise, usually wins,
+    and its drift's uncertainty (the filtered variance of the trend state) widens the band
+    as a t-interval would. The chosen model's variance parameters are then drawn 64 times
+    from the normal approximation of their estimates' law (inverse observed
+    information, on the standard-deviation scale) and the Kalman filter is re-run for
+    each draw to get the state at the last month; :meth:`GrowthModel.simulate` picks one
+    draw per path. ``docs/forecasting.md`` reports the rolling-origin backtest of this
+    method on public series.
+    """
+    if not isinstance(mau, pd.Series):
+        raise TypeError(f"mau must be a pandas Series with a monthly index; "
+                        f"got {type(mau).__name__}")
+    seasonal_period = require_integer("seasonal_period", seasonal_period, minimum=2)
+    require_between("credibility", credibility, 0.0, 1.0,
+                    low_inclusive=False, high_inclusive=False)
+    if monthly_index("mau", mau.index) is None:
+        raise ValueError(
+            "mau must have a monthly PeriodIndex or a DatetimeIndex of month starts; "
+            f"got a {type(mau.index).__name__}"
+        )
+    values, periods = monthly_values("mau", mau, min_length=MIN_MONTHS, positive=True)
+    y = np.log(values)
+    n = y.size
+
+    specs = _candidate_models(y, seasonal_period)
+    burn = 2 + (seasonal_period - 1 if any("seasonal" in s for _, s in specs) else 0)
+    rows, fits = [], []
+    for name, switches in specs:
+        model, result = _fit_one(y, switches, burn)
+        k = len(result.params)
+        rows.append({"model": name, "loglik": float(result.llf), "n_params": k,
+                     "aicc": _aicc(float(result.llf), k, n - burn)})
+        fits.append((model, result))
+    candidates = pd.DataFrame(rows).set_index("model")
+    best = int(np.argmin(candidates["aicc"].to_numpy()))
+    model, result = fits[best]
+    name = candidates.index[best]
+
+    draws = _parameter_draws(model, result, _N_PARAM_DRAWS)
+    means, roots, state_sd, obs_sd = [], [], [], []
+    for params in draws:
+        filtered = model.filter(params)
+        means.append(filtered.predicted_state[:, -1].copy())
+        cov = filtered.predicted_state_cov[:, :, -1]
+        eigval, eigvec = np.linalg.eigh((cov + cov.T) / 2.0)
+        roots.append(eigvec * np.sqrt(np.clip(eigval, 0.0, None)))
+        state_sd.append(np.sqrt(np.diag(model.ssm["state_cov"]).copy()))
+        obs_sd.append(math.sqrt(float(model.ssm["obs_cov"][0, 0])))
+    means, roots = np.array(means), np.array(roots)
+    # trend is state 1 for every candidate (level, trend, then seasonals)
+    slope_mean = means[:, 1]
+    slope_sd = np.sqrt(np.einsum("kj,kj->k", roots[:, 1, :], roots[:, 1, :]))
+    tail = (1.0 - credibility) / 2.0
+    estimate = float(np.asarray(result.filtered_state)[1, -1])
+
+    notes = []
+    if n < 2 * seasonal_period:
+        notes.append(f"seasonality not estimable: {n} months of history, "
+                     f"{2 * seasonal_period} (two seasons) needed")
+    if n < 12:
+        notes.append(f"short history ({n} months): the growth rate is uncertain and the "
+                     "band is wide")
+    return GrowthModel(
+        model=name,
+        seasonal_period=seasonal_period if "seasonal" in name else None,
+        n_months=n,
+        last_value=float(values[-1]),
+        growth_now=math.expm1(estimate),
+        growth_low=math.expm1(_mixture_quantile(slope_mean, slope_sd, tail)),
+        growth_high=math.expm1(_mixture_quantile(slope_mean, slope_sd, 1.0 - tail)),
+        credibility=float(credibility),
+        candidates=candidates,
+        warnings=tuple(notes),
+        start=periods[0],
+        end=periods[-1],
+        _state_mean=means,
+        _state_root=roots,
+        _state_sd=np.array(state_sd),
+        _obs_sd=np.array(obs_sd),
+        _transition=np.array(model.ssm["transition"], dtype=float),
+        _selection=np.array(model.ssm["selection"], dtype=float),
+        _design=np.array(model.ssm["design"], dtype=float)[0],
+    )
