@@ -77,7 +77,9 @@ CANDIDATES: dict[str, dict[str, bool]] = {
 
 # Parameter-uncertainty draws (each one a Kalman filter run at fit time): deterministic
 # quasi-random normal nodes, so that a fit needs no random generator.
-_N_PARAM_DRAWS = 64
+_N_PARAM_DRAWS = 32
+#: Akaike weight under which a candidate is left out of the average.
+_MIN_WEIGHT = 0.01
 
 
 def _normal_nodes(n: int, dim: int) -> np.ndarray:
@@ -88,6 +90,35 @@ def _normal_nodes(n: int, dim: int) -> np.ndarray:
     # the first point is the origin (ppf(0) = -inf): skip it
     points = sobol.random_base2(math.ceil(math.log2(n + 1)))[1:n + 1]
     return special.ndtri(points)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class _Simulator:
+    """One fitted candidate, ready to run forward: arrays per parameter draw ``k``."""
+
+    state_mean: np.ndarray  # (K, m) predicted state for the month after the last
+    state_root: np.ndarray  # (K, m, m) a square root of its covariance
+    state_sd: np.ndarray  # (K, r) sds of the state shocks
+    obs_sd: np.ndarray  # (K,) sd of the irregular
+    transition: np.ndarray  # (m, m)
+    selection: np.ndarray  # (m, r)
+    design: np.ndarray  # (m,)
+
+    def log_paths(self, n: int, months: int, rng: np.random.Generator) -> np.ndarray:
+        """Simulated log MAU, shape (months, n) (time-major for speed)."""
+        k = rng.integers(self.state_mean.shape[0], size=n)
+        m = self.state_mean.shape[1]
+        # state at the first forecast month ~ N(a_k, P_k)
+        state = self.state_mean[k] + np.einsum(
+            "nij,nj->ni", self.state_root[k], rng.standard_normal((n, m)))
+        state_sd, obs_sd = self.state_sd[k], self.obs_sd[k]
+        transition_t, selection_t = self.transition.T, self.selection.T
+        out = np.empty((months, n))
+        for h in range(months):
+            out[h] = state @ self.design + obs_sd * rng.standard_normal(n)
+            shocks = state_sd * rng.standard_normal(state_sd.shape)
+            state = state @ transition_t + shocks @ selection_t
+        return out
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -133,15 +164,9 @@ class GrowthModel:
     warnings: tuple[str, ...]
     start: pd.Period
     end: pd.Period
-    # per parameter draw k: predicted state mean (K, m) and a square root of its
-    # covariance (K, m, m) for the month after the last; noise sds (K, r) and (K,)
-    _state_mean: np.ndarray = field(repr=False)
-    _state_root: np.ndarray = field(repr=False)
-    _state_sd: np.ndarray = field(repr=False)
-    _obs_sd: np.ndarray = field(repr=False)
-    _transition: np.ndarray = field(repr=False)
-    _selection: np.ndarray = field(repr=False)
-    _design: np.ndarray = field(repr=False)
+    # the candidates kept in the average, each with its Akaike weight
+    _simulators: tuple[_Simulator, ...] = field(repr=False)
+    _weights: np.ndarray = field(repr=False)
 
     def simulate(
         self, n_paths: int, months: int, rng: np.random.Generator | int | None = None
@@ -170,19 +195,12 @@ class GrowthModel:
         out[:, 0] = self.last_value
         if months == 0:
             return out
-        k = rng.integers(self._state_mean.shape[0], size=n_paths)
-        m = self._state_mean.shape[1]
-        # state at the first forecast month ~ N(a_k, P_k)
-        state = self._state_mean[k] + np.einsum(
-            "nij,nj->ni", self._state_root[k], rng.standard_normal((n_paths, m)))
-        state_sd = self._state_sd[k]
-        obs_sd = self._obs_sd[k]
-        transition_t = self._transition.T
-        selection_t = self._selection.T
-        for h in range(1, months + 1):
-            out[:, h] = state @ self._design + obs_sd * rng.standard_normal(n_paths)
-            shocks = state_sd * rng.standard_normal(state_sd.shape)
-            state = state @ transition_t + shocks @ selection_t
+        counts = rng.multinomial(n_paths, self._weights)
+        logs = np.concatenate([sim.log_paths(int(c), months, rng)
+                               for sim, c in zip(self._simulators, counts, strict=True)
+                               if c > 0], axis=1)
+        # candidates were simulated in blocks: shuffle so path i is not tied to one model
+        out[:, 1:] = logs[:, rng.permutation(n_paths)].T
         np.exp(out[:, 1:], out=out[:, 1:])
         return out
 
@@ -234,7 +252,7 @@ def _fit_one(y: np.ndarray, switches: dict, burn: int):
         # optimiser chatter (convergence, boundary variances): the AICc and the
         # parameter draws below take care of weak fits
         warnings.simplefilter("ignore")
-        result = model.fit(disp=False)
+        result = model.fit(disp=False, cov_type="none")
     return model, result
 
 
@@ -272,13 +290,35 @@ def _parameter_draws(model, result, n_draws: int) -> np.ndarray:
     return np.array([model.transform_params(row) for row in u])
 
 
-def _mixture_quantile(means: np.ndarray, sds: np.ndarray, q: float) -> float:
-    """Quantile ``q`` of an equal-weight mixture of normals."""
+def _mixture_quantile(
+    means: np.ndarray, sds: np.ndarray, weights: np.ndarray, q: float
+) -> float:
+    """Quantile ``q`` of a mixture of normals with the given weights (summing to 1)."""
     sds = np.maximum(sds, 1e-12)
     lo = float(np.min(means - 10 * sds))
     hi = float(np.max(means + 10 * sds))
-    return optimize.brentq(lambda x: special.ndtr((x - means) / sds).mean() - q, lo, hi,
+    return optimize.brentq(lambda x: weights @ special.ndtr((x - means) / sds) - q, lo, hi,
                            xtol=1e-12)
+
+
+def _simulator(model, result) -> _Simulator:
+    """Parameter draws of one fitted candidate and its state at the end of each."""
+    means, roots, state_sd, obs_sd = [], [], [], []
+    for params in _parameter_draws(model, result, _N_PARAM_DRAWS):
+        filtered = model.filter(params, cov_type="none")
+        means.append(filtered.predicted_state[:, -1].copy())
+        cov = filtered.predicted_state_cov[:, :, -1]
+        eigval, eigvec = np.linalg.eigh((cov + cov.T) / 2.0)
+        roots.append(eigvec * np.sqrt(np.clip(eigval, 0.0, None)))
+        state_sd.append(np.sqrt(np.diag(model.ssm["state_cov"]).copy()))
+        obs_sd.append(math.sqrt(float(model.ssm["obs_cov"][0, 0])))
+    return _Simulator(
+        state_mean=np.array(means), state_root=np.array(roots),
+        state_sd=np.array(state_sd), obs_sd=np.array(obs_sd),
+        transition=np.array(model.ssm["transition"], dtype=float),
+        selection=np.array(model.ssm["selection"], dtype=float),
+        design=np.array(model.ssm["design"], dtype=float)[0],
+    )
 
 
 def fit_growth_model(
@@ -352,26 +392,28 @@ def fit_growth_model(
                      "aicc": _aicc(float(result.llf), k, n - burn)})
         fits.append((model, result))
     candidates = pd.DataFrame(rows).set_index("model")
-    best = int(np.argmin(candidates["aicc"].to_numpy()))
-    model, result = fits[best]
-    name = candidates.index[best]
+    delta = candidates["aicc"].to_numpy() - candidates["aicc"].min()
+    weights = np.exp(-delta / 2.0)
+    # Akaike weights; candidates under 1 % are dropped (they would barely be drawn)
+    weights = np.where(weights / weights.sum() >= _MIN_WEIGHT, weights, 0.0)
+    candidates["weight"] = weights / weights.sum()
+    name = str(candidates.index[int(np.argmax(weights))])
 
-    draws = _parameter_draws(model, result, _N_PARAM_DRAWS)
-    means, roots, state_sd, obs_sd = [], [], [], []
-    for params in draws:
-        filtered = model.filter(params)
-        means.append(filtered.predicted_state[:, -1].copy())
-        cov = filtered.predicted_state_cov[:, :, -1]
-        eigval, eigvec = np.linalg.eigh((cov + cov.T) / 2.0)
-        roots.append(eigvec * np.sqrt(np.clip(eigval, 0.0, None)))
-        state_sd.append(np.sqrt(np.diag(model.ssm["state_cov"]).copy()))
-        obs_sd.append(math.sqrt(float(model.ssm["obs_cov"][0, 0])))
-    means, roots = np.array(means), np.array(roots)
+    simulators, kept = [], []
+    for (model, result), weight in zip(fits, candidates["weight"], strict=True):
+        if weight > 0:
+            simulators.append(_simulator(model, result))
+            kept.append(weight)
+    kept = np.array(kept)
     # trend is state 1 for every candidate (level, trend, then seasonals)
-    slope_mean = means[:, 1]
-    slope_sd = np.sqrt(np.einsum("kj,kj->k", roots[:, 1, :], roots[:, 1, :]))
+    slope_mean = np.concatenate([sim.state_mean[:, 1] for sim in simulators])
+    slope_sd = np.concatenate([np.sqrt(np.einsum("kj,kj->k", sim.state_root[:, 1, :],
+                                                 sim.state_root[:, 1, :]))
+                               for sim in simulators])
+    slope_weight = np.repeat(kept / _N_PARAM_DRAWS, _N_PARAM_DRAWS)
     tail = (1.0 - credibility) / 2.0
-    estimate = float(np.asarray(result.filtered_state)[1, -1])
+    slope = [math.expm1(_mixture_quantile(slope_mean, slope_sd, slope_weight, q))
+             for q in (tail, 0.5, 1.0 - tail)]
 
     notes = []
     if n < 2 * seasonal_period:
@@ -385,19 +427,14 @@ def fit_growth_model(
         seasonal_period=seasonal_period if "seasonal" in name else None,
         n_months=n,
         last_value=float(values[-1]),
-        growth_now=math.expm1(estimate),
-        growth_low=math.expm1(_mixture_quantile(slope_mean, slope_sd, tail)),
-        growth_high=math.expm1(_mixture_quantile(slope_mean, slope_sd, 1.0 - tail)),
+        growth_now=slope[1],
+        growth_low=slope[0],
+        growth_high=slope[2],
         credibility=float(credibility),
         candidates=candidates,
         warnings=tuple(notes),
         start=periods[0],
         end=periods[-1],
-        _state_mean=means,
-        _state_root=roots,
-        _state_sd=np.array(state_sd),
-        _obs_sd=np.array(obs_sd),
-        _transition=np.array(model.ssm["transition"], dtype=float),
-        _selection=np.array(model.ssm["selection"], dtype=float),
-        _design=np.array(model.ssm["design"], dtype=float)[0],
+        _simulators=tuple(simulators),
+        _weights=kept,
     )
