@@ -94,30 +94,50 @@ def _normal_nodes(n: int, dim: int) -> np.ndarray:
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class _Simulator:
-    """One fitted candidate, ready to run forward: arrays per parameter draw ``k``."""
+    """Fitted candidates ready to run forward: arrays per parameter draw ``k``.
 
+    The state is statsmodels' layout for a level, a trend and a dummy seasonal:
+    ``[level, trend, gamma_t, gamma_{t-1}, ..., gamma_{t-s+2}]``; the shocks are those of
+    the level, the trend and the seasonal, in that order. A candidate without a
+    seasonal, or without a level or trend shock, has zeros there, so every candidate of
+    an average stacks into one set of draws.
+    """
+
+    draw_weight: np.ndarray  # (K,) probability of each draw (Akaike weight / draws)
     state_mean: np.ndarray  # (K, m) predicted state for the month after the last
     state_root: np.ndarray  # (K, m, m) a square root of its covariance
-    state_sd: np.ndarray  # (K, r) sds of the state shocks
+    state_sd: np.ndarray  # (K, 3) sds of the level, trend and seasonal shocks
     obs_sd: np.ndarray  # (K,) sd of the irregular
-    transition: np.ndarray  # (m, m)
-    selection: np.ndarray  # (m, r)
-    design: np.ndarray  # (m,)
 
     def log_paths(self, n: int, months: int, rng: np.random.Generator) -> np.ndarray:
         """Simulated log MAU, shape (months, n) (time-major for speed)."""
-        k = rng.integers(self.state_mean.shape[0], size=n)
+        k = rng.choice(self.draw_weight.size, size=n, p=self.draw_weight)
         m = self.state_mean.shape[1]
         # state at the first forecast month ~ N(a_k, P_k)
         state = self.state_mean[k] + np.einsum(
             "nij,nj->ni", self.state_root[k], rng.standard_normal((n, m)))
-        state_sd, obs_sd = self.state_sd[k], self.obs_sd[k]
-        transition_t, selection_t = self.transition.T, self.selection.T
+        level, trend = state[:, 0].copy(), state[:, 1].copy()
+        lags = m - 2  # seasonal states: period - 1, or 0 without a seasonal
+        # seasonal values oldest first; the state holds the newest first
+        season = np.empty((months + lags, n))
+        season[:lags] = state[:, :1:-1].T
+        # one draw of every shock: irregular, level, trend, seasonal
+        shocks = rng.standard_normal((months, 4, n))
+        shocks[:, 0] *= self.obs_sd[k]
+        shocks[:, 1:] *= self.state_sd[k].T
         out = np.empty((months, n))
+        # the state equations written out (elementwise: no BLAS call per month, which
+        # is slow when threads compete for the cores)
         for h in range(months):
-            out[h] = state @ self.design + obs_sd * rng.standard_normal(n)
-            shocks = state_sd * rng.standard_normal(state_sd.shape)
-            state = state @ transition_t + shocks @ selection_t
+            np.add(level, shocks[h, 0], out=out[h])
+            level += trend
+            level += shocks[h, 1]
+            trend += shocks[h, 2]
+            if lags:
+                out[h] += season[h + lags - 1]
+                # dummy seasonal: the last ``period`` values sum to a zero-mean shock
+                np.subtract(shocks[h, 3], season[h:h + lags].sum(axis=0),
+                            out=season[h + lags])
         return out
 
 
@@ -164,9 +184,8 @@ class GrowthModel:
     warnings: tuple[str, ...]
     start: pd.Period
     end: pd.Period
-    # the candidates kept in the average, each with its Akaike weight
-    _simulators: tuple[_Simulator, ...] = field(repr=False)
-    _weights: np.ndarray = field(repr=False)
+    # the candidates kept in the average, stacked, each draw with its weight
+    _simulator: _Simulator = field(repr=False)
 
     def simulate(
         self, n_paths: int, months: int, rng: np.random.Generator | int | None = None
@@ -195,12 +214,7 @@ class GrowthModel:
         out[:, 0] = self.last_value
         if months == 0:
             return out
-        counts = rng.multinomial(n_paths, self._weights)
-        logs = np.concatenate([sim.log_paths(int(c), months, rng)
-                               for sim, c in zip(self._simulators, counts, strict=True)
-                               if c > 0], axis=1)
-        # candidates were simulated in blocks: shuffle so path i is not tied to one model
-        out[:, 1:] = logs[:, rng.permutation(n_paths)].T
+        out[:, 1:] = self._simulator.log_paths(n_paths, months, rng).T
         np.exp(out[:, 1:], out=out[:, 1:])
         return out
 
@@ -301,8 +315,11 @@ def _mixture_quantile(
                            xtol=1e-12)
 
 
-def _simulator(model, result) -> _Simulator:
+def _simulator(model, result, weight: float) -> _Simulator:
     """Parameter draws of one fitted candidate and its state at the end of each."""
+    # each shock enters one state: 0 level, 1 trend, 2 newest seasonal (the 3 slots)
+    selection = np.asarray(model.ssm["selection"], dtype=float)
+    slots = np.argmax(selection, axis=0)
     means, roots, state_sd, obs_sd = [], [], [], []
     for params in _parameter_draws(model, result, _N_PARAM_DRAWS):
         filtered = model.filter(params, cov_type="none")
@@ -310,14 +327,30 @@ def _simulator(model, result) -> _Simulator:
         cov = filtered.predicted_state_cov[:, :, -1]
         eigval, eigvec = np.linalg.eigh((cov + cov.T) / 2.0)
         roots.append(eigvec * np.sqrt(np.clip(eigval, 0.0, None)))
-        state_sd.append(np.sqrt(np.diag(model.ssm["state_cov"]).copy()))
+        sd = np.zeros(3)
+        sd[slots] = np.sqrt(np.diag(model.ssm["state_cov"]))
+        state_sd.append(sd)
         obs_sd.append(math.sqrt(float(model.ssm["obs_cov"][0, 0])))
     return _Simulator(
+        draw_weight=np.full(len(means), weight / len(means)),
         state_mean=np.array(means), state_root=np.array(roots),
         state_sd=np.array(state_sd), obs_sd=np.array(obs_sd),
-        transition=np.array(model.ssm["transition"], dtype=float),
-        selection=np.array(model.ssm["selection"], dtype=float),
-        design=np.array(model.ssm["design"], dtype=float)[0],
+    )
+
+
+def _stack(simulators: list[_Simulator]) -> _Simulator:
+    """One simulator holding every candidate's draws (see :class:`_Simulator`)."""
+    m = max(sim.state_mean.shape[1] for sim in simulators)
+    return _Simulator(
+        draw_weight=np.concatenate([sim.draw_weight for sim in simulators]),
+        state_mean=np.concatenate([np.pad(sim.state_mean,
+                                          ((0, 0), (0, m - sim.state_mean.shape[1])))
+                                   for sim in simulators]),
+        state_root=np.concatenate([np.pad(sim.state_root,
+                                          ((0, 0), *[(0, m - sim.state_root.shape[1])] * 2))
+                                   for sim in simulators]),
+        state_sd=np.concatenate([sim.state_sd for sim in simulators]),
+        obs_sd=np.concatenate([sim.obs_sd for sim in simulators]),
     )
 
 
@@ -399,20 +432,15 @@ def fit_growth_model(
     candidates["weight"] = weights / weights.sum()
     name = str(candidates.index[int(np.argmax(weights))])
 
-    simulators, kept = [], []
-    for (model, result), weight in zip(fits, candidates["weight"], strict=True):
-        if weight > 0:
-            simulators.append(_simulator(model, result))
-            kept.append(weight)
-    kept = np.array(kept)
+    simulator = _stack([_simulator(model, result, weight)
+                        for (model, result), weight in zip(fits, candidates["weight"],
+                                                           strict=True) if weight > 0])
     # trend is state 1 for every candidate (level, trend, then seasonals)
-    slope_mean = np.concatenate([sim.state_mean[:, 1] for sim in simulators])
-    slope_sd = np.concatenate([np.sqrt(np.einsum("kj,kj->k", sim.state_root[:, 1, :],
-                                                 sim.state_root[:, 1, :]))
-                               for sim in simulators])
-    slope_weight = np.repeat(kept / _N_PARAM_DRAWS, _N_PARAM_DRAWS)
+    slope_mean = simulator.state_mean[:, 1]
+    slope_sd = np.sqrt(np.einsum("kj,kj->k", simulator.state_root[:, 1, :],
+                                 simulator.state_root[:, 1, :]))
     tail = (1.0 - credibility) / 2.0
-    slope = [math.expm1(_mixture_quantile(slope_mean, slope_sd, slope_weight, q))
+    slope = [math.expm1(_mixture_quantile(slope_mean, slope_sd, simulator.draw_weight, q))
              for q in (tail, 0.5, 1.0 - tail)]
 
     notes = []
@@ -435,6 +463,5 @@ def fit_growth_model(
         warnings=tuple(notes),
         start=periods[0],
         end=periods[-1],
-        _simulators=tuple(simulators),
-        _weights=kept,
+        _simulator=simulator,
     )
