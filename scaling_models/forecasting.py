@@ -17,9 +17,10 @@ likelihood with statsmodels' ``UnobservedComponents``):
 
 with level :math:`\mu_t` [log users], monthly log growth (trend) :math:`\beta_t`
 [month⁻¹] and a seasonal :math:`\gamma_t` of period :math:`s` (12 months). The candidate
-models switch parts on or off (see :data:`CANDIDATES`); the one with the smallest
-corrected Akaike criterion (AICc) on a common sample is kept, the same rule for every
-series. Seasonality is a candidate only with two full seasons of history (24 months).
+models switch parts on or off (see :data:`CANDIDATES`); they are compared by the
+corrected Akaike criterion (AICc) on a common sample and averaged with their Akaike
+weights, the same rule for every series. Seasonality is a candidate only with two full
+seasons of history (24 months).
 
 Forecast paths are simulated from the fitted model: the state at the last month is drawn
 from its filtered distribution (which carries the uncertainty of the level, the growth
@@ -39,6 +40,8 @@ References
 .. [2] J. Durbin and S. J. Koopman, *Time Series Analysis by State Space Methods*, 2nd ed.
    Oxford University Press, 2012, ch. 5 (initialisation) and 7 (maximum likelihood).
    doi:10.1093/acprof:oso/9780199641178.001.0001
+.. [3] K. P. Burnham and D. R. Anderson, *Model Selection and Multimodel Inference*,
+   2nd ed. Springer, 2002, ch. 4. doi:10.1007/b97636
 """
 
 from __future__ import annotations
@@ -151,8 +154,9 @@ class GrowthModel:
     Attributes
     ----------
     model : str
-        The structural model chosen (a key of :data:`CANDIDATES`, ``" + seasonal"`` when
-        a seasonal was kept).
+        The structural model with the largest weight (a key of :data:`CANDIDATES`,
+        ``" + seasonal"`` when it has a seasonal); the paths come from the weighted
+        average of the candidates.
     seasonal_period : int or None
         Period of the seasonal in the model, None without one. [month]
     n_months : int
@@ -165,7 +169,8 @@ class GrowthModel:
     credibility : float
         Coverage of ``(growth_low, growth_high)``.
     candidates : pandas.DataFrame
-        Every model tried, with its log-likelihood, number of parameters and AICc.
+        Every model tried, with its log-likelihood, number of parameters, AICc and
+        Akaike weight in the average (0 when left out).
     warnings : tuple of str
         What the history could not support (short history, no seasonality...).
     start, end : pandas.Period
@@ -357,7 +362,7 @@ def _stack(simulators: list[_Simulator]) -> _Simulator:
 def fit_growth_model(
     mau: pd.Series, *, seasonal_period: int = 12, credibility: float = 0.90
 ) -> GrowthModel:
-    """Fit a structural time-series model to the log of monthly MAU.
+    r"""Fit a structural time-series model to the log of monthly MAU.
 
     Parameters
     ----------
@@ -393,12 +398,25 @@ def fit_growth_model(
     with like). With 6-23 months only the non-seasonal candidates are tried; with a year
     or less of history the simplest, a random walk with drift plus noise, usually wins,
     and its drift's uncertainty (the filtered variance of the trend state) widens the band
-    as a t-interval would. The chosen model's variance parameters are then drawn 64 times
-    from the normal approximation of their estimates' law (inverse observed
-    information, on the standard-deviation scale) and the Kalman filter is re-run for
-    each draw to get the state at the last month; :meth:`GrowthModel.simulate` picks one
-    draw per path. ``docs/forecasting.md`` reports the rolling-origin backtest of this
+    as a t-interval would. Rather than keeping the best candidate alone, the paths come
+    from the candidates averaged with their Akaike weights :math:`e^{-\Delta_i/2}`
+    (those under 1 % dropped), so model uncertainty is in the band too [3]_. Each kept
+    candidate's variance parameters are drawn 32 times from the normal approximation of
+    their estimates' law (inverse observed information, on the standard-deviation scale)
+    and the Kalman filter is re-run for each draw to get the state at the last month;
+    :meth:`GrowthModel.simulate` picks a draw per path by weight. ``docs/forecasting.md``
+    reports the rolling-origin backtest of this
     method on public series.
+
+    References
+    ----------
+    .. [1] A. C. Harvey, *Forecasting, Structural Time Series Models and the Kalman
+       Filter*. Cambridge University Press, 1989. doi:10.1017/CBO9781107049994
+    .. [2] C. M. Hurvich and C.-L. Tsai, "Regression and time series model selection in
+       small samples," Biometrika, vol. 76, no. 2, pp. 297-307, 1989.
+       doi:10.1093/biomet/76.2.297
+    .. [3] K. P. Burnham and D. R. Anderson, *Model Selection and Multimodel Inference*,
+       2nd ed. Springer, 2002, ch. 4. doi:10.1007/b97636
     """
     if not isinstance(mau, pd.Series):
         raise TypeError(f"mau must be a pandas Series with a monthly index; "
