@@ -148,3 +148,17 @@ def test_backtest_smoke_on_two_public_series():
     assert pooled["cov90"].mean() >= 0.5
     assert np.all(pooled["is90"] > 0)
     assert np.all(pooled["mape"] < 0.5)
+
+
+def test_the_engine_draws_its_mau_from_the_fitted_model(seasonal_fit):
+    # montecarlo.Inputs(growth_model=...) calls simulate(n_paths, months, rng) per chunk:
+    # the engine's MAU percentiles are the model's own (same seed, one chunk)
+    from scaling_models import montecarlo
+
+    fit, _ = seasonal_fit
+    inputs = montecarlo.Inputs(initial_users=fit.last_value, growth_model=fit)
+    result = montecarlo.simulate(inputs, n_paths=4_000, months=12, rng=0, outputs=("mau",))
+    table = result.percentiles
+    engine = table[(table["output"] == "mau") & (table["month"] == 12)]["P50"].iloc[0]
+    own = np.median(fit.simulate(4_000, 12, 1)[:, 12])
+    assert_allclose(engine, own, rtol=0.03)
