@@ -239,7 +239,9 @@ def test_scenario_ranges_are_exclusive_and_sum_to_one_per_family():
     # edge, so "optimistic" is the likely range of the 12-month family
     fast = calibration.growth_distribution(exponential_mau(0.15, noise=0.002, seed=4), rng=0)
     ranges = calibration.scenario_probabilities(fast)["probability"]
-    assert ranges["projection_optimistic"] > 1 - 1e-6
+    # (12 months fitted: the Student t with one degree of freedom keeps a few per cent
+    # in its tails however smooth the history)
+    assert ranges["projection_optimistic"] > 0.95
 
 
 def test_scenarios_needing_the_same_rate_are_refused():
