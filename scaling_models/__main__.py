@@ -1,9 +1,15 @@
 """Command line: ``python -m scaling_models report --quarter 2024-Q2``.
 
-Exit status: 0 report written; 1 a notebook failed (the failed run is kept for
-debugging, earlier reports are untouched); 2 bad input (parameter, parameters file, data
-folder, quarter), reported in one line before anything runs; 3 the quarter's report exists
-and ``--force`` was not given.
+Exit status (every failure is one line on stderr naming the file or parameter):
+
+- 0 report written;
+- 1 a notebook failed (the failed run is kept for debugging) or the report could not be
+  written (disk full, permissions); earlier reports are untouched;
+- 2 bad input (parameter, parameters file, data folder, last quarter's summary named in a
+  parameters file, quarter, ``--out``), reported before anything runs;
+- 3 the quarter's report exists and ``--force`` was not given, or another run is writing
+  the same quarter into the same folder;
+- 130 / 143 interrupted by Ctrl-C / SIGTERM: nothing replaced, temporary files removed.
 """
 
 from __future__ import annotations
@@ -80,13 +86,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.quarter, params_files=args.params, data_dir=args.data, out_dir=args.out,
             seed=args.seed, force=args.force, jobs=args.jobs, pdf=not args.no_pdf, **options,
         )
-    except batch.ReportExistsError as exc:
+    except batch.ReportInterrupted as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 128 + exc.signum
+    except batch.ReportExistsError as exc:  # and ReportLockedError
         print(f"error: {exc}", file=sys.stderr)
         return 3
     except batch.ReportInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except batch.NotebookFailedError as exc:
+    except (batch.NotebookFailedError, batch.ReportWriteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     for warning in result.warnings:

@@ -13,16 +13,26 @@ Everything is written into a temporary folder beside the target and renamed into
 report and never touches an earlier one. An existing quarter is replaced only with
 ``force=True``, and then kept as ``<quarter>.backup-<timestamp>``. A failed run is kept as
 ``<quarter>.failed-<timestamp>`` with its executed notebook(s) for debugging.
+
+One writer per quarter: a run holds an exclusive lock (``fcntl.flock``, released by the
+kernel when the process dies, so a lock is never stale) on ``<out>/.<quarter>.lock``; a
+second run of the same quarter raises :class:`ReportLockedError` without touching
+anything. Ctrl-C or SIGTERM at any point raises :class:`ReportInterrupted` after removing
+the temporary folder: the previous report stays in place, and the swap itself (backup,
+rename) is completed or rolled back as a whole. Temporary folders left by a killed run
+(``.<quarter>.tmp-*``) are removed by the next run that can lock their quarter.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import datetime as _dt
+import errno
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -38,6 +48,9 @@ from scaling_models import parameters as _parameters
 __all__ = [
     "ReportInputError",
     "ReportExistsError",
+    "ReportLockedError",
+    "ReportInterrupted",
+    "ReportWriteError",
     "NotebookFailedError",
     "ReportJob",
     "ReportResult",
@@ -49,7 +62,9 @@ __all__ = [
     "previous_quarter",
     "quarter_months",
     "load_params_file",
+    "read_summary",
     "check_data_dir",
+    "check_inputs",
     "plan_jobs",
     "build_report",
     "export_html",
@@ -82,6 +97,23 @@ class ReportExistsError(ReportInputError):
     """The quarter's report exists and ``force`` was not given (exit status 3)."""
 
 
+class ReportLockedError(ReportExistsError):
+    """Another run is writing the same quarter into the same folder (exit status 3)."""
+
+
+class ReportWriteError(RuntimeError):
+    """The report could not be written (disk full, permissions; exit status 1)."""
+
+
+class ReportInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM stopped the run; nothing was replaced (exit status 130 or 143)."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"interrupted by {signal.Signals(signum).name}; the previous report "
+                         "(if any) is untouched")
+        self.signum = signum
+
+
 class NotebookFailedError(RuntimeError):
     """A notebook raised while executing (exit status 1); ``failed_dir`` keeps it."""
 
@@ -106,12 +138,15 @@ class ReportJob:
         Every parameter the notebook will run with: its declared defaults overridden by
         ``parameters``. ``summary.json`` records these (paths left out), so the seed and
         every assumption behind the figures are there even when nobody set them.
+    warnings : tuple of str
+        Found while planning (a last-quarter summary that cannot be compared with).
     """
 
     name: str
     parameters: dict = field(default_factory=dict)
     source: str = "defaults"
     effective: dict = field(default_factory=dict)
+    warnings: tuple = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,19 +195,18 @@ def load_params_file(path: str | os.PathLike[str], *, allowed: Iterable[str]) ->
     Raises
     ------
     ReportInputError
-        Missing file, invalid YAML, not a mapping, a reserved or unknown name, or a bad
-        value (the message starts with the file name).
+        Missing or unreadable file, not UTF-8 text, invalid YAML, a key written twice,
+        not a mapping, a reserved or unknown name, or a bad value (the message starts
+        with the file name).
     """
-    import yaml
-
     path = Path(path)
     if not path.is_file():
         raise ReportInputError(f"--params {path}: no such file")
+    text = _read_text(path, f"--params {path}")
     try:
-        values = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        detail = " ".join(str(exc).split())
-        raise ReportInputError(f"--params {path}: not valid YAML: {detail}") from None
+        values = _parameters.load_yaml(text, f"--params {path}")
+    except _parameters.ParameterError as exc:
+        raise ReportInputError(str(exc)) from None
     if values is None:
         values = {}
     if not isinstance(values, dict):
@@ -195,12 +229,114 @@ def load_params_file(path: str | os.PathLike[str], *, allowed: Iterable[str]) ->
     return checked
 
 
+def _read_text(path: Path, name: str) -> str:
+    """A text file's content as UTF-8, or ReportInputError naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReportInputError(
+            f"{name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position "
+            f"{exc.start}); save the file as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ReportInputError(f"{name}: cannot read it: {exc.strerror or exc}") from None
+
+
+def read_summary(path: str | os.PathLike[str], *, quarter: str | None = None,
+                 name: str | None = None) -> dict:
+    """Read a report's ``summary.json`` and check it is one (last quarter's, for a comparison).
+
+    Parameters
+    ----------
+    path : path
+        The ``summary.json`` of an earlier report.
+    quarter : str, optional
+        The quarter it must be the summary of (``YYYY-Qn``).
+    name : str, optional
+        How messages name the file (default: "last quarter's summary PATH"); a report
+        names it without the machine's path, so that its bytes do not depend on it.
+
+    Returns
+    -------
+    dict
+        The summary.
+
+    Raises
+    ------
+    ReportInputError
+        Naming the file: unreadable, not UTF-8, not JSON (truncated), not an object, no
+        or another ``quarter``, or a headline figure of the wrong type for
+        :data:`scaling_models.report.SUMMARY_KEYS` (a number, a text, a list of texts,
+        or a mapping of name to number or text).
+    """
+    from scaling_models.report import SUMMARY_KEYS
+
+    path = Path(path)
+    name = f"last quarter's summary {path}" if name is None else name
+    if not path.is_file():
+        raise ReportInputError(f"{name}: no such file")
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not a JSON number")
+
+    try:
+        summary = json.loads(_read_text(path, name), parse_constant=refuse)
+    except ValueError as exc:
+        if isinstance(exc, ReportInputError):
+            raise
+        raise ReportInputError(f"{name}: not valid JSON ({exc}); is the file truncated?"
+                               ) from None
+    if not isinstance(summary, dict):
+        raise ReportInputError(f"{name}: must be a JSON object; got {type(summary).__name__}")
+    got = summary.get("quarter")
+    if not isinstance(got, str) or not _QUARTER.fullmatch(got):
+        raise ReportInputError(f"{name}: 'quarter' must be a quarter like 2024-Q1; got {got!r}")
+    if quarter is not None and got != quarter:
+        raise ReportInputError(f"{name}: it is the summary of {got}, not of {quarter}")
+    for key, meaning in SUMMARY_KEYS.items():
+        value = summary.get(key)
+        if value is not None and not _summary_value_ok(value, meaning):
+            raise ReportInputError(
+                f"{name}: {key!r} must be {_summary_kind(meaning)} ({meaning}); got {value!r}"
+            )
+    return summary
+
+
+def _summary_kind(meaning: str) -> str:
+    """The JSON kind of a headline figure, from its description in SUMMARY_KEYS."""
+    unit = meaning[meaning.rfind("[") + 1:] if "[" in meaning else ""
+    if "->" in unit:
+        target = unit.split("->", 1)[1].strip()
+        return f"a mapping of name to {'number' if target.startswith('fraction') else 'text'}"
+    if unit.startswith("list of str"):
+        return "a list of texts"
+    if unit.startswith("str") or "YYYY-MM" in meaning and not unit:
+        return "a text"
+    return "a number"
+
+
+def _summary_value_ok(value: Any, meaning: str) -> bool:
+    def number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    kind = _summary_kind(meaning)
+    if kind == "a number":
+        return number(value)
+    if kind == "a text":
+        return isinstance(value, str)
+    if kind == "a list of texts":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    item = number if kind.endswith("number") else (lambda v: isinstance(v, str))
+    return isinstance(value, dict) and all(isinstance(k, str) and (item(v) or v is None)
+                                           for k, v in value.items())
+
+
 def check_data_dir(data_dir: str | os.PathLike[str], quarter: str) -> None:
     """Check that ``data_dir`` holds valid data files covering ``quarter``.
 
     The files are parsed with :func:`scaling_models.loaders.load_data_dir` (which checks
-    columns, units and ranges of all five); the company
-    history must hold the three months of the quarter.
+    columns, units and ranges of all five, and refuses a YAML key written twice); then
+    :func:`check_inputs` checks the files against each other and the quarter.
 
     Raises
     ------
@@ -221,12 +357,52 @@ def check_data_dir(data_dir: str | os.PathLike[str], quarter: str) -> None:
     except (ValueError, TypeError, KeyError, OSError) as exc:
         detail = " ".join(str(exc).split())
         raise ReportInputError(f"--data {folder}: {detail}") from None
-    months = {str(m) for m in bundle.history.index}
+    check_inputs(bundle, quarter, folder)
+
+
+def check_inputs(bundle: Any, quarter: str, folder: str | os.PathLike[str]) -> None:
+    """Cross-file checks of a data folder for one quarter's board report.
+
+    Each file is valid on its own (:func:`scaling_models.loaders.load_data_dir`); this
+    checks what only the files together, and the quarter, decide: the history covers the
+    quarter's three months and holds at least
+    :data:`scaling_models.report.MIN_HISTORY_MONTHS` months up to its end (a history
+    starting in the quarter is refused likewise), and the threshold table has a row for
+    each resource the report forecasts (:data:`scaling_models.montecarlo.RESOURCES`).
+    Units: the threshold table's fraction metrics are checked against the history's
+    columns when the table is read (:data:`scaling_models.thresholds.FRACTION_METRICS`).
+
+    Raises
+    ------
+    ReportInputError
+        Naming the file, what is wrong and the fix.
+    """
+    from scaling_models.montecarlo import RESOURCES
+    from scaling_models.report import FULL_HISTORY_MONTHS, MIN_HISTORY_MONTHS
+
+    folder = Path(folder)
+    history_file = folder / "company_history.csv"
+    months = [str(m) for m in bundle.history.index]
     absent = [m for m in quarter_months(quarter) if m not in months]
     if absent:
         raise ReportInputError(
-            f"--quarter {quarter}: {folder / 'company_history.csv'} has no row for "
-            f"{', '.join(absent)}; it covers {min(months)} to {max(months)}"
+            f"--quarter {quarter}: {history_file} has no row for "
+            f"{', '.join(absent)}; it covers {months[0]} to {months[-1]}"
+        )
+    upto = months.index(quarter_months(quarter)[-1]) + 1
+    if upto < MIN_HISTORY_MONTHS:
+        raise ReportInputError(
+            f"--quarter {quarter}: {history_file} holds {upto} month(s) up to the end of "
+            f"the quarter ({months[0]} to {months[upto - 1]}); the board report needs at "
+            f"least {MIN_HISTORY_MONTHS} ({FULL_HISTORY_MONTHS} for full confidence)"
+        )
+    missing = [r for r in RESOURCES if r not in bundle.thresholds.index]
+    if missing:
+        raise ReportInputError(
+            f"--data {folder}: {folder / 'thresholds.csv'} has no row for "
+            f"{', '.join(missing)}; the board report forecasts {', '.join(RESOURCES)} "
+            f"against their attention and critical lines: add the row(s) (see "
+            f"data/README.md)"
         )
 
 
@@ -282,14 +458,21 @@ def plan_jobs(
             values["data_dir"] = str(folder)
         values["quarter"] = quarter
         previous = Path(out_dir) / previous_quarter(quarter) / name / "summary.json"
+        warnings = []
         if values.get("previous_summary"):
-            if not Path(values["previous_summary"]).is_file():
-                raise ReportInputError(
-                    f"--params {source}: previous_summary {values['previous_summary']}: "
-                    f"no such file"
-                )
+            # asked for by name: a bad one stops the run (exit 2)
+            try:
+                read_summary(values["previous_summary"], quarter=previous_quarter(quarter))
+            except ReportInputError as exc:
+                raise ReportInputError(f"--params {source}: previous_summary: {exc}") from None
         elif previous.is_file() and "previous_summary" in declared:
+            # found in the output folder: a bad one is skipped with a warning, and the
+            # report's comparison section says why there is no comparison
             values["previous_summary"] = str(previous.resolve())
+            try:
+                read_summary(previous, quarter=previous_quarter(quarter))
+            except ReportInputError as exc:
+                warnings.append(f"no comparison with last quarter: {exc}")
         # defaults the notebook declares are validated too: a broken notebook default
         # should not pass silently because nobody overrode it
         merged = {k: v for k, v in declared.items() if v is not None} | values
@@ -298,7 +481,7 @@ def plan_jobs(
         except _parameters.ParameterError as exc:
             raise ReportInputError(f"{source}: {exc}") from None
         jobs.append(ReportJob(name=name, parameters=values, source=source,
-                              effective=effective))
+                              effective=effective, warnings=tuple(warnings)))
     return jobs
 
 
@@ -334,6 +517,138 @@ def _free_path(base: Path) -> Path:
         candidate = base.with_name(f"{base.name}-{n}")
         n += 1
     return candidate
+
+
+class _QuarterLock:
+    """Exclusive lock of one quarter in one output folder: ``<out>/.<quarter>.lock``.
+
+    ``fcntl.flock`` rather than a PID file: the kernel drops the lock when its process
+    dies, however it dies, so a lock is never stale. The file holds the owner's PID for
+    the message; it is removed on release, and an acquirer checks that the file it locked
+    is still the one on disk (another run may have removed it in between).
+    """
+
+    def __init__(self, out_dir: Path, quarter: str):
+        self.path = out_dir / f".{quarter}.lock"
+        self.quarter = quarter
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        """Whether this object holds the lock."""
+        return self._fd is not None
+
+    def acquire(self) -> bool:
+        """Take the lock; False when another live process holds it."""
+        import fcntl
+
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
+                self._fd = fd
+                return True
+            os.close(fd)  # the holder removed it after we opened it: take the new one
+
+    def owner(self) -> str:
+        try:
+            return self.path.read_text(encoding="utf-8").strip() or "unknown"
+        except OSError:
+            return "unknown"
+
+    def release(self) -> None:
+        if self._fd is not None:
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+            os.close(self._fd)
+            self._fd = None
+
+
+class _Signals:
+    """Turn SIGINT and SIGTERM into :class:`ReportInterrupted`, or hold them back.
+
+    Inside ``deferred()`` (the swap of the finished report into place) a signal is only
+    noted; :meth:`pending` then says whether to roll the swap back. Installed only in the
+    main thread (Python delivers signals there); elsewhere it does nothing.
+    """
+
+    _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._deferring = False
+        self._previous: dict = {}
+
+    def _handle(self, signum, frame) -> None:
+        self.received = signum
+        if not self._deferring:
+            raise ReportInterrupted(signum)
+
+    def __enter__(self) -> _Signals:
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for signum in self._SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+    def defer(self, on: bool) -> None:
+        self._deferring = on
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """``--out`` must be a folder we can write in, or one we can create; nothing is made."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReportInputError(f"--out {out_dir}: is a file, not a folder")
+    existing = out_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ReportInputError(f"--out {out_dir}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        where = "the folder" if existing == out_dir else f"cannot create it: {existing}"
+        raise ReportInputError(f"--out {out_dir}: {where} is not writable")
+
+
+def _lock_or_refuse(lock: _QuarterLock, target: Path) -> None:
+    if not lock.acquire():
+        raise ReportLockedError(
+            f"{target}: another run (process {lock.owner()}) is writing this quarter into "
+            f"{target.parent}; wait for it to finish"
+        )
+
+
+def _clean_leftovers(out_dir: Path, quarter: str, lock: _QuarterLock) -> None:
+    """Remove temporary folders of killed runs: those of quarters nobody is writing."""
+    for leftover in sorted(out_dir.glob(".*.tmp-*")):
+        match = re.fullmatch(r"\.(\d{4}-Q[1-4])\.tmp-.*", leftover.name)
+        if match is None or not leftover.is_dir():
+            continue
+        if match.group(1) == quarter:
+            shutil.rmtree(leftover, ignore_errors=True)
+            continue
+        other = _QuarterLock(out_dir, match.group(1))
+        if other.acquire():  # nobody is writing that quarter: the folder is a leftover
+            try:
+                shutil.rmtree(leftover, ignore_errors=True)
+            finally:
+                other.release()
 
 
 def build_report(
@@ -376,19 +691,24 @@ def build_report(
 
     Raises
     ------
+    ReportExistsError
+        The quarter exists and ``force`` is false (the CLI exits 3); checked first,
+        before any validation.
+    ReportLockedError
+        Another run is writing this quarter into ``out_dir`` (the CLI exits 3).
     ReportInputError
         Bad input, before anything runs (the CLI exits 2).
-    ReportExistsError
-        The quarter exists and ``force`` is false (the CLI exits 3).
     NotebookFailedError
         A notebook failed; nothing was replaced (the CLI exits 1).
+    ReportWriteError
+        The report could not be written (disk full...); nothing was replaced (exit 1).
+    ReportInterrupted
+        Ctrl-C or SIGTERM; nothing was replaced (exit 130 or 143).
     """
+    parse_quarter(quarter)
     out_dir = Path(out_dir)
-    planned = plan_jobs(
-        quarter, params_files=params_files, data_dir=data_dir, out_dir=out_dir, seed=seed,
-        notebook=notebook,
-    )
     target = out_dir / quarter
+    # first and cheap: a second run of a finished quarter answers at once
     if target.exists() and not force:
         raise ReportExistsError(
             f"{target} already exists; pass --force to replace it (the old one is kept "
@@ -396,41 +716,79 @@ def build_report(
         )
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ReportInputError(f"--jobs must be an integer >= 1; got {jobs!r}")
+    _check_out_dir(out_dir)
+    lock = _QuarterLock(out_dir, quarter)
+    if out_dir.is_dir():  # a run in progress answers at once, before any validation
+        _lock_or_refuse(lock, target)
+    try:
+        with _Signals() as signals:
+            return _build_locked(
+                quarter, target, signals, params_files=params_files, data_dir=data_dir,
+                out_dir=out_dir, seed=seed, force=force, jobs=jobs, notebook=notebook,
+                progress=progress, pdf=pdf, lock=lock,
+            )
+    finally:
+        lock.release()
+
+
+def _build_locked(quarter: str, target: Path, signals: _Signals, *, params_files, data_dir,
+                  out_dir: Path, seed, force: bool, jobs, notebook, progress, pdf,
+                  lock: _QuarterLock) -> ReportResult:
+    planned = plan_jobs(
+        quarter, params_files=params_files, data_dir=data_dir, out_dir=out_dir, seed=seed,
+        notebook=notebook,
+    )
+    # bad input wrote nothing; from here on the output folder is ours for this quarter
+    if not lock.held:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ReportInputError(f"--out {out_dir}: cannot create it: "
+                                   f"{exc.strerror or exc}") from None
+        _lock_or_refuse(lock, target)
+    if target.exists() and not force:  # written by a run that finished meanwhile
+        raise ReportExistsError(f"{target} already exists; pass --force to replace it")
+    _clean_leftovers(out_dir, quarter, lock)
     if progress is None:
         progress = sys.stderr.isatty()
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{quarter}.tmp-", dir=out_dir))
-    # mkdtemp makes the folder private (0700); a report folder follows the umask
-    umask = os.umask(0)
-    os.umask(umask)
-    work.chmod(0o777 & ~umask)
-    chromium = find_chromium() if pdf else None
     try:
+        work = Path(tempfile.mkdtemp(prefix=f".{quarter}.tmp-", dir=out_dir))
+    except OSError as exc:
+        raise ReportWriteError(f"--out {out_dir}: cannot write in it: "
+                               f"{exc.strerror or exc}") from None
+    try:
+        # mkdtemp makes the folder private (0700); a report folder follows the umask
+        umask = os.umask(0)
+        os.umask(umask)
+        work.chmod(0o777 & ~umask)
+        chromium = find_chromium() if pdf else None
         outcomes = _run_all(planned, Path(notebook), work, jobs, progress, chromium)
+        unwritten = [o for o in outcomes if o.get("write_error")]
+        if unwritten:
+            raise ReportWriteError(unwritten[0]["write_error"])
+        failures = [o for o in outcomes if o["error"]]
+        if failures:
+            failed_dir = _free_path(out_dir / f"{quarter}.failed-{_timestamp()}")
+            os.replace(work, failed_dir)
+            first = failures[0]
+            where = f" ({first['job']})" if first["job"] else ""
+            raise NotebookFailedError(
+                f"report notebook failed{where}: {first['error']}; executed notebook kept "
+                f"in {failed_dir / first['job'] / Path(notebook).name}",
+                failed_dir,
+            )
+        backup = _swap(work, target, out_dir, quarter, force, signals)
+    except OSError as exc:  # the output folder failed us (full, read-only...): one line
+        shutil.rmtree(work, ignore_errors=True)
+        raise ReportWriteError(f"cannot write {exc.filename or out_dir}: "
+                               f"{exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    failures = [o for o in outcomes if o["error"]]
-    if failures:
-        failed_dir = _free_path(out_dir / f"{quarter}.failed-{_timestamp()}")
-        os.replace(work, failed_dir)
-        first = failures[0]
-        where = f" ({first['job']})" if first["job"] else ""
-        raise NotebookFailedError(
-            f"report notebook failed{where}: {first['error']}; executed notebook kept in "
-            f"{failed_dir / first['job'] / Path(notebook).name}",
-            failed_dir,
-        )
-
-    warnings = [w for o in outcomes for w in o["warnings"]]
+    warnings = [w for job in planned for w in job.warnings]
+    warnings += [w for o in outcomes for w in o["warnings"]]
     if pdf and chromium is None:
         warnings.append(NO_CHROMIUM)
-    backup = None
-    if target.exists():
-        backup = _free_path(out_dir / f"{quarter}.backup-{_timestamp()}")
-        os.replace(target, backup)
-    os.replace(work, target)
     return ReportResult(
         report_dir=target,
         backup_dir=backup,
@@ -438,6 +796,37 @@ def build_report(
         pdf_written=all(o["pdf"] for o in outcomes),
         warnings=tuple(warnings),
     )
+
+
+def _swap(work: Path, target: Path, out_dir: Path, quarter: str, force: bool,
+          signals: _Signals) -> Path | None:
+    """Rename ``work`` to ``target`` (the old one to a backup), all or nothing.
+
+    Signals are held back during the two renames; one received meanwhile rolls them back
+    and raises :class:`ReportInterrupted`, so the previous report is what remains.
+    """
+    signals.defer(True)
+    backup = None
+    try:
+        if target.exists():
+            if not force:  # cannot happen under the lock, unless written by hand meanwhile
+                raise ReportExistsError(f"{target} appeared during the run; nothing replaced")
+            backup = _free_path(out_dir / f"{quarter}.backup-{_timestamp()}")
+            os.replace(target, backup)
+        try:
+            os.replace(work, target)
+        except OSError:
+            if backup is not None:
+                os.replace(backup, target)
+            raise
+        if signals.received is not None:
+            os.replace(target, work)
+            if backup is not None:
+                os.replace(backup, target)
+            raise ReportInterrupted(signals.received)
+    finally:
+        signals.defer(False)
+    return backup
 
 
 def _run_all(
@@ -458,12 +847,22 @@ def _run_all(
         return [_run_job(*a) for a in _progress(args, progress and len(planned) > 1)]
     # spawn: the parent may hold threads (tqdm, zmq) that fork would copy half-locked
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+    try:
         futures = [pool.submit(_run_job, *a) for a in args]
         done = concurrent.futures.as_completed(futures)
         for _ in _progress(done, progress, total=len(futures)):
             pass
-        return [f.result() for f in futures]
+        outcomes = [f.result() for f in futures]
+    except BaseException:
+        # interrupted (or a worker died): stop the other notebooks now rather than
+        # waiting for them to finish writing into a folder about to be removed
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return outcomes
 
 
 def _progress(items: Iterable, show: bool, total: int | None = None) -> Iterable:
@@ -484,17 +883,30 @@ def _run_job(
     cell_bar: bool,
 ) -> dict:
     """Execute one notebook and export it; return a plain, picklable outcome."""
+    folder = Path(job_dir)
+    outcome: dict[str, Any] = {
+        "job": name, "error": None, "summary": None, "pdf": False, "warnings": [],
+        "write_error": None,
+    }
+    try:
+        return _execute_and_export(name, params, effective, notebook, folder, chromium,
+                                   cell_bar, outcome)
+    except OSError as exc:  # disk full, permissions: a one-line message naming the file
+        where = exc.filename or folder
+        outcome["write_error"] = f"cannot write {where}: {exc.strerror or exc}"
+        return outcome
+
+
+def _execute_and_export(name: str, params: dict, effective: dict, notebook: str,
+                        folder: Path, chromium: str | None, cell_bar: bool,
+                        outcome: dict[str, Any]) -> dict:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from scaling_models import notebook_io
 
-    folder = Path(job_dir)
     folder.mkdir(parents=True, exist_ok=True)
     executed = folder / Path(notebook).name
-    outcome: dict[str, Any] = {
-        "job": name, "error": None, "summary": None, "pdf": False, "warnings": [],
-    }
     try:
         papermill.execute_notebook(
             notebook, str(executed), parameters=params, kernel_name=_KERNEL,
@@ -502,6 +914,11 @@ def _run_job(
         )
     except PapermillExecutionError as exc:
         outcome["error"] = _describe_failure(executed, exc)
+        return outcome
+    except OSError as exc:
+        if exc.errno in _WRITE_ERRNOS:
+            raise  # the folder, not the notebook: a write error (exit 1, one line)
+        outcome["error"] = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
         return outcome
     except Exception as exc:  # kernel death, timeouts: report, never lose the folder
         outcome["error"] = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
@@ -532,6 +949,8 @@ def _run_job(
             print_pdf(html, folder / "report.pdf", chromium=chromium)
             outcome["pdf"] = True
         except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
+            if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+                raise
             outcome["warnings"].append(f"report.pdf not written: {exc}")
     return outcome
 
@@ -543,6 +962,9 @@ def _company_name(data_dir: str | None) -> str:
         return "Sample company"
     return Path(data_dir).resolve().name
 
+# errors of the output folder rather than of a notebook or of Chromium
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                           errno.EPERM})
 
 # machine-specific paths stay out of summary.json so that it is identical across machines
 _PATH_PARAMETERS = ("data_dir", "previous_summary")

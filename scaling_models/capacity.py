@@ -180,6 +180,27 @@ def _utilisation(current, log_ratio, elasticity):
     return current * np.exp(elasticity * log_ratio)
 
 
+def _require_same_scale(current: np.ndarray, threshold: np.ndarray) -> None:
+    """Refuse a fraction compared with a percentage (0.7 with 90, or 70 with 0.9).
+
+    One value in (0, 1] and the other in [5, 100] and more than 10 times larger: the
+    percentage divided by 100 lands on the fraction's scale, so the pair almost surely
+    mixes the two ways of writing a utilisation (a utilisation of 5, 500 %, is not a
+    line anyone draws); the answer would be 0 months or decades.
+    """
+    small, large = np.minimum(current, threshold), np.maximum(current, threshold)
+    mixed = (small > 0) & (small <= 1) & (large >= 5) & (large <= 100) & (large > 10 * small)
+    if np.any(mixed):
+        i = tuple(np.argwhere(mixed)[0])
+        u0, u_star = float(current[i]), float(threshold[i])
+        raise ValueError(
+            f"current ({u0:g}) and threshold ({u_star:g}) look like one fraction and one "
+            f"percentage; write both as fractions (0.7 for 70 %): e.g. "
+            f"current={u0 / 100 if u0 > 1 else u0:g}, "
+            f"threshold={u_star / 100 if u_star > 1 else u_star:g}"
+        )
+
+
 def months_to_threshold(
     current: ArrayLike,
     monthly_rate: ArrayLike,
@@ -213,7 +234,9 @@ def months_to_threshold(
     ------
     ValueError
         If ``current`` is negative, ``threshold`` is not positive, ``monthly_rate`` is at
-        or below -100 %, ``elasticity`` is negative; any of them NaN or infinite.
+        or below -100 %, ``elasticity`` is negative; any of them NaN or infinite; or one
+        of ``current`` and ``threshold`` is a fraction and the other a percentage (one in
+        (0, 1], the other in [5, 100] and over ten times larger).
 
     Notes
     -----
@@ -236,6 +259,7 @@ def months_to_threshold(
     u0, u_star, r, e = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (current, threshold, monthly_rate, elasticity))
     )
+    _require_same_scale(u0, u_star)
     speed = e * np.log1p(r)
     reached = u0 >= u_star
     grows = (speed > 0) & (u0 > 0) & ~reached

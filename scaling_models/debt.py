@@ -195,7 +195,8 @@ def assess(
     ------
     ValueError
         Both or neither of ``effort_days`` and the X/Y/Z split, only part of the split,
-        a negative or NaN input, a zero effort or a non-positive rate.
+        a negative or NaN input, a zero effort, a non-positive rate, or more incidents
+        avoided than there are (E > B).
 
     Notes
     -----
@@ -289,6 +290,17 @@ def assess(
     d = np.asarray(hours_gained_per_sprint, float)
     e = np.asarray(incidents_avoided_per_month, float)
 
+    # a fix cannot avoid incidents that do not happen (the backlog file's rule too)
+    more = e > b
+    if np.any(more):
+        i = tuple(np.argwhere(more)[0])
+        avoided = float(np.broadcast_to(e, more.shape)[i])
+        existing = float(np.broadcast_to(b, more.shape)[i])
+        raise ValueError(
+            f"incidents_avoided_per_month must be <= incidents_per_month (a fix cannot "
+            f"avoid incidents that do not happen); got {avoided:g} > {existing:g}"
+            + (f" at index {tuple(map(int, i))}" if more.ndim else "")
+        )
     monthly_cost = a * h * s + b * c
     monthly_savings = d * h * s + e * c
     resolution_cost = days * np.asarray(hours_per_day, dtype=float) * h
@@ -595,19 +607,24 @@ def simulate_roi(
     total_days = (
         numbers["investigation_days"] + numbers["implementation_days"] + numbers["testing_days"]
     ).to_numpy()
-    result = assess(
+    point = assess(
         hours_lost_per_sprint=numbers["hours_lost_per_sprint"].to_numpy(),
         incidents_per_month=numbers["incidents_per_month"].to_numpy(),
         cost_per_incident=numbers["cost_per_incident"].to_numpy(),
-        hours_gained_per_sprint=numbers["hours_gained_per_sprint"].to_numpy() * savings,
-        incidents_avoided_per_month=numbers["incidents_avoided_per_month"].to_numpy() * savings,
-        effort_days=total_days * effort,
+        hours_gained_per_sprint=numbers["hours_gained_per_sprint"].to_numpy(),
+        incidents_avoided_per_month=numbers["incidents_avoided_per_month"].to_numpy(),
+        effort_days=total_days,
         hourly_cost=hourly_cost,
         hours_per_day=hours_per_day,
         sprint_weeks=sprint_weeks,
     )
+    # ROI is linear in the savings and inversely proportional to the effort: scaling the
+    # point ROI is assess() on the scaled inputs, without asking assess() to accept more
+    # incidents avoided than exist (the savings factor is an estimation error of the
+    # savings as a whole)
+    roi = point.roi[None, :] * savings / effort
     return pd.DataFrame(
-        result.roi,
+        roi,
         index=pd.RangeIndex(n_paths, name="draw"),
         columns=pd.Index(items.to_numpy(), name="item"),
     )

@@ -28,17 +28,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from scaling_models import periods
 from scaling_models import resources as resource_registry
 from scaling_models._checks import closest_names, require_integer
+from scaling_models.parameters import load_yaml
 
 __all__ = [
     "DATA_DIR",
     "DATA_FILES",
     "DEFAULT_SCENARIOS_PATH",
     "DEFAULT_THRESHOLDS_PATH",
+    "FRACTION_METRICS",
     "FUNNEL_STAGES",
     "SCENARIO_FAMILIES",
     "DataError",
@@ -714,6 +715,19 @@ def load_funnel(path: str | Path | None = None) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- thresholds
 
 
+#: Metrics the company history holds as fractions (0.7 for 70 %): the history's columns
+#: of unit "fraction" (utilisation averages feed cpu, memory, db_utilisation, bandwidth)
+#: and the ratios the report derives from them. Their thresholds must be fractions too:
+#: a row relabelled "%" with 70/90 would compare 0.83 with 70 and call a critical
+#: resource ok. ``user_growth`` is a rate, unit "fraction/month".
+FRACTION_METRICS: frozenset[str] = frozenset(
+    {c.name for c in _HISTORY.columns
+     if c.unit == "fraction" and not c.name.endswith(("_avg", "_peak"))}
+    | {"cpu", "memory", "db_utilisation", "bandwidth", "db_connections", "infra_cost_share",
+       "user_growth"}
+)
+
+
 def validate_thresholds(table: pd.DataFrame, source: str = "threshold table") -> pd.DataFrame:
     """Check a threshold table's rules that depend on each row's direction.
 
@@ -734,7 +748,8 @@ def validate_thresholds(table: pd.DataFrame, source: str = "threshold table") ->
     ------
     DataError
         Missing column, duplicate metric, unknown direction, a threshold that is not a
-        number, a fraction outside [0, 1], attention beyond critical for the direction.
+        number, a fraction outside [0, 1], attention beyond critical for the direction, a
+        metric of :data:`FRACTION_METRICS` whose row is not in fractions.
     """
     for name in ("group", "label", "unit", "direction", "attention", "critical", "action"):
         if name not in table.columns:
@@ -746,9 +761,30 @@ def validate_thresholds(table: pd.DataFrame, source: str = "threshold table") ->
         dupes = sorted(set(table.index[table.index.duplicated()]))
         raise DataError(source, "duplicate metric", column="metric",
                         rows=[f"metric {m}" for m in dupes])
+    _check_fraction_units(table, source)
     for metric, row in table.iterrows():
         _check_threshold_row(source, metric, row)
     return table
+
+
+def _check_fraction_units(table: pd.DataFrame, source: str) -> None:
+    """Thresholds of fraction metrics must be fractions: the history decides, not the label."""
+    for metric in table.index.intersection(sorted(FRACTION_METRICS)):
+        row = table.loc[metric]
+        expected = "fraction/month" if metric == "user_growth" else "fraction"
+        values = [row["attention"], row["critical"]]
+        numbers = all(isinstance(v, (int, float, np.number)) and np.isfinite(v)
+                      for v in values)
+        percent_like = numbers and any(1 < abs(v) <= 100 for v in values)
+        shown = [f"{v:g}" if numbers else repr(v) for v in values]
+        if row["unit"] != expected or (percent_like and expected == "fraction/month"):
+            fix = (f"write unit {expected!r} and the lines as fractions"
+                   + (f" (attention {values[0] / 100:g}, critical {values[1] / 100:g})"
+                      if percent_like else ""))
+            raise DataError(
+                source, f"the company history holds {metric} as a fraction (0.7 = 70 %), "
+                f"but this row says unit {row['unit']!r} with attention {shown[0]}, "
+                f"critical {shown[1]}; {fix}", column="unit", rows=[f"metric {metric}"])
 
 
 def _check_threshold_row(source: str, metric: Any, row: pd.Series) -> None:
@@ -921,10 +957,8 @@ def _read_scenario_file(path: Path) -> list[tuple[str, dict]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FileNotFoundError(f"scenario file not found: {name}") from None
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ValueError(f"{name}: not valid YAML: {err}") from None
+    # safe loading that also refuses a key written twice (plain YAML keeps the last one)
+    document = load_yaml(text, name)
     if not isinstance(document, dict) or "scenarios" not in document:
         raise ValueError(f"{name}: expected a mapping with a 'scenarios' list at the top")
     unknown = sorted(set(document) - {"defaults", "scenarios"})

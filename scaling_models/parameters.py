@@ -6,7 +6,11 @@ warning for an unknown name. Every notebook therefore calls :func:`check` in the
 after its ``parameters`` cell, and the batch driver calls :func:`validate` on every
 parameters file before any notebook starts. Both raise :class:`ParameterError` whose
 message names the parameter, the value received and what is allowed; an unknown name comes
-with the closest valid names.
+with the closest valid names. papermill injects a misspelt name (``-p growth_lo 0.05``) as a
+new variable and the run would go on with the default, so each notebook's check cell also
+calls :func:`check_namespace`, which refuses any user-level name the notebook does not
+declare. Parameters files are read with :func:`load_yaml`: YAML safe loading that refuses
+a key written twice (plain YAML keeps the last one silently).
 
 Names are shared across notebooks (``seed``, ``n_paths``, ``horizon_months``,
 ``data_dir``, ``quarter``, the growth assumptions...) so that one parameters file can drive
@@ -19,12 +23,12 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from scaling_models import resources as _resources
-from scaling_models._checks import closest_names
 
 __all__ = [
     "Parameter",
@@ -33,7 +37,9 @@ __all__ = [
     "ORDERED_PAIRS",
     "validate",
     "check",
+    "check_namespace",
     "defaults",
+    "load_yaml",
 ]
 
 _KINDS = {"int": int, "float": float, "str": str, "bool": bool}
@@ -101,6 +107,14 @@ class Parameter:
         if self.high is not None:
             return f"{noun} <= {_fmt(self.high)}"
         return noun
+
+
+def _closest(name: str, names: Iterable[str]) -> list[str]:
+    # imported here: _checks loads numpy, and the command line refuses an existing
+    # quarter before any heavy import
+    from scaling_models._checks import closest_names
+
+    return closest_names(name, names)
 
 
 def _fmt(bound: float) -> str:
@@ -296,7 +310,7 @@ def validate(values: Mapping[str, Any], *, allowed: Iterable[str] | None = None)
     out: dict[str, Any] = {}
     for name, value in values.items():
         if not isinstance(name, str) or name not in names:
-            close = closest_names(str(name), names)
+            close = _closest(str(name), names)
             hint = (
                 f"did you mean {', '.join(close)}?"
                 if close
@@ -328,3 +342,102 @@ def defaults(names: Iterable[str] | None = None) -> dict:
     """Return the default value of each named parameter (all of them by default)."""
     chosen = PARAMETERS if names is None else names
     return {name: PARAMETERS[name].default for name in chosen}
+
+
+# names IPython puts in a kernel's namespace; anything else user-level before the check
+# cell came from the parameters cell or from papermill's injected cell
+_KERNEL_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"})
+
+
+def check_namespace(namespace: Mapping[str, Any], declared: Iterable[str]) -> None:
+    """Refuse variables that a notebook does not declare as parameters.
+
+    Call it in the check cell, right after the parameters cell and papermill's injected
+    cell: ``parameters.check_namespace(globals(), parameters.check(seed=seed, ...))``.
+
+    Parameters
+    ----------
+    namespace : mapping
+        The notebook's ``globals()``.
+    declared : iterable of str
+        The parameters the notebook declares (the names given to :func:`check`).
+
+    Raises
+    ------
+    ParameterError
+        Naming every undeclared variable with the closest declared names: papermill
+        injects ``-p growth_lo 0.05`` as a new variable and the run would silently use
+        the default of ``growth_low``.
+
+    Notes
+    -----
+    Names starting with an underscore, IPython's own names, modules, functions and
+    classes are not parameters and are ignored.
+    """
+    declared = set(declared)
+    unknown = sorted(
+        name for name, value in namespace.items()
+        if not name.startswith("_") and name not in _KERNEL_NAMES and name not in declared
+        and not isinstance(value, (types.ModuleType, types.FunctionType,
+                                   types.BuiltinFunctionType, type))
+    )
+    if unknown:
+        hints = []
+        for name in unknown:
+            close = _closest(name, declared)
+            hints.append(f"{name!r} (did you mean {', '.join(close)}?)" if close
+                         else repr(name))
+        raise ParameterError(
+            f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(hints)}; this "
+            f"notebook declares: {', '.join(sorted(declared))}"
+        )
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """Parse YAML text with safe loading, refusing a mapping key written twice.
+
+    Parameters
+    ----------
+    text : str
+        The YAML document.
+    source : str
+        The file name, for messages.
+
+    Returns
+    -------
+    object
+        The parsed document (plain Python types only).
+
+    Raises
+    ------
+    ParameterError
+        For invalid YAML or a duplicate key (naming the key, its line and ``source``).
+    """
+    import yaml
+
+    class _UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node, deep=False):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # "<<: *base" then an explicit key overrides on purpose
+                key = self.construct_object(key_node, deep=deep)
+                line = key_node.start_mark.line + 1
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: SafeLoader refuses it below
+                    continue
+                if first is not None:
+                    raise ParameterError(
+                        f"{source}: key {key!r} is written twice (lines {first} and "
+                        f"{line}); keep one"
+                    )
+                seen[key] = line
+            return super().construct_mapping(node, deep=deep)
+
+    try:
+        # a SafeLoader subclass: plain Python types only, as yaml.safe_load
+        return yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as exc:
+        detail = " ".join(str(exc).split())
+        raise ParameterError(f"{source}: not valid YAML: {detail}") from None

@@ -20,6 +20,8 @@ This module imports :mod:`~scaling_models.report`, never the other way round.
 
 from __future__ import annotations
 
+import hashlib
+import html
 import math
 import re
 from collections.abc import Mapping
@@ -30,6 +32,7 @@ import pandas as pd
 from scaling_models import periods
 from scaling_models.report import (
     NO_DATA,
+    NOT_ASSESSED,
     RESOURCE_LABELS,
     SIGNAL_LABELS,
     breach_side,
@@ -43,6 +46,7 @@ from scaling_models.report import (
 
 __all__ = [
     "STATUS_COLOURS",
+    "markdown_text",
     "view",
     "styled",
     "present_growth",
@@ -75,6 +79,48 @@ STATUS_COLOURS: Mapping[str, str] = {
 }
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~$])")
+
+
+def markdown_text(text: Any) -> str:
+    r"""``text`` as literal text inside a Markdown sentence: no markup, no HTML.
+
+    Text from data files (labels, actions, item names) is data, never markup: Markdown
+    passes raw HTML through, so ``<script>`` in a threshold label would run in the
+    report. ``<``, ``>`` and ``&`` become HTML entities, the characters that open
+    Markdown inline markup (emphasis, code, links, tables, math) are backslash-escaped,
+    and line breaks become spaces so that the text cannot start a block (a heading, a
+    list) of its own.
+
+    Examples
+    --------
+    >>> markdown_text("<b>*CPU*</b>")
+    '&lt;b&gt;\\*CPU\\*&lt;/b&gt;'
+    """
+    flat = " ".join(str(text).split())
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def _table_id(table: pd.DataFrame, *extra: Any) -> str:
+    """A table id derived from its content: the same report gives the same bytes.
+
+    pandas gives each Styler a random id by default, which would make two runs of the
+    same report differ; a hash keeps the CSS of two tables apart unless they are equal
+    in content and style, where sharing it is harmless.
+    """
+    digest = hashlib.sha256()
+    digest.update(table.to_csv().encode())
+    digest.update(repr(extra).encode())
+    return "t" + digest.hexdigest()[:10]
+
+
+def _safe_style(table: pd.DataFrame, *extra: Any):
+    """``table.style`` with every cell and header escaped as HTML and a stable id."""
+    style = table.style.format(escape="html").format_index(escape="html", axis=1)
+    style = style.format_index(escape="html", axis=0)
+    return style.set_uuid(_table_id(table, *extra))
+
+
 def view(table: pd.DataFrame, *, left: tuple[str, ...] | None = None,
          status: str | None = None):
     """A pandas Styler of a presentation table: no index, text columns left-aligned.
@@ -84,7 +130,8 @@ def view(table: pd.DataFrame, *, left: tuple[str, ...] | None = None,
     column such as the ``Note`` of :func:`present_trends` can be named). ``status`` names
     a column of ok / attention / critical words to colour (:data:`STATUS_COLOURS`; the
     first word decides, any case). Use on the ``present_*`` tables, whose cells are
-    already formatted strings.
+    already formatted strings. Cells and headers are HTML-escaped and the table id is
+    derived from the content, so the same table always gives the same HTML.
     """
     if left is None:
         left = tuple(
@@ -93,7 +140,9 @@ def view(table: pd.DataFrame, *, left: tuple[str, ...] | None = None,
             and table[c].astype(str).str.len().median() > 12
         )
     left = tuple(c for c in left if c in table.columns)
-    style = table.style.hide(axis="index")
+    # cells are text from data files, shown as text (escaped), under an id that depends
+    # on the content only
+    style = _safe_style(table, left, status).hide(axis="index")
     if left:
         style = style.set_properties(subset=list(left), **{"text-align": "left"})
     # short cells (numbers, dates) never break inside: "2024-07" or "70 %" on two lines
@@ -126,7 +175,8 @@ def styled(
     """A pandas Styler for the report: percentages, money and rounded numbers, NaN as ''.
 
     Columns named in ``percents`` are fractions shown as ``12.3 %``; ``money_columns``
-    are shown as ``365 K EUR``; other float columns with ``decimals`` decimals.
+    are shown as ``365 K EUR``; other float columns with ``decimals`` decimals. Text
+    cells and headers are HTML-escaped; the table id is derived from the content.
     """
     formats: dict[str, Any] = {}
     for column in table.columns:
@@ -136,7 +186,8 @@ def styled(
             formats[column] = lambda v, c=currency: "" if pd.isna(v) else money(v, c)
         elif pd.api.types.is_float_dtype(table[column].dtype):
             formats[column] = lambda v, d=decimals: "" if pd.isna(v) else f"{v:,.{d}f}"
-    return table.style.format(formats)
+    style = _safe_style(table, percents, money_columns, decimals, currency)
+    return style.format(formats, escape="html")
 
 
 # --- presentation: tables a board reads (formatted strings, human headers) ----------------
@@ -310,6 +361,8 @@ def present_signals(table: pd.DataFrame) -> pd.DataFrame:
 
 def _trend_date(row: Mapping[str, Any], level: str, horizon: Any) -> str:
     status = row[f"{level}_status"]
+    if status == NOT_ASSESSED:
+        return NOT_ASSESSED
     if status == "already crossed":
         return "already crossed"
     if status == "poor fit":
@@ -616,7 +669,9 @@ def key_messages(
     Returns
     -------
     list of str
-        One Markdown sentence per message, in reading order. Besides the figures of the
+        One Markdown sentence per message, in reading order; text from the data
+        (metric names, labels, actions, evidence) is escaped with
+        :func:`markdown_text`. Besides the figures of the
         headline, a trend message names the capacity metrics whose trend
         (``trend_critical_month``) crosses critical within the next quarter.
     """
@@ -637,18 +692,19 @@ def key_messages(
     if statuses:
         lines.append(
             f"**Dashboard.** {len(critical)} metric(s) critical"
-            + (f" ({', '.join(critical)})" if critical else "")
+            + (f" ({', '.join(map(markdown_text, critical))})" if critical else "")
             + f", {len(attention)} at attention, {sum(s == 'ok' for s in statuses.values())} ok.")
     p_next = headline.get("p_critical_next_quarter") or {}
     if p_next:
         worst = max(p_next, key=lambda r: p_next[r])
         lines.append(
-            f"**Capacity.** The resource most at risk is {RESOURCE_LABELS.get(worst, worst)}: "
+            f"**Capacity.** The resource most at risk is "
+            f"{markdown_text(RESOURCE_LABELS.get(worst, worst))}: "
             f"{probability(p_next[worst])} of the simulated futures cross its critical line "
             f"by the end of next quarter if nothing is done.")
     soon = _critical_next_quarter(headline)
     if soon:
-        names = [f"{metric_label(m)} ({month})" for m, month in soon.items()]
+        names = [f"{markdown_text(metric_label(m))} ({month})" for m, month in soon.items()]
         lines.append(
             f"**Trend.** At the pace of the last months, {_and(names)} "
             f"{'crosses its' if len(names) == 1 else 'cross their'} critical line within the "
@@ -656,11 +712,12 @@ def key_messages(
     if signals is not None and len(signals):
         critical = signals[signals["detected"] & (signals["severity"] == "critical")]
         for _, row in critical.iterrows():
-            lines.append(f"**Early warning (critical).** {row['label']}: {row['evidence']}")
+            lines.append(f"**Early warning (critical).** {markdown_text(row['label'])}: "
+                         f"{markdown_text(row['evidence'])}")
     if ranked is not None and len(ranked):
         first = ranked.iloc[0]
-        lines.append(f"**First action.** {first['action']} (start: {first['start_by']}; "
-                     f"{first['why']}).")
+        lines.append(f"**First action.** {markdown_text(first['action'])} (start: "
+                     f"{markdown_text(first['start_by'])}; {markdown_text(first['why'])}).")
     if is_number(headline.get("investment_total")):
         text = f"**Investments required:** {money(headline['investment_total'], currency)}"
         if is_number(headline.get("hires_planned")):

@@ -53,6 +53,10 @@ __all__ = [
     "snapshot",
     "status_dashboard",
     "debt_table",
+    "MIN_HISTORY_MONTHS",
+    "FULL_HISTORY_MONTHS",
+    "history_note",
+    "growth_interval",
     "scenario_table",
     "scenario_infra_spend",
     "simulation_inputs",
@@ -63,6 +67,7 @@ __all__ = [
     "team_figure",
     "cost_figure",
     "SIGNAL_LABELS",
+    "NOT_ASSESSED",
     "signals_table",
     "trend_table",
     "hiring_table",
@@ -469,19 +474,86 @@ def debt_table(backlog: pd.DataFrame, *, hourly_cost: float, top: int = 5) -> pd
 # --- scenarios ----------------------------------------------------------------------------
 
 
+#: Fewest months of history the board report accepts: the growth fit needs 5 monthly
+#: ratios and the early-warning signals two quarters (docs/domain.md section 7).
+MIN_HISTORY_MONTHS = 6
+#: Months of history behind a full-confidence report: 12 monthly growth ratios.
+FULL_HISTORY_MONTHS = 13
+
+
+def history_note(history: pd.DataFrame) -> str:
+    """A low-confidence sentence for a history shorter than :data:`FULL_HISTORY_MONTHS`.
+
+    Returns an empty string for a full history. The report shows the sentence at the top
+    so that a board reading a report built on a first export knows how much it rests on.
+
+    Raises
+    ------
+    ValueError
+        If the history holds fewer than :data:`MIN_HISTORY_MONTHS` months.
+    """
+    months = len(periods.monthly_frame(history))
+    if months < MIN_HISTORY_MONTHS:
+        raise ValueError(f"history needs at least {MIN_HISTORY_MONTHS} months for the board "
+                         f"report; got {months}")
+    if months >= FULL_HISTORY_MONTHS:
+        return ""
+    rules = (" and the signals' trend rules look back fewer months"
+             if months <= _SIGNAL_TREND_MONTHS else "")
+    return (f"Low confidence: the history holds {months} months only (a full report uses "
+            f"{FULL_HISTORY_MONTHS}), so growth is measured on {months - 1} monthly changes "
+            f"instead of {FULL_HISTORY_MONTHS - 1}{rules}; the intervals below rest on few "
+            "months and may be too narrow.")
+
+
+def growth_interval(fit, *, from_history: bool, growth_low: float, growth_high: float,
+                    volatility: float = 0.03) -> tuple[float, float, float, str]:
+    """Monthly growth interval the simulation uses, and a sentence saying where from.
+
+    Parameters
+    ----------
+    fit : scaling_models.calibration.GrowthCalibration
+        The growth measured on history (``scenario_table(...).attrs["calibration"]``).
+    from_history : bool
+        Use the measured interval; False uses ``growth_low``/``growth_high``.
+    growth_low, growth_high : float
+        The parameters' 90 % interval. [fraction/month]
+    volatility : float, default 0.03
+        Month-to-month spread of log growth with the parameters' interval. [-]
+
+    Returns
+    -------
+    low, high, volatility : float
+        [fraction/month, fraction/month, -]
+    source : str
+        For the report. A history whose growth does not vary (a flat MAU) measures a
+        zero-width interval that cannot be simulated: the parameters' interval is used
+        and the sentence says why.
+    """
+    if from_history and fit.rate_low < fit.rate_high:
+        return (fit.rate_low, fit.rate_high, fit.log_std,
+                f"measured on the last {fit.window + 1} months of history")
+    if from_history:
+        return (growth_low, growth_high, volatility,
+                f"set by the parameters, because the history's growth does not vary "
+                f"({percent(fit.mean_rate, 1)} every month: no interval can be measured)")
+    return growth_low, growth_high, volatility, "set by the parameters"
+
+
 def scenario_table(
     history: pd.DataFrame,
     scenarios: pd.DataFrame,
     *,
     developer_annual_cost: float = 60_000.0,
-    window: int = 12,
+    window: int | None = None,
     rng: np.random.Generator | int | None = None,
 ) -> pd.DataFrame:
     """Growth scenarios with their probability, infrastructure and team cost.
 
     The probability of each scenario comes from the company's own MAU growth
     (:func:`scaling_models.calibration.growth_distribution` on the last ``window``
-    months, :func:`scaling_models.calibration.scenario_probabilities`): each scenario
+    months, default 12 or as many as a shorter history holds,
+    :func:`scaling_models.calibration.scenario_probabilities`): each scenario
     stands for the range of growth around it within its family, so a family's
     probabilities sum to 1 and the board sees
     which scenario to prepare, which to monitor and which needs an emergency plan
@@ -499,6 +571,8 @@ def scenario_table(
     from scaling_models import calibration, cost
 
     history = periods.monthly_frame(history)
+    if window is None:
+        window = min(FULL_HISTORY_MONTHS - 1, len(history) - 1)
     fit = calibration.growth_distribution(history["mau"], window=window, rng=rng)
     probs = calibration.scenario_probabilities(fit, scenarios)
     table = pd.DataFrame(index=scenarios.index.copy())
@@ -1020,6 +1094,31 @@ def metric_label(metric: str) -> str:
     return RESOURCE_LABELS.get(metric) or _TREND_LABELS.get(metric) or metric.replace("_", " ")
 
 
+#: Severity of a signal, status of a trend, whose optional column is missing or empty.
+NOT_ASSESSED = "not assessed"
+
+
+def _unusable_columns(history: pd.DataFrame, columns: Collection[str]) -> dict[str, str]:
+    """Optional columns a rule cannot read -> why (absent, or empty cells in months...)."""
+    out = {}
+    for column in columns:
+        if column not in history.columns:
+            out[column] = "the history has no such column"
+        elif history[column].isna().any():
+            empty = [str(m) for m in history.index[history[column].isna().to_numpy()]]
+            shown = ", ".join(empty[:3]) + (f" and {len(empty) - 3} more" if len(empty) > 3
+                                            else "")
+            out[column] = f"empty cells in {shown}"
+    return out
+_SIGNAL_TREND_MONTHS = 6  # signals.detect_signals' default trend_months
+_OPTIONAL_TREND_COLUMNS = {
+    "db_connections": ("db_connections_in_use", "db_pool_size"),
+    "p95_response_time_s": ("p95_response_time_s",),
+}
+_OPTIONAL_SIGNAL_COLUMNS = ("p95_response_time_s", "deploys_per_week", "code_review_hours",
+                            "incidents")
+
+
 def signals_table(
     history: pd.DataFrame, thresholds: pd.DataFrame | None = None, **rules: Any
 ) -> pd.DataFrame:
@@ -1056,7 +1155,23 @@ def signals_table(
     """
     from scaling_models import signals
 
-    table = signals.detect_signals(periods.monthly_frame(history), thresholds, **rules)
+    history = periods.monthly_frame(history)
+    # a short history (from MIN_HISTORY_MONTHS) looks back as far as it can; the rule
+    # column of the table says so
+    if "trend_months" not in rules and len(history) <= _SIGNAL_TREND_MONTHS:
+        rules["trend_months"] = max(2, len(history) - 1)
+        rules.setdefault("min_moves", rules["trend_months"] - 1)
+    # optional columns (absent, or empty in the months the rules read) cannot be assessed:
+    # the rule runs on a placeholder and its row is then replaced by "not assessed"
+    unusable = _unusable_columns(history, _OPTIONAL_SIGNAL_COLUMNS)
+    if unusable:
+        history = history.assign(**{c: 1.0 for c in unusable})
+    table = signals.detect_signals(history, thresholds, **rules)
+    for column, why in unusable.items():
+        rows = table["metric"] == column
+        table.loc[rows, "detected"] = False
+        table.loc[rows, "severity"] = NOT_ASSESSED
+        table.loc[rows, "evidence"] = f"Not assessed: {column}: {why}."
     table.insert(1, "label", [SIGNAL_LABELS.get(s, s.replace("_", " ")) for s in table["signal"]])
     rank = table["severity"].map(_SEVERITY_RANK).fillna(len(_SEVERITY_RANK))
     table = table.assign(_d=~table["detected"], _r=rank)
@@ -1161,6 +1276,25 @@ def trend_table(
         horizon_months = int(result.months) if result is not None else 36
     horizon_months = require_integer("horizon_months", horizon_months, minimum=1)
     end = history.index[-1] if end_month is None else periods.to_month(end_month)
+    # optional metrics whose columns are absent or empty, or without a threshold row, are
+    # fitted on a placeholder and their rows then marked "not assessed" with the reason
+    table = _thresholds.load_thresholds() if thresholds is None else thresholds
+    if "metric" in table.columns:
+        table = table.set_index("metric")
+    unusable = {}
+    for metric, columns in _OPTIONAL_TREND_COLUMNS.items():
+        why = _unusable_columns(history, columns)
+        if why:
+            unusable[metric] = "; ".join(f"{c}: {w}" for c, w in why.items())
+        elif metric not in table.index:
+            unusable[metric] = "the threshold table has no row for it"
+    no_row = [m for m in _OPTIONAL_TREND_COLUMNS if m not in table.index]
+    if unusable:
+        history = history.assign(**{c: 1.0 for m in unusable
+                                    for c in _OPTIONAL_TREND_COLUMNS[m]})
+    if no_row:
+        placeholders = table.loc[["cpu"] * len(no_row)].set_axis(no_row)
+        thresholds = pd.concat([table, placeholders]).rename_axis("metric")
     forecasts = trends.capacity_forecasts(history, thresholds, window=window,
                                           horizon_months=horizon_months,
                                           after_drop=after_drop)
@@ -1193,6 +1327,15 @@ def trend_table(
             "" if first is None else ("now" if first == 0 else str(end + first)))
         row["simulated_probability"] = within
         row["agreement"] = _agreement(row, first, end) if metric in crossings else ""
+        if metric in unusable:
+            row.update(last_value=math.nan, monthly_growth=math.nan, r_squared=math.nan,
+                       n_points=0, fit_start="", poor_fit=False,
+                       warning=f"not assessed: {unusable[metric]}",
+                       attention_status=NOT_ASSESSED, critical_status=NOT_ASSESSED,
+                       attention_month="", critical_month="", attention_low="",
+                       attention_high="", critical_low="", critical_high="")
+            if metric in no_row:
+                row.update(attention=math.nan, critical=math.nan)
         rows[metric] = row
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "metric"

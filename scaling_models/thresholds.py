@@ -34,11 +34,19 @@ from scaling_models._checks import (
 )
 from scaling_models.loaders import (
     DEFAULT_THRESHOLDS_PATH,
+    FRACTION_METRICS,
     load_thresholds,
     validate_thresholds,
 )
 
-__all__ = ["STATUSES", "DEFAULT_PATH", "load_thresholds", "classify", "dashboard"]
+__all__ = [
+    "STATUSES",
+    "DEFAULT_PATH",
+    "FRACTION_METRICS",
+    "load_thresholds",
+    "classify",
+    "dashboard",
+]
 
 #: Status labels from best to worst (the order of the dashboard's Categorical).
 STATUSES = ("ok", "attention", "critical")

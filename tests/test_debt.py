@@ -189,8 +189,9 @@ nonneg = st.one_of(st.just(0.0), st.floats(1e-6, 1e4, allow_nan=False, allow_inf
     d=nonneg, e=nonneg, c=nonneg, extra_d=nonneg, extra_e=nonneg, days=positive, hourly=positive
 )
 def test_more_savings_never_lowers_roi(d, e, c, extra_d, extra_e, days, hourly):
+    # incidents avoided cannot exceed those that happen: B is the larger E of the two
     common = dict(
-        hours_lost_per_sprint=0, incidents_per_month=0, cost_per_incident=c,
+        hours_lost_per_sprint=0, incidents_per_month=e + extra_e, cost_per_incident=c,
         effort_days=days, hourly_cost=hourly,
     )  # fmt: skip
     base = debt.assess(**common, hours_gained_per_sprint=d, incidents_avoided_per_month=e)
@@ -204,9 +205,10 @@ def test_more_savings_never_lowers_roi(d, e, c, extra_d, extra_e, days, hourly):
 @given(a=nonneg, b=nonneg, c=nonneg, d=nonneg, e=nonneg, days=positive, hourly=positive,
        sprint=st.floats(0.5, 6))
 def test_roi_times_cost_is_annual_savings(a, b, c, d, e, days, hourly, sprint):
+    # a fix avoids at most the incidents that happen: E = min(e, B)
     r = debt.assess(
         hours_lost_per_sprint=a, incidents_per_month=b, cost_per_incident=c,
-        hours_gained_per_sprint=d, incidents_avoided_per_month=e, effort_days=days,
+        hours_gained_per_sprint=d, incidents_avoided_per_month=min(e, b), effort_days=days,
         hourly_cost=hourly, sprint_weeks=sprint,
     )  # fmt: skip
     assert r.roi * r.resolution_cost == pytest.approx(12 * r.monthly_savings, rel=1e-9, abs=1e-9)

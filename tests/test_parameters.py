@@ -139,3 +139,34 @@ def test_every_notebook_declares_registered_parameters_with_valid_defaults(path)
 def test_board_report_defaults_are_the_registry_defaults():
     declared = _declared_defaults(NOTEBOOK_DIR / "board_report.ipynb")
     assert declared == parameters.defaults(declared)
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOK_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_every_check_cell_refuses_undeclared_names_and_checks_every_declared_one(path):
+    """The cell after the parameters cell calls check_namespace(globals(), check(...)) with
+    exactly the declared names: a misspelt -p name stops the run, a declared one passes."""
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", ()))
+    check_cell = next(c for c in nb.cells[index + 1:] if c.cell_type == "code")
+    tree = ast.parse(check_cell.source)
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and isinstance(n.func, ast.Attribute) and n.func.attr == "check_namespace"]
+    assert len(calls) == 1, f"{path.name}: the check cell must call check_namespace once"
+    outer = calls[0]
+    assert isinstance(outer.args[0], ast.Call) and outer.args[0].func.id == "globals"
+    inner = outer.args[1]
+    assert inner.func.attr == "check"
+    assert {k.arg for k in inner.keywords} == set(_declared_defaults(path))
+
+
+def test_check_namespace_ignores_kernel_names_modules_and_functions():
+    import math as module
+
+    namespace = {"seed": 1, "In": [], "Out": {}, "get_ipython": print, "_i1": "x",
+                 "module": module, "helper": lambda: 0, "Kind": int}
+    parameters.check_namespace(namespace, ["seed"])
+    with pytest.raises(ParameterError, match=r"unknown parameters 'n_path' \(did you mean "
+                                             r"n_paths\?\), 'zzz'; this notebook declares"):
+        parameters.check_namespace({**namespace, "n_path": 3, "zzz": 1}, ["seed", "n_paths"])

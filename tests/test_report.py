@@ -384,8 +384,8 @@ def test_trend_table_poor_fit_gives_no_date():
 def test_trend_and_signals_reject_bad_input(data, result):
     with pytest.raises(ValueError, match="history lacks column 'memory_avg'"):
         report.trend_table(data.history.drop(columns="memory_avg"), data.thresholds)
-    with pytest.raises(ValueError, match="history lacks column 'incidents'"):
-        report.signals_table(data.history.drop(columns="incidents"), data.thresholds)
+    with pytest.raises(ValueError, match="history lacks column 'mau'"):
+        report.signals_table(data.history.drop(columns="mau"), data.thresholds)
     with pytest.raises(ValueError, match="horizon_months must be >= 1; got 0"):
         report.trend_table(data.history, data.thresholds, horizon_months=0)
     with pytest.raises(TypeError, match="result must be a montecarlo.SimulationResult"):
