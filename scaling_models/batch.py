@@ -31,6 +31,7 @@ import errno
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -42,7 +43,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from scaling_models import loaders, periods
+# loaders and periods (numpy, pandas) are imported where used: refusing an existing
+# quarter or a locked one answers before any heavy import
 from scaling_models import parameters as _parameters
 
 __all__ = [
@@ -55,9 +57,10 @@ __all__ = [
     "ReportJob",
     "ReportResult",
     "DEFAULT_NOTEBOOK",
-    "DEFAULT_DATA_DIR",
-    "DATA_FILES",
+    "DEFAULT_DATA_DIR",  # noqa: F822 - loaders' constant, read lazily (module __getattr__)
+    "DATA_FILES",  # noqa: F822 - likewise
     "RESERVED_PARAMETERS",
+    "QUARTER_NAME",
     "parse_quarter",
     "previous_quarter",
     "quarter_months",
@@ -77,11 +80,20 @@ __all__ = [
 # notebooks/ and data/), so that an installed wheel finds them
 DEFAULT_NOTEBOOK = Path(str(resources.files("scaling_models") / "_defaults" / "board_report.ipynb"))
 """The board report notebook run by :func:`build_report`."""
-DEFAULT_DATA_DIR = loaders.DATA_DIR
-"""The bundled sample company data."""
 
-DATA_FILES = loaders.DATA_FILES
-"""Files a data folder must hold for the board report (:data:`loaders.DATA_FILES`)."""
+def __getattr__(name: str) -> Any:
+    # DEFAULT_DATA_DIR (the bundled sample company data) and DATA_FILES (the files a data
+    # folder must hold, loaders.DATA_FILES) are loaders' own, read on first use
+    if name in ("DEFAULT_DATA_DIR", "DATA_FILES"):
+        from scaling_models import loaders
+
+        return loaders.DATA_DIR if name == "DEFAULT_DATA_DIR" else loaders.DATA_FILES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: A quarter's folder name, as periods.QUARTER_PATTERN reads it (a test keeps the two
+#: equal): the existing-quarter check needs it before numpy is imported.
+QUARTER_NAME = re.compile(r"(\d{4})-Q([1-4])")
 
 RESERVED_PARAMETERS = ("quarter",)
 """Parameters the driver sets itself (from ``--quarter``); a parameters file may not."""
@@ -165,6 +177,8 @@ class ReportResult:
 
 def parse_quarter(quarter: str) -> tuple[int, int]:
     """Return ``(year, q)`` of a ``YYYY-Qn`` string; raise ReportInputError otherwise."""
+    from scaling_models import periods
+
     try:
         return periods.parse_quarter(quarter, "--quarter")
     except ValueError as exc:
@@ -289,7 +303,7 @@ def read_summary(path: str | os.PathLike[str], *, quarter: str | None = None,
     if not isinstance(summary, dict):
         raise ReportInputError(f"{name}: must be a JSON object; got {type(summary).__name__}")
     got = summary.get("quarter")
-    if not isinstance(got, str) or not _QUARTER.fullmatch(got):
+    if not isinstance(got, str) or not QUARTER_NAME.fullmatch(got):
         raise ReportInputError(f"{name}: 'quarter' must be a quarter like 2024-Q1; got {got!r}")
     if quarter is not None and got != quarter:
         raise ReportInputError(f"{name}: it is the summary of {got}, not of {quarter}")
@@ -343,14 +357,16 @@ def check_data_dir(data_dir: str | os.PathLike[str], quarter: str) -> None:
     ReportInputError
         Naming the folder or file, what is wrong and what is expected.
     """
+    from scaling_models import loaders
+
     folder = Path(data_dir)
     if not folder.is_dir():
         raise ReportInputError(f"--data {folder}: no such folder")
-    missing = [name for name in DATA_FILES if not (folder / name).is_file()]
+    missing = [name for name in loaders.DATA_FILES if not (folder / name).is_file()]
     if missing:
         raise ReportInputError(
             f"--data {folder}: missing {', '.join(missing)} (a data folder holds "
-            f"{', '.join(DATA_FILES)})"
+            f"{', '.join(loaders.DATA_FILES)})"
         )
     try:
         bundle = loaders.load_data_dir(folder)
@@ -452,7 +468,8 @@ def plan_jobs(
         values = {} if source == "defaults" else load_params_file(source, allowed=allowed)
         if seed is not None:
             values["seed"] = seed
-        folder = Path(values.get("data_dir") or data_dir or DEFAULT_DATA_DIR).resolve()
+        folder = Path(values.get("data_dir") or data_dir or __getattr__("DEFAULT_DATA_DIR")
+                      ).resolve()
         check_data_dir(folder, quarter)
         if "data_dir" in declared:
             values["data_dir"] = str(folder)
@@ -637,13 +654,13 @@ def _lock_or_refuse(lock: _QuarterLock, target: Path) -> None:
 def _clean_leftovers(out_dir: Path, quarter: str, lock: _QuarterLock) -> None:
     """Remove temporary folders of killed runs: those of quarters nobody is writing."""
     for leftover in sorted(out_dir.glob(".*.tmp-*")):
-        match = re.fullmatch(r"\.(\d{4}-Q[1-4])\.tmp-.*", leftover.name)
-        if match is None or not leftover.is_dir():
+        name = leftover.name[1:].split(".tmp-", 1)[0]
+        if not QUARTER_NAME.fullmatch(name) or not leftover.is_dir():
             continue
-        if match.group(1) == quarter:
+        if name == quarter:
             shutil.rmtree(leftover, ignore_errors=True)
             continue
-        other = _QuarterLock(out_dir, match.group(1))
+        other = _QuarterLock(out_dir, name)
         if other.acquire():  # nobody is writing that quarter: the folder is a leftover
             try:
                 shutil.rmtree(leftover, ignore_errors=True)
@@ -705,15 +722,16 @@ def build_report(
     ReportInterrupted
         Ctrl-C or SIGTERM; nothing was replaced (exit 130 or 143).
     """
-    parse_quarter(quarter)
     out_dir = Path(out_dir)
-    target = out_dir / quarter
-    # first and cheap: a second run of a finished quarter answers at once
-    if target.exists() and not force:
+    target = out_dir / str(quarter)
+    # first and cheap (no numpy yet): a second run of a finished quarter answers at once
+    if isinstance(quarter, str) and QUARTER_NAME.fullmatch(quarter) and target.exists() \
+            and not force:
         raise ReportExistsError(
             f"{target} already exists; pass --force to replace it (the old one is kept "
             f"as a timestamped backup)"
         )
+    parse_quarter(quarter)
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ReportInputError(f"--jobs must be an integer >= 1; got {jobs!r}")
     _check_out_dir(out_dir)

@@ -1188,6 +1188,45 @@ def _crossing_month(status: str, period: Any) -> str:
     return ""
 
 
+# what a trend row says when its metric cannot be assessed
+_NOT_ASSESSED_TREND = dict(
+    last_value=math.nan, monthly_growth=math.nan, r_squared=math.nan, n_points=0, fit_start="",
+    poor_fit=False, attention_status=NOT_ASSESSED, critical_status=NOT_ASSESSED,
+    attention_month="", critical_month="", attention_low="", attention_high="",
+    critical_low="", critical_high="")
+
+
+def _trend_placeholders(history: pd.DataFrame, thresholds: pd.DataFrame | None):
+    """Placeholders for the optional trend metrics that cannot be assessed.
+
+    A metric whose columns are absent or empty, or without a threshold row, is fitted on a
+    constant placeholder (and a copy of the cpu row) so that the other metrics' fits run;
+    :func:`trend_table` then replaces its row by "not assessed" with the reason.
+    Returns the history and thresholds to fit, ``{metric: reason}`` and the metrics
+    without a row.
+    """
+    from scaling_models import thresholds as _thresholds
+
+    table = _thresholds.load_thresholds() if thresholds is None else thresholds
+    if "metric" in table.columns:
+        table = table.set_index("metric")
+    unusable = {}
+    for metric, columns in _OPTIONAL_TREND_COLUMNS.items():
+        why = _unusable_columns(history, columns)
+        if why:
+            unusable[metric] = "; ".join(f"{c}: {w}" for c, w in why.items())
+        elif metric not in table.index:
+            unusable[metric] = "the threshold table has no row for it"
+    no_row = [m for m in _OPTIONAL_TREND_COLUMNS if m not in table.index]
+    if unusable:
+        history = history.assign(**{c: 1.0 for m in unusable
+                                    for c in _OPTIONAL_TREND_COLUMNS[m]})
+    if no_row:
+        placeholders = table.loc[["cpu"] * len(no_row)].set_axis(no_row)
+        thresholds = pd.concat([table, placeholders]).rename_axis("metric")
+    return history, thresholds, unusable, no_row
+
+
 def trend_table(
     history: pd.DataFrame,
     thresholds: pd.DataFrame | None = None,
@@ -1276,25 +1315,7 @@ def trend_table(
         horizon_months = int(result.months) if result is not None else 36
     horizon_months = require_integer("horizon_months", horizon_months, minimum=1)
     end = history.index[-1] if end_month is None else periods.to_month(end_month)
-    # optional metrics whose columns are absent or empty, or without a threshold row, are
-    # fitted on a placeholder and their rows then marked "not assessed" with the reason
-    table = _thresholds.load_thresholds() if thresholds is None else thresholds
-    if "metric" in table.columns:
-        table = table.set_index("metric")
-    unusable = {}
-    for metric, columns in _OPTIONAL_TREND_COLUMNS.items():
-        why = _unusable_columns(history, columns)
-        if why:
-            unusable[metric] = "; ".join(f"{c}: {w}" for c, w in why.items())
-        elif metric not in table.index:
-            unusable[metric] = "the threshold table has no row for it"
-    no_row = [m for m in _OPTIONAL_TREND_COLUMNS if m not in table.index]
-    if unusable:
-        history = history.assign(**{c: 1.0 for m in unusable
-                                    for c in _OPTIONAL_TREND_COLUMNS[m]})
-    if no_row:
-        placeholders = table.loc[["cpu"] * len(no_row)].set_axis(no_row)
-        thresholds = pd.concat([table, placeholders]).rename_axis("metric")
+    history, thresholds, unusable, no_row = _trend_placeholders(history, thresholds)
     forecasts = trends.capacity_forecasts(history, thresholds, window=window,
                                           horizon_months=horizon_months,
                                           after_drop=after_drop)
@@ -1328,12 +1349,7 @@ def trend_table(
         row["simulated_probability"] = within
         row["agreement"] = _agreement(row, first, end) if metric in crossings else ""
         if metric in unusable:
-            row.update(last_value=math.nan, monthly_growth=math.nan, r_squared=math.nan,
-                       n_points=0, fit_start="", poor_fit=False,
-                       warning=f"not assessed: {unusable[metric]}",
-                       attention_status=NOT_ASSESSED, critical_status=NOT_ASSESSED,
-                       attention_month="", critical_month="", attention_low="",
-                       attention_high="", critical_low="", critical_high="")
+            row.update(_NOT_ASSESSED_TREND, warning=f"not assessed: {unusable[metric]}")
             if metric in no_row:
                 row.update(attention=math.nan, critical=math.nan)
         rows[metric] = row

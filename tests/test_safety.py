@@ -382,6 +382,16 @@ def test_existing_quarter_is_refused_before_any_validation(tmp_path, capsys, mon
     assert "already exists; pass --force" in one_line_error(capsys)
 
 
+@pytest.mark.parametrize("text", ["2024-Q2", "1999-Q4", "2024-Q5", "2024-Q0", "24-Q1",
+                                  "2024-q1", "2024-Q1\n", " 2024-Q1", "2024-Q12", "../x"])
+def test_quarter_name_reads_quarters_as_periods_does(text):
+    from scaling_models import periods
+
+    assert bool(batch.QUARTER_NAME.fullmatch(text)) == bool(
+        periods.QUARTER_PATTERN.match(text) and periods.QUARTER_PATTERN.match(text).end()
+        == len(text))
+
+
 def _previous_report(out: Path) -> dict:
     folder = out / "2024-Q2"
     folder.mkdir(parents=True)
