@@ -976,7 +976,7 @@ def _execute_and_export(name: str, params: dict, effective: dict, notebook: str,
 def _company_name(data_dir: str | None) -> str:
     """The company a report is about, for its title and footer: the data folder's name,
     or "Sample company" for the bundled data (the data files hold no company name)."""
-    if not data_dir or Path(data_dir).resolve() == DEFAULT_DATA_DIR.resolve():
+    if not data_dir or Path(data_dir).resolve() == __getattr__("DEFAULT_DATA_DIR").resolve():
         return "Sample company"
     return Path(data_dir).resolve().name
 

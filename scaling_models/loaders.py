@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from scaling_models import periods
 from scaling_models import resources as resource_registry

@@ -142,7 +142,8 @@ def hostile(tmp_path_factory):
     must skip with a warning instead of failing.
     """
     root = tmp_path_factory.mktemp("hostile")
-    data = make_hostile(root / "data")
+    # the folder's name becomes the company name of the title and footer
+    data = make_hostile(root / PAYLOADS[1])
     params = root / "fast.yaml"
     params.write_text(FAST)
     runs = []
