@@ -513,7 +513,7 @@ def test_disk_full_while_writing_exits_1_and_keeps_the_previous_report(tmp_path,
     out = tmp_path / "out"
     before = _previous_report(out)
 
-    def export_on_full_disk(executed, html):
+    def export_on_full_disk(executed, html, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(html))
 
     def quick_notebook(notebook, executed, **kwargs):
