@@ -56,6 +56,7 @@ __all__ = [
     "NotebookFailedError",
     "ReportJob",
     "ReportResult",
+    "generation_date",
     "DEFAULT_NOTEBOOK",
     "DEFAULT_DATA_DIR",  # noqa: F822 - loaders' constant, read lazily (module __getattr__)
     "DATA_FILES",  # noqa: F822 - likewise
@@ -732,6 +733,7 @@ def build_report(
             f"as a timestamped backup)"
         )
     parse_quarter(quarter)
+    generation_date()  # a bad SOURCE_DATE_EPOCH stops here, not after the notebooks ran
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
         raise ReportInputError(f"--jobs must be an integer >= 1; got {jobs!r}")
     _check_out_dir(out_dir)
@@ -961,7 +963,7 @@ def _execute_and_export(name: str, params: dict, effective: dict, notebook: str,
     title = f"Quarterly scaling report {quarter}, {company}"
     export_html(executed, html, title=title,
                 footer=f"{company} · Quarterly scaling report {quarter} · generated "
-                       f"{_dt.date.today().isoformat()}")
+                       f"{generation_date().isoformat()}")
     if chromium:
         try:
             print_pdf(html, folder / "report.pdf", chromium=chromium)
@@ -971,6 +973,23 @@ def _execute_and_export(name: str, params: dict, effective: dict, notebook: str,
                 raise
             outcome["warnings"].append(f"report.pdf not written: {exc}")
     return outcome
+
+
+def generation_date() -> _dt.date:
+    """The date a report says it was generated: today, or ``SOURCE_DATE_EPOCH`` when set.
+
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970-01-01 UTC) is the reproducible-builds
+    convention: with it, two runs on different days give byte-identical HTML and PDF.
+    A value that is not a whole number of seconds is refused with a message naming it.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return _dt.date.today()
+    if not epoch.isdigit():
+        raise ReportInputError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01; "
+            f"got {epoch!r}")
+    return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.UTC).date()
 
 
 def _company_name(data_dir: str | None) -> str:

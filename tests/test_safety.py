@@ -707,3 +707,25 @@ def test_read_summary_gives_a_named_input_error_or_a_summary(tmp_path_factory, r
         assert str(path) in str(exc)
     else:
         assert summary["quarter"] == "2024-Q1"
+
+
+# --- the generation date: reproducible with SOURCE_DATE_EPOCH --------------------------
+
+
+def test_generation_date_honours_source_date_epoch(monkeypatch):
+    # 1719705600 s after the epoch is 2024-06-30 00:00 UTC (19904 days x 86400 s).
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1719705600")
+    assert batch.generation_date().isoformat() == "2024-06-30"
+
+
+def test_generation_date_is_today_without_source_date_epoch(monkeypatch):
+    import datetime
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert batch.generation_date() == datetime.date.today()
+
+
+def test_bad_source_date_epoch_is_refused_naming_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(batch.ReportInputError, match="SOURCE_DATE_EPOCH .*'yesterday'"):
+        batch.build_report("2024-Q2", out_dir=tmp_path)
