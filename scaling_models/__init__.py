@@ -19,6 +19,7 @@ __all__ = [
     "calibration",
     "capacity",
     "charts",
+    "cluster",
     "cost",
     "debt",
     "distributions",

@@ -1264,6 +1264,7 @@ def simulate(
     outputs: Sequence[str] = OUTPUTS,
     report_months: Sequence[int] | None = None,
     workers: int | None = None,
+    scheduler: Any = None,
 ) -> SimulationResult:
     """Simulate ``n_paths`` futures of the company for ``months`` months.
 
@@ -1309,6 +1310,14 @@ def simulate(
     workers : int, optional
         Threads (each chunk has its own Generator; numpy releases the GIL). Default: up to
         two, at most one per chunk. Does not change the result.
+    scheduler : None, str or dask.distributed.Client
+        None (default): the chunks run on ``workers`` threads here, without Dask. Otherwise
+        each chunk is a Dask task (:func:`scaling_models.cluster.run_tasks`): ``"threads"``
+        or ``"processes"`` (Dask's local schedulers), a ``dask.distributed.Client``, or a
+        scheduler address ``"tcp://host:8786"`` (the workers need scaling_models
+        installed). The result is bit-identical to the local run with the same seed and
+        ``chunk_size``; ``inputs`` and ``plan`` must pickle. Give ``workers`` or
+        ``scheduler``, not both.
 
     Returns
     -------
@@ -1319,7 +1328,10 @@ def simulate(
     ValueError
         Zero paths, a horizon of 0 months, an unknown output, a report month outside the
         horizon, a ``velocity_target`` shorter than the horizon, an uncertain input drawing
-        an impossible value.
+        an impossible value; both ``workers`` and ``scheduler``.
+    scaling_models.cluster.SchedulerUnreachableError, WorkerEnvironmentError, WorkerLostError
+        With a ``scheduler``: the address did not answer, a worker lacks the package,
+        workers kept dying on a chunk.
     """
     inputs = Inputs() if inputs is None else inputs
     if not isinstance(inputs, Inputs):
@@ -1344,38 +1356,49 @@ def simulate(
     if n_paths % chunk_size:
         sizes.append(n_paths % chunk_size)
     seeds = _seed_sequence(source).spawn(len(sizes))
-    n_workers = min(len(sizes), workers if workers is not None else min(2, os.cpu_count() or 1))
-
-    def run(k: int) -> _ChunkResult:
-        return _run_chunk(
-            inputs, sizes[k], months, rep, tuple(outputs), seeds[k], keep_paths, log_thresholds,
-            latency_lines, correlation, plan,
-        )
-
+    if scheduler is not None and workers is not None:
+        raise ValueError(f"give workers (local threads) or scheduler (Dask), not both; got "
+                         f"workers={workers!r} and scheduler={scheduler!r}")
+    items = [(inputs, size, months, rep, tuple(outputs), seeds[k], keep_paths, log_thresholds,
+              latency_lines, correlation, plan) for k, size in enumerate(sizes)]
     bar = None
     if progress and not _tqdm_disabled():
         from tqdm.auto import tqdm
 
         # disable=False explicitly: tqdm reads TQDM_DISABLE only once, at import
         bar = tqdm(total=n_paths, unit="path", desc="simulate", disable=False)
-    chunks: list[_ChunkResult] = []
-    if n_workers <= 1:
-        for k in range(len(sizes)):
-            chunks.append(run(k))
-            if bar is not None:
-                bar.update(sizes[k])
-    else:
-        with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            # map keeps chunk order, so the combination does not depend on scheduling.
-            for k, chunk in enumerate(pool.map(run, range(len(sizes)))):
-                chunks.append(chunk)
-                if bar is not None:
-                    bar.update(sizes[k])
-    if bar is not None:
-        bar.close()
+    try:
+        chunks = _run_chunks(items, workers, scheduler,
+                             None if bar is None else lambda k: bar.update(sizes[k]))
+    finally:
+        if bar is not None:
+            bar.close()
     result = _assemble(chunks, inputs, n_paths, months, rep, outputs, source, chunk_size,
                        attention, critical, latency_lines)
     return result if plan is None else replace(result, plan=plan)
+
+
+def _run_chunks(items: list[tuple], workers: int | None, scheduler: Any,
+                on_done: Callable[[int], None] | None) -> list[_ChunkResult]:
+    """``_run_chunk(*args)`` for each chunk, in chunk order: on Dask tasks when a scheduler
+    is given, else on local threads (default up to two, at most one per chunk)."""
+    if scheduler is not None:
+        from scaling_models import cluster
+
+        return cluster.run_tasks(_run_chunk, items, scheduler=scheduler, name="simulate-chunk",
+                                 on_done=on_done)
+    n_workers = min(len(items), workers if workers is not None else min(2, os.cpu_count() or 1))
+    chunks: list[_ChunkResult] = []
+    with ThreadPoolExecutor(max_workers=max(n_workers, 1)) as pool:
+        # map keeps chunk order, so the combination does not depend on scheduling; one
+        # worker runs the chunks one after the other
+        results = (map(lambda a: _run_chunk(*a), items) if n_workers <= 1
+                   else pool.map(lambda a: _run_chunk(*a), items))
+        for k, chunk in enumerate(results):
+            chunks.append(chunk)
+            if on_done is not None:
+                on_done(k)
+    return chunks
 
 
 def _check_run(inputs: Inputs, months: int, outputs: Sequence[str],

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -108,6 +109,7 @@ def tornado(
     low: float = 0.10,
     high: float = 0.90,
     seed: int | None = None,
+    scheduler: Any = None,
 ) -> pd.DataFrame:
     """One-at-a-time swing of ``metric`` as each uncertain input goes from P10 to P90.
 
@@ -129,6 +131,12 @@ def tornado(
         Quantiles of the swing (P10 and P90 by default).
     seed : int, optional
         Deprecated name of ``rng`` (DeprecationWarning; removed in the next release).
+    scheduler : None, str or dask.distributed.Client
+        None (default): the simulations run one after the other here. Otherwise each of
+        the ``2 len(names) + 1`` simulations is one Dask task
+        (:func:`scaling_models.cluster.run_tasks`: ``"threads"``, ``"processes"``, a
+        Client or an address ``"tcp://host:8786"``); the table is identical. ``metric``
+        and ``inputs`` must pickle (the metrics of this module do).
 
     Returns
     -------
@@ -152,28 +160,34 @@ def tornado(
     medians = {k: Constant(value=v.median()) for k, v in varying.items()}
     centre = _with(inputs, medians)
 
-    def run(changed: mc.Inputs) -> float:
-        return float(metric(mc.simulate(changed, n_paths=n_paths, months=months, rng=common)))
-
     rows = []
+    runs = [centre]  # the base, then each input at its low and high value
     for name in names:
         lo_value, hi_value = (float(x) for x in varying[name].ppf(np.array([low, high])))
-        rows.append(
-            {
-                "input": name,
-                "value_low": lo_value,
-                "value_high": hi_value,
-                "metric_low": run(_with(centre, {name: Constant(value=lo_value)})),
-                "metric_high": run(_with(centre, {name: Constant(value=hi_value)})),
-            }
-        )
+        rows.append({"input": name, "value_low": lo_value, "value_high": hi_value})
+        runs += [_with(centre, {name: Constant(value=v)}) for v in (lo_value, hi_value)]
+    items = [(metric, changed, n_paths, months, common) for changed in runs]
+    if scheduler is None:
+        values = [_run_metric(*args) for args in items]
+    else:
+        from scaling_models import cluster
+
+        values = cluster.run_tasks(_run_metric, items, scheduler=scheduler, name="tornado-run")
+    for i, row in enumerate(rows):
+        row["metric_low"], row["metric_high"] = values[1 + 2 * i], values[2 + 2 * i]
     table = pd.DataFrame(rows, columns=["input", "value_low", "value_high", "metric_low",
                                         "metric_high"]).set_index("input")
     table["swing"] = (table["metric_high"] - table["metric_low"]).abs()
     table = table.sort_values("swing", ascending=False)
-    table.attrs["base"] = run(centre)
+    table.attrs["base"] = values[0]
     table.attrs["metric"] = getattr(metric, "__name__", "metric")
     return table
+
+
+def _run_metric(metric: Metric, inputs: mc.Inputs, n_paths: int, months: int,
+                rng: int) -> float:
+    """One simulation of a tornado, summarised by ``metric`` (a task on a cluster)."""
+    return float(metric(mc.simulate(inputs, n_paths=n_paths, months=months, rng=rng)))
 
 
 def rank_sensitivity(
@@ -185,6 +199,7 @@ def rank_sensitivity(
     months: int = 36,
     rng: np.random.Generator | int | None = 0,
     seed: int | None = None,
+    scheduler: Any = None,
 ) -> pd.DataFrame:
     """Spearman rank correlation between each uncertain input and one per-path outcome.
 
@@ -199,6 +214,9 @@ def rank_sensitivity(
         As for :func:`montecarlo.simulate`.
     seed : int, optional
         Deprecated name of ``rng`` (DeprecationWarning; removed in the next release).
+    scheduler : None, str or dask.distributed.Client
+        Where the simulation's chunks run (:func:`montecarlo.simulate`); the table is the
+        same.
 
     Returns
     -------
@@ -210,13 +228,13 @@ def rank_sensitivity(
     breach_names = [f"{r}/{lv}" for r in mc.BREACH_METRICS for lv in mc.LEVELS]
     if target in breach_names:
         res = mc.simulate(inputs, n_paths=n_paths, months=months, rng=rng, keep_paths=True,
-                          outputs=("mau",))
+                          outputs=("mau",), scheduler=scheduler)
         y = res.breach_months[target].fillna(months + 1).to_numpy()
     elif target in mc.OUTPUTS:
         if month is None or not 0 <= month <= months:
             raise ValueError(f"month must be in [0, {months}] for output {target!r}; got {month!r}")
         res = mc.simulate(inputs, n_paths=n_paths, months=months, rng=rng, keep_paths=True,
-                          outputs=(target,))
+                          outputs=(target,), scheduler=scheduler)
         y = res.paths[target][:, month]
     else:
         raise ValueError(f"target must be one of {mc.OUTPUTS} or {breach_names}; got {target!r}")

@@ -61,3 +61,19 @@ def board(data, result):
     }
     out["headline"] = report.summary(**out)
     return out
+
+
+# --- a Dask cluster for the scale-out tests ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A client of a 2-worker Dask cluster on loopback (one process per worker), closed at
+    the end of the session; skipped when Dask (the optional extra) is not installed."""
+    distributed = pytest.importorskip("distributed", reason="the optional dask extra")
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                 host="127.0.0.1", dashboard_address=None) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
+        yield client
