@@ -407,9 +407,11 @@ class _Paths:
         return self.critical.shape[1] - 1
 
 
-def _base_paths(inputs: Inputs, n_paths: int, months: int, seed: int) -> _Paths:
+def _base_paths(inputs: Inputs, n_paths: int, months: int, seed: int,
+                scheduler: Any = None) -> _Paths:
     result = simulate(inputs, n_paths=n_paths, months=months, rng=seed, keep_paths=True,
-                      outputs=[f"{r}_avg" for r in RESOURCES], report_months=[0])
+                      outputs=[f"{r}_avg" for r in RESOURCES], report_months=[0],
+                      scheduler=scheduler)
     attention, critical = inputs.thresholds()
     logu = np.stack([np.log(result.paths[f"{r}_avg"]).T for r in RESOURCES])
     return _Paths(critical=logu - np.log(critical)[:, None, None],
@@ -461,13 +463,15 @@ def _engine_takes_plans() -> bool:
 
 
 def evaluate(inputs: Inputs, plan: Plan | None, *, n_paths: int = 20_000, months: int = 12,
-             rng: np.random.Generator | int | None = None) -> dict[str, Any]:
+             rng: np.random.Generator | int | None = None,
+             scheduler: Any = None) -> dict[str, Any]:
     """Simulate ``inputs`` with ``plan`` applied and measure its risk.
 
     Uses the engine's ``plan=`` hook when the engine has it; otherwise the engine's
     utilisation paths divided by :meth:`Plan.draw`'s capacity factors (the hook's
     contract). Breaches are on average utilisation beyond the critical line, as in the
-    engine.
+    engine. ``scheduler`` runs the simulation's chunks on Dask
+    (:func:`montecarlo.simulate`); the figures are the same.
 
     Returns
     -------
@@ -482,12 +486,13 @@ def evaluate(inputs: Inputs, plan: Plan | None, *, n_paths: int = 20_000, months
     hook = plan is not None and _engine_takes_plans()
     if hook:
         result = simulate(inputs, n_paths=n_paths, months=months, rng=seed, plan=plan,
-                          keep_paths=True, outputs=["infra_cost"], report_months=[0])
+                          keep_paths=True, outputs=["infra_cost"], report_months=[0],
+                          scheduler=scheduler)
         crit = result.breach_months[[f"{r}/critical" for r in RESOURCES]].notna().to_numpy()
         flags = crit.T
         summary = result.breach_summary.loc[list(RESOURCES)]
     else:
-        paths = _base_paths(inputs, n_paths, months, seed)
+        paths = _base_paths(inputs, n_paths, months, seed, scheduler)
         logf = 0.0
         if plan is not None:
             logf = _log_factors(plan.draw(n_paths, months, gen)[0], months, n_paths)
@@ -1002,6 +1007,7 @@ def optimise(
     rng: np.random.Generator | int | None = None,
     budget: float | None = None,
     n_paths: int = 20_000,
+    scheduler: Any = None,
 ) -> PlanResult:
     """The cheapest plan keeping P(any resource critical in any month) <= ``risk``.
 
@@ -1025,6 +1031,11 @@ def optimise(
     n_paths : int
         Simulated paths; the risk's standard error is about
         ``sqrt(risk (1 - risk) / n_paths)``.
+    scheduler : None, str or dask.distributed.Client
+        Where the engine's chunks of the search and validation paths run
+        (:func:`montecarlo.simulate`: None here on threads, or ``"processes"``, a Client,
+        an address ``"tcp://host:8786"``); the search itself runs here on those paths. The
+        plan found is the same.
 
     Returns
     -------
@@ -1046,8 +1057,8 @@ def optimise(
     catalogue = _catalogue(levers)
     gen = np.random.default_rng(rng)
     seed, plan_seed, check_seed = (int(x) for x in gen.integers(2**63, size=3))
-    paths = _base_paths(inputs, n_paths, months, seed)
-    check = _base_paths(inputs, n_paths, months, check_seed)
+    paths = _base_paths(inputs, n_paths, months, seed, scheduler)
+    check = _base_paths(inputs, n_paths, months, check_seed, scheduler)
     # Validate on independent paths and lever draws; while the plan's risk there is not
     # one standard error below the target, tighten the target on the search paths by the
     # excess and search again (same numbers: common random numbers between attempts).

@@ -228,3 +228,23 @@ def test_a_worker_without_the_package_is_named(tmp_path):
                            match="install scaling_models on the workers") as info:
             mc.simulate(n_paths=100, months=3, scheduler=client)
     assert "cannot import scaling_models" in str(info.value)
+
+
+@pytest.mark.slow
+def test_the_plan_search_on_a_cluster_finds_the_local_plan(dask_client):
+    from scaling_models import calibration, loaders, plans, report
+
+    data = loaders.load_data_dir()
+    fit = calibration.growth_distribution(data.history["mau"], rng=1)
+    inputs = report.simulation_inputs(data.history, data.thresholds, growth_low=fit.rate_low,
+                                      growth_high=fit.rate_high)
+    kwargs = {"risk": 0.05, "months": 12, "rng": 7, "n_paths": 4_000}
+    local = plans.optimise(inputs, **kwargs)
+    remote = plans.optimise(inputs, scheduler=dask_client, **kwargs)
+    pd.testing.assert_frame_equal(local.actions, remote.actions, check_exact=True)
+    pd.testing.assert_frame_equal(local.p_critical, remote.p_critical, check_exact=True)
+    assert (local.total_cost, local.validated_risk) == (remote.total_cost, remote.validated_risk)
+    plan = local.plan
+    a = plans.evaluate(inputs, plan, n_paths=3_000, rng=2)
+    b = plans.evaluate(inputs, plan, n_paths=3_000, rng=2, scheduler=dask_client)
+    pd.testing.assert_series_equal(a["p_critical"], b["p_critical"], check_exact=True)
