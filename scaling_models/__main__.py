@@ -1,5 +1,9 @@
 """Command line: ``python -m scaling_models report --quarter 2024-Q2``.
 
+``--scheduler tcp://host:8786`` runs the notebooks as Dask tasks on that cluster;
+``--portfolio DIR`` writes one report per company sub-folder and a portfolio summary
+(exit 1 when a company's report failed).
+
 Exit status (every failure is one line on stderr naming the file or parameter):
 
 - 0 report written;
@@ -60,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--notebook", metavar="PATH", help="notebook to run (default: notebooks/board_report.ipynb)"
     )
     report.add_argument("--no-pdf", action="store_true", help="do not print report.pdf")
+    report.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="run the notebooks as Dask tasks on this cluster, e.g. tcp://host:8786 (the "
+        "workers need scaling_models installed and the same paths); needs the dask extra",
+    )
+    report.add_argument(
+        "--portfolio", metavar="DIR",
+        help="one report per company sub-folder of DIR (its data files and optional "
+        "params.yaml) into OUT/COMPANY/QUARTER/, plus OUT/portfolio.csv and portfolio.html",
+    )
     return parser
 
 
@@ -81,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = {}
     if args.notebook:
         options["notebook"] = args.notebook
+    if args.scheduler:
+        options["scheduler"] = args.scheduler
+    if args.portfolio:
+        return _portfolio(args, options)
     try:
         result = batch.build_report(
             args.quarter, params_files=args.params, data_dir=args.data, out_dir=args.out,
@@ -104,6 +122,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"previous report kept in {result.backup_dir}")
     print(f"report written to {result.report_dir}")
     return 0
+
+
+def _portfolio(args: argparse.Namespace, options: dict) -> int:
+    """``report --portfolio DIR``: the exit statuses of one report; 1 also when any
+    company's report failed (each is named on stderr)."""
+    from scaling_models import batch, portfolio
+
+    if args.params or args.data:
+        print("error: --portfolio takes each company's data and params.yaml from its "
+              "sub-folder; drop --params and --data", file=sys.stderr)
+        return 2
+    try:
+        result = portfolio.build_portfolio(
+            args.quarter, args.portfolio, out_dir=args.out, seed=args.seed, force=args.force,
+            jobs=args.jobs, pdf=not args.no_pdf, **options)
+    except batch.ReportInterrupted as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 128 + exc.signum
+    except batch.ReportExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except batch.ReportInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except batch.ReportWriteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for _, row in result.table[result.table["status"] != "written"].iterrows():
+        print(f"error: {row['company']}: {row['error']}", file=sys.stderr)
+    print(f"portfolio summary written to {result.csv} and {result.html}")
+    return 1 if result.failed else 0
 
 
 if __name__ == "__main__":

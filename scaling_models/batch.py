@@ -681,6 +681,7 @@ def build_report(
     notebook: str | os.PathLike[str] = DEFAULT_NOTEBOOK,
     progress: bool | None = None,
     pdf: bool = True,
+    scheduler: Any = None,
 ) -> ReportResult:
     """Run the board report for ``quarter`` and write ``<out_dir>/<quarter>/``.
 
@@ -706,6 +707,13 @@ def build_report(
         Show progress bars (default: when stderr is a terminal).
     pdf : bool
         Print ``report.pdf`` when Chromium is found.
+    scheduler : None, str or dask.distributed.Client
+        None (default): local worker processes (``jobs``). Otherwise each notebook is a
+        Dask task (:func:`scaling_models.cluster.run_tasks`): an address
+        ``"tcp://host:8786"``, a Client, or ``"processes"``. The workers need
+        scaling_models installed and the data, notebook and output folders at the same
+        paths (a shared file system); they write into the temporary folder, which is
+        renamed into place here as in a local run. Same outputs, same exit statuses.
 
     Raises
     ------
@@ -715,7 +723,8 @@ def build_report(
     ReportLockedError
         Another run is writing this quarter into ``out_dir`` (the CLI exits 3).
     ReportInputError
-        Bad input, before anything runs (the CLI exits 2).
+        Bad input, before anything runs (the CLI exits 2); also an unreachable scheduler
+        or workers without scaling_models.
     NotebookFailedError
         A notebook failed; nothing was replaced (the CLI exits 1).
     ReportWriteError
@@ -745,7 +754,7 @@ def build_report(
             return _build_locked(
                 quarter, target, signals, params_files=params_files, data_dir=data_dir,
                 out_dir=out_dir, seed=seed, force=force, jobs=jobs, notebook=notebook,
-                progress=progress, pdf=pdf, lock=lock,
+                progress=progress, pdf=pdf, lock=lock, scheduler=scheduler,
             )
     finally:
         lock.release()
@@ -753,7 +762,7 @@ def build_report(
 
 def _build_locked(quarter: str, target: Path, signals: _Signals, *, params_files, data_dir,
                   out_dir: Path, seed, force: bool, jobs, notebook, progress, pdf,
-                  lock: _QuarterLock) -> ReportResult:
+                  lock: _QuarterLock, scheduler: Any = None) -> ReportResult:
     planned = plan_jobs(
         quarter, params_files=params_files, data_dir=data_dir, out_dir=out_dir, seed=seed,
         notebook=notebook,
@@ -782,7 +791,7 @@ def _build_locked(quarter: str, target: Path, signals: _Signals, *, params_files
         os.umask(umask)
         work.chmod(0o777 & ~umask)
         chromium = find_chromium() if pdf else None
-        outcomes = _run_all(planned, Path(notebook), work, jobs, progress, chromium)
+        outcomes = _run_all(planned, Path(notebook), work, jobs, progress, chromium, scheduler)
         unwritten = [o for o in outcomes if o.get("write_error")]
         if unwritten:
             raise ReportWriteError(unwritten[0]["write_error"])
@@ -856,12 +865,15 @@ def _run_all(
     jobs: int | None,
     progress: bool,
     chromium: str | None,
+    scheduler: Any = None,
 ) -> list[dict]:
     args = [
         (job.name, job.parameters, job.effective or job.parameters, str(notebook),
          str(work / job.name), chromium, progress and len(planned) == 1)
         for job in planned
     ]
+    if scheduler is not None:
+        return _run_on_dask(args, scheduler, progress)
     workers = min(jobs or os.cpu_count() or 1, len(planned))
     if workers <= 1:
         return [_run_job(*a) for a in _progress(args, progress and len(planned) > 1)]
@@ -883,6 +895,44 @@ def _run_all(
         raise
     pool.shutdown()
     return outcomes
+
+
+def _run_on_dask(args: list[tuple], scheduler: Any, progress: bool) -> list[dict]:
+    """:func:`_run_job` for each job as Dask tasks; outcomes in job order.
+
+    Paths are made absolute (a worker's working folder is not ours) and the workers show
+    no cell bar; the progress bar here advances as the cluster finishes jobs. A job the
+    cluster could not run (its workers kept dying) is a failed job, as a notebook error.
+    """
+    from scaling_models import cluster
+
+    try:
+        cluster.check_scheduler(scheduler)
+    except (ValueError, TypeError) as exc:
+        raise ReportInputError(f"--scheduler: {exc}") from None
+    items = [(name, params, effective, str(Path(notebook).resolve()),
+              str(Path(job_dir).resolve()), chromium, False)
+             for name, params, effective, notebook, job_dir, chromium, _ in args]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(items), desc="notebooks", unit="notebook")
+    try:
+        results = cluster.run_tasks(
+            _run_job, items, scheduler=scheduler, name="report-job", errors="return",
+            on_done=None if bar is None else lambda _: bar.update())
+    except (cluster.SchedulerUnreachableError, cluster.WorkerEnvironmentError) as exc:
+        raise ReportInputError(f"--scheduler {scheduler}: {exc}") from None
+    finally:
+        if bar is not None:
+            bar.close()
+    return [
+        {"job": item[0], "error": f"{type(r).__name__}: {' '.join(str(r).split())[:300]}",
+         "summary": None, "pdf": False, "warnings": []}
+        if isinstance(r, BaseException) else r
+        for item, r in zip(items, results, strict=True)
+    ]
 
 
 def _progress(items: Iterable, show: bool, total: int | None = None) -> Iterable:
