@@ -278,8 +278,11 @@ def _run_distributed(client, func, items, keys, retries, on_done, errors) -> lis
 
     where = f"the cluster at {client.scheduler.address}"
     check_workers(client)
-    futures = [client.submit(func, *args, key=key, retries=retries, pure=False)
-               for key, args in zip(keys, items, strict=True)]
+    if not items:
+        return []
+    # one map call: the whole batch goes to the scheduler in one message
+    futures = client.map(func, *(list(column) for column in zip(*items, strict=True)),
+                         key=keys, retries=retries, pure=False)
     position = {f.key: i for i, f in enumerate(futures)}
     try:
         for future in as_completed(futures, loop=client.loop):
