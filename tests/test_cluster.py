@@ -70,6 +70,20 @@ def test_dask_threads_give_the_local_bytes():
                mc.simulate(CORRELATED, rng=4, scheduler="threads", **kwargs))
 
 
+def test_local_dask_tasks_return_in_order_with_progress_and_errors():
+    import math
+
+    done = []
+    out = cluster.run_tasks(math.sqrt, [(4.0,), (-1.0,), (9.0,)], scheduler="threads",
+                            on_done=done.append, errors="return")
+    assert out[0] == 2.0 and out[2] == 3.0 and isinstance(out[1], ValueError)
+    assert sorted(done) == [0, 1, 2]
+    with pytest.raises(ValueError, match="math domain error"):
+        cluster.run_tasks(math.sqrt, [(4.0,), (-1.0,)], scheduler="threads")
+    with pytest.raises(ValueError, match="errors must be"):
+        cluster.run_tasks(math.sqrt, [(4.0,)], scheduler="threads", errors="ignore")
+
+
 def test_an_unreachable_scheduler_fails_fast_in_one_line(monkeypatch):
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1.0)
     # port 9 (discard) on loopback: nothing listens there in the test environment
