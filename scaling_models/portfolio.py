@@ -227,7 +227,7 @@ def summary_row(outcome: dict, out_dir: str | os.PathLike[str]) -> dict:
     ``next_critical_month`` is the earliest month a capacity metric's trend crosses its
     critical line (``trend_critical_month``: 'now' when already crossed), with that
     metric; ``remedy_start_by`` the earliest latest-start month of a resource's remedy
-    (``remedy_start_by``); ``plan_cost`` the summary's ``plan_cost`` when it has one.
+    (``remedy_start_by``); ``plan_cost`` the summary's ``plan_total_cost`` when it has one.
     """
     summary = outcome.get("summary") or {}
     month, metric = _earliest(summary.get("trend_critical_month"))
@@ -240,7 +240,7 @@ def summary_row(outcome: dict, out_dir: str | os.PathLike[str]) -> dict:
         "metrics_critical": summary.get("metrics_critical"),
         "next_critical_month": month, "next_critical_metric": metric,
         "remedy_start_by": start, "remedy_resource": resource,
-        "plan_cost": summary.get("plan_cost"), "error": outcome.get("error") or "",
+        "plan_cost": summary.get("plan_total_cost"), "error": outcome.get("error") or "",
     }
 
 

@@ -35,7 +35,7 @@ def test_summary_row_reads_the_earliest_dates_and_the_plan_cost(tmp_path):
         "trend_critical_month": {"cpu_avg": "2025-03", "db_utilisation_avg": "2024-11",
                                  "memory_avg": ""},
         "remedy_start_by": {"cpu": "now", "bandwidth": "2024-09", "memory": ""},
-        "plan_cost": 125_000.0,
+        "plan_total_cost": 125_000.0,
     }
     outcome = {"company": "acme", "status": "written", "error": "", "summary": summary,
                "report": str(tmp_path / "acme" / "2024-Q2")}
@@ -56,7 +56,7 @@ def test_the_summary_files_escape_company_text(tmp_path):
                                    "status": "failed", "error": "<script>x()</script> & co",
                                    "summary": None, "report": ""}, tmp_path),
             portfolio.summary_row({"company": "ok", "status": "written", "error": "",
-                                   "summary": {"plan_cost": 10.0},
+                                   "summary": {"plan_total_cost": 10.0},
                                    "report": str(tmp_path / "ok" / "2024-Q2")}, tmp_path)]
     table = pd.DataFrame(rows, columns=list(portfolio.COLUMNS))
     csv, page = portfolio.write_summary(table, tmp_path, "2024-Q2")
