@@ -82,9 +82,11 @@ __all__ = [
 DEFAULT_NOTEBOOK = Path(str(resources.files("scaling_models") / "_defaults" / "board_report.ipynb"))
 """The board report notebook run by :func:`build_report`."""
 
+
 def __getattr__(name: str) -> Any:
-    # DEFAULT_DATA_DIR (the bundled sample company data) and DATA_FILES (the files a data
-    # folder must hold, loaders.DATA_FILES) are loaders' own, read on first use
+    # DEFAULT_DATA_DIR (the bundled sample company data) and DATA_FILES (the files of a
+    # data folder, loaders.DATA_FILES; those of loaders.OPTIONAL_DATA_FILES may be absent)
+    # are loaders' own, read on first use
     if name in ("DEFAULT_DATA_DIR", "DATA_FILES"):
         from scaling_models import loaders
 
@@ -350,8 +352,9 @@ def check_data_dir(data_dir: str | os.PathLike[str], quarter: str) -> None:
     """Check that ``data_dir`` holds valid data files covering ``quarter``.
 
     The files are parsed with :func:`scaling_models.loaders.load_data_dir` (which checks
-    columns, units and ranges of all five, and refuses a YAML key written twice); then
-    :func:`check_inputs` checks the files against each other and the quarter.
+    columns, units and ranges of every file, the optional lever catalogue included, and
+    refuses a YAML key written twice); then :func:`check_inputs` checks the files
+    against each other and the quarter.
 
     Raises
     ------
@@ -363,11 +366,12 @@ def check_data_dir(data_dir: str | os.PathLike[str], quarter: str) -> None:
     folder = Path(data_dir)
     if not folder.is_dir():
         raise ReportInputError(f"--data {folder}: no such folder")
-    missing = [name for name in loaders.DATA_FILES if not (folder / name).is_file()]
+    missing = [name for name in loaders.REQUIRED_DATA_FILES if not (folder / name).is_file()]
     if missing:
         raise ReportInputError(
             f"--data {folder}: missing {', '.join(missing)} (a data folder holds "
-            f"{', '.join(loaders.DATA_FILES)})"
+            f"{', '.join(loaders.REQUIRED_DATA_FILES)}, and optionally "
+            f"{', '.join(loaders.OPTIONAL_DATA_FILES)})"
         )
     try:
         bundle = loaders.load_data_dir(folder)

@@ -1,7 +1,9 @@
 """The data layer: read and validate every input file of the package.
 
-Five files make a data folder (:data:`DATA_FILES`): the monthly history, the debt backlog,
-the hiring funnel, the threshold table (CSV) and the growth scenarios (YAML). Each is
+Five files make a data folder (:data:`REQUIRED_DATA_FILES`): the monthly history, the debt
+backlog, the hiring funnel, the threshold table (CSV) and the growth scenarios (YAML); a
+sixth, the architecture-lever catalogue ``levers.yaml``, is optional
+(:data:`OPTIONAL_DATA_FILES`: the default catalogue otherwise). The five tables are
 described once, in :data:`SCHEMAS`: each column's type, unit, allowed range and whether it
 is required. The same schema validates the files and writes the column tables of
 ``data/README.md`` (a test keeps the two in step). A file that breaks a rule raises
@@ -10,7 +12,7 @@ or scenario) and the rule; nothing is coerced or guessed silently. Units follow 
 package: fractions in [0, 1] (not percentages), money in EUR per month, time in the unit
 named by the column (``_days``, ``_hours``, ``_s``, ``_months``).
 
-:func:`load_data_dir` returns all five as one :class:`DataBundle`; models receive these
+:func:`load_data_dir` returns them all as one :class:`DataBundle`; models receive these
 values, never paths. The default files ship inside the package (``scaling_models/_defaults``,
 read with :mod:`importlib.resources`; the repository's ``data/`` holds the same files).
 """
@@ -38,6 +40,8 @@ from scaling_models.parameters import load_yaml
 __all__ = [
     "DATA_DIR",
     "DATA_FILES",
+    "REQUIRED_DATA_FILES",
+    "OPTIONAL_DATA_FILES",
     "DEFAULT_SCENARIOS_PATH",
     "DEFAULT_THRESHOLDS_PATH",
     "FRACTION_METRICS",
@@ -383,8 +387,14 @@ SCHEMAS: dict[str, FileSchema] = {
     s.file: s for s in (_HISTORY, _BACKLOG, _FUNNEL, _THRESHOLDS, _SCENARIOS)
 }
 
-#: The files of a data folder, in :class:`DataBundle` order.
-DATA_FILES: tuple[str, ...] = tuple(SCHEMAS)
+#: The files a data folder must hold (the tables of :data:`SCHEMAS`).
+REQUIRED_DATA_FILES: tuple[str, ...] = tuple(SCHEMAS)
+#: The files a data folder may hold; when one is absent the package's default is read
+#: (``levers.yaml``: the default lever catalogue, :data:`DEFAULT_LEVERS_PATH`).
+OPTIONAL_DATA_FILES: tuple[str, ...] = ("levers.yaml",)
+#: Every file of a data folder, in :class:`DataBundle` order: the required, then the
+#: optional ones.
+DATA_FILES: tuple[str, ...] = REQUIRED_DATA_FILES + OPTIONAL_DATA_FILES
 
 #: The default threshold table and scenario file (inside :data:`DATA_DIR`).
 DEFAULT_THRESHOLDS_PATH = DATA_DIR / _THRESHOLDS.file
@@ -407,6 +417,10 @@ class DataBundle:
         Threshold table, indexed by ``metric`` (see :mod:`scaling_models.thresholds`).
     scenarios : pandas.DataFrame
         Growth scenarios, indexed by ``key`` (see :func:`load_scenarios`).
+    levers : pandas.DataFrame
+        Architecture-lever catalogue, indexed by ``key`` (see :func:`load_levers`): the
+        folder's ``levers.yaml``, or the default catalogue when the folder has none
+        (``levers.attrs["sources"]`` names the file read).
 
     The fields follow :data:`DATA_FILES`, one per file.
     """
@@ -416,6 +430,7 @@ class DataBundle:
     funnel: pd.DataFrame
     thresholds: pd.DataFrame
     scenarios: pd.DataFrame
+    levers: pd.DataFrame
 
 
 # ----------------------------------------------------------------------------- reading
@@ -1043,7 +1058,9 @@ def load_data_dir(path: str | Path | None = None) -> DataBundle:
     Parameters
     ----------
     path : str or Path, optional
-        A directory holding the :data:`DATA_FILES`. Default: :data:`DATA_DIR`.
+        A directory holding the :data:`REQUIRED_DATA_FILES`, and optionally the
+        :data:`OPTIONAL_DATA_FILES` (``levers.yaml``; the default catalogue
+        :data:`DEFAULT_LEVERS_PATH` when absent). Default: :data:`DATA_DIR`.
 
     Returns
     -------
@@ -1053,7 +1070,7 @@ def load_data_dir(path: str | Path | None = None) -> DataBundle:
     Raises
     ------
     FileNotFoundError
-        The folder or one of its files does not exist.
+        The folder or one of its required files does not exist.
     DataError, ValueError
         A file breaks a documented rule (the message names file, column, rows and rule).
     """
@@ -1066,7 +1083,14 @@ def load_data_dir(path: str | Path | None = None) -> DataBundle:
         funnel=load_funnel(folder / _FUNNEL.file),
         thresholds=load_thresholds(folder / _THRESHOLDS.file),
         scenarios=load_scenarios(folder / _SCENARIOS.file),
+        levers=load_levers(_optional(folder, "levers.yaml", DEFAULT_LEVERS_PATH)),
     )
+
+
+def _optional(folder: Path, name: str, default: Path) -> Path:
+    """The folder's own copy of an optional file, else the package's default."""
+    own = folder / name
+    return own if own.exists() else default
 
 
 def schema_markdown(file: str) -> str:

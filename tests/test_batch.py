@@ -254,6 +254,26 @@ def test_bad_data_file_exits_2(tmp_path, capsys):
     assert "company_history.csv" in err and "cpu_avg" in err
 
 
+def test_bad_levers_file_exits_2_and_levers_are_optional(tmp_path, capsys):
+    # a data folder's own levers.yaml is read with the other files: a bad one stops the
+    # pre-check; without one the default catalogue is used and the pre-check passes
+    data = tmp_path / "data"
+    shutil.copytree(batch.DEFAULT_DATA_DIR, data)
+    levers = data / "levers.yaml"
+    levers.write_text(levers.read_text().replace("one_off_cost: 45000", "one_off_cost: -1"))
+    assert main(["report", "--quarter", "2024-Q2", "--data", str(data), "--out",
+                 str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "levers.yaml" in err and "'db_sharding'" in err and "'one_off_cost'" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+    levers.unlink()
+    batch.check_data_dir(data, "2024-Q2")  # no error: levers.yaml is optional
+    (data / "thresholds.csv").unlink()
+    with pytest.raises(batch.ReportInputError, match="missing thresholds.csv .*optionally "
+                                                     "levers.yaml"):
+        batch.check_data_dir(data, "2024-Q2")
+
+
 def test_failing_notebook_keeps_earlier_report_and_failed_run(built, params, tmp_path,
                                                                capsys):
     nb = nbformat.read(batch.DEFAULT_NOTEBOOK, as_version=4)

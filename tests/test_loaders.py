@@ -146,7 +146,8 @@ def test_bundle_fields_follow_data_files():
     # one list: DATA_FILES, SCHEMAS, the bundle's fields and the batch check agree
     from scaling_models import batch
 
-    assert loaders.DATA_FILES == tuple(SCHEMAS)
+    assert loaders.REQUIRED_DATA_FILES == tuple(SCHEMAS)
+    assert loaders.DATA_FILES == loaders.REQUIRED_DATA_FILES + loaders.OPTIONAL_DATA_FILES
     assert set(batch.DATA_FILES) == set(loaders.DATA_FILES)
     fields = [f.name for f in dataclasses.fields(loaders.DataBundle)]
     assert len(fields) == len(loaders.DATA_FILES)
@@ -173,6 +174,28 @@ def test_load_data_dir_elsewhere(tmp_path):
         loaders.load_data_dir(tmp_path)
     with pytest.raises(FileNotFoundError, match="does not exist"):
         loaders.load_data_dir(tmp_path / "nowhere")
+
+
+def test_levers_in_a_data_folder_are_optional(tmp_path):
+    for name in loaders.REQUIRED_DATA_FILES:
+        shutil.copy(DATA_DIR / name, tmp_path / name)
+    # none in the folder: the default catalogue, read like any data file
+    bundle = loaders.load_data_dir(tmp_path)
+    assert bundle.levers.attrs["sources"] == [str(loaders.DEFAULT_LEVERS_PATH)]
+    pd.testing.assert_frame_equal(bundle.levers, loaders.load_levers())
+    # the folder's own file replaces it
+    own = tmp_path / "levers.yaml"
+    own.write_text("levers:\n  - {key: bigger_db, label: Bigger database, category: "
+                   "infrastructure, relieves: {db_utilisation: {factor: 2}}, "
+                   "lead_time_months: 1, one_off_cost: 100, monthly_cost: 10, "
+                   "max_count: 1}\n")
+    bundle = loaders.load_data_dir(tmp_path)
+    assert list(bundle.levers.index) == ["bigger_db"]
+    assert bundle.levers.attrs["sources"] == [str(own)]
+    # and is validated with the other files: the error names the file, lever and field
+    own.write_text(own.read_text().replace("lead_time_months: 1", "lead_time_months: -2"))
+    with pytest.raises(DataError, match=r"levers\.yaml.*'bigger_db'.*'lead_time_months'"):
+        loaders.load_data_dir(tmp_path)
 
 
 # --- the generator ----------------------------------------------------------------------
