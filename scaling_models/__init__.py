@@ -30,6 +30,7 @@ __all__ = [
     "notebook_io",
     "parameters",
     "periods",
+    "plan_report",
     "portfolio",
     "plans",
     "presentation",

@@ -216,6 +216,13 @@ _REPORT = (
               help="cost of one developer hour, for debt ROI [currency/hour]"),
     Parameter(name="top_debt_items", kind="int", default=5, low=1, high=100,
               help="debt items shown in the report [items]"),
+    # the remedy plan (plans.optimise), in the board report and notebook 06
+    Parameter(name="plan_risk", kind="float", default=0.05, low=0.001, high=0.5,
+              help="risk target of the remedy plan: most probability that some resource "
+                   "is critical in some month of the horizon [fraction]"),
+    Parameter(name="plan_budget", kind="float", default=0.0, low=0, high=1e9,
+              help="most the remedy plan may cost over the horizon; 0 = no budget "
+                   "[currency]"),
 )
 
 # --- analyst notebooks (notebooks/0*_*.ipynb): entries added by helper H below ------------

@@ -280,20 +280,31 @@ class Plan:
                    "one_off_cost", "monthly_cost"]
         return pd.DataFrame(rows, columns=columns)
 
+    def _action_spend(self, months: int) -> np.ndarray:
+        """(actions, months + 1) spend of each action, in :attr:`actions` order: its
+        one-off in the start month, its monthly cost from the effective month."""
+        months = require_integer("months", months, minimum=0)
+        spend = np.zeros((len(self.actions), months + 1))
+        for k, (a, _, first) in enumerate(self._numbered()):
+            one_off, monthly = self.levers[a.lever].unit_costs(first, a.count)
+            if a.start_month <= months:
+                spend[k, a.start_month] += one_off
+            spend[k, min(self.effective_month(a), months + 1):] += monthly
+        return spend
+
     def monthly_spend(self, months: int, category: str | None = None) -> np.ndarray:
         """Spend in months 0..``months``: one-offs in start months, monthly costs from the
         effective month; only levers of ``category`` when given. [currency/month]"""
-        months = require_integer("months", months, minimum=0)
-        spend = np.zeros(months + 1)
-        for a, _, first in self._numbered():
-            lever = self.levers[a.lever]
-            if category is not None and lever.category != category:
-                continue
-            one_off, monthly = lever.unit_costs(first, a.count)
-            if a.start_month <= months:
-                spend[a.start_month] += one_off
-            spend[min(self.effective_month(a), months + 1):] += monthly
-        return spend
+        spend = self._action_spend(months)
+        keep = [category is None or self.levers[a.lever].category == category
+                for a in self.actions]
+        return spend[np.asarray(keep, dtype=bool)].sum(axis=0)
+
+    def action_costs(self, months: int) -> np.ndarray:
+        """What each action costs in months 0..``months`` (its one-off and its monthly
+        cost while in effect), in :attr:`actions` order; they add up to
+        :meth:`total_cost`. [currency]"""
+        return self._action_spend(months).sum(axis=1)
 
     def total_cost(self, months: int) -> float:
         """Everything the plan costs in months 0..``months``, team levers included.

@@ -292,10 +292,15 @@ def present_debt(debt: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def present_actions(ranked: pd.DataFrame) -> pd.DataFrame:
-    """:func:`.report.actions` for the board."""
+def present_actions(ranked: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`.report.actions` for the board (with the remedy plan's ``cost`` when given:
+    "Cost (plan)", empty for a row the plan does not price)."""
     table = ranked.rename(columns={"rank": "#", "priority": "Priority", "action": "Action",
                                    "why": "Why", "start_by": "Start by"})
+    if "cost" in table:
+        table = table.rename(columns={"cost": "Cost (plan)"})
+        table["Cost (plan)"] = [money(c, currency) if pd.notna(c) else ""
+                                for c in table["Cost (plan)"]]
     return table.astype({"#": str}) if len(table) else table
 
 

@@ -163,6 +163,14 @@ SUMMARY_KEYS: Mapping[str, str] = {
                             "capacity metric's critical line [metric -> YYYY-MM, 'now' if "
                             "already crossed, '' if not within the horizon or too poor a fit "
                             "to date]",
+    "plan_actions": "actions of the remedy plan, in start order: lever key, the resource it "
+                    "is attributed to (the first its lever relieves; 'team' for a hire), "
+                    "start month (YYYY-MM) and cost over the horizon [list of {lever, "
+                    "resource, start_month, cost}; cost in currency]",
+    "plan_total_cost": "total cost of the remedy plan over the horizon [currency]",
+    "p_critical_with_plan": "probability that each resource's average utilisation is "
+                            "beyond critical in some month of the horizon with the remedy "
+                            "plan [resource -> fraction]",
 }
 
 
@@ -1515,6 +1523,7 @@ def actions(
     *,
     debt: pd.DataFrame | None = None,
     remedies: pd.DataFrame | None = None,
+    plan_costs: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Actions required, ranked (docs/domain.md section 4: critical, important, nice to have).
 
@@ -1529,12 +1538,18 @@ def actions(
         ``"now"``), ``probability`` of reaching critical, indexed by resource (as from
         :func:`remedy_schedule`): a remedy that must start now, or for a metric already
         critical, is critical; one that must start later within the horizon important.
+    plan_costs : mapping, optional
+        Resource -> cost of the remedy plan's actions on it over the horizon
+        (:func:`scaling_models.plan_report.remedy_costs`) [currency]: each remedy row
+        then carries its resource's cost.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``rank``, ``priority`` (critical / important / nice to have), ``action``,
-        ``why``, ``start_by``; one row per action, most urgent first.
+        ``why``, ``start_by``, and with ``plan_costs`` ``cost`` (the plan's cost of a
+        remedy row's resource [currency]; NaN for the other rows); one row per action,
+        most urgent first.
     """
     rows = []
     # a resource with a dated remedy is listed once, with its remedy
@@ -1569,6 +1584,8 @@ def actions(
                 "action": row["action"],
                 "why": why,
                 "start_by": row["start_by"],
+                "cost": math.nan if plan_costs is None
+                else float(plan_costs.get(resource, math.nan)),
             })
     if debt is not None:
         for item, row in debt.iterrows():
@@ -1588,9 +1605,11 @@ def actions(
                     "start_by": "within 3 months",
                 })
     columns = ["rank", "priority", "action", "why", "start_by"]
+    if plan_costs is not None:
+        columns.append("cost")
     if not rows:
         return pd.DataFrame(columns=columns)
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows).reindex(columns=[c for c in columns if c != "rank"])
     rank = {"critical": 0, "important": 1, "nice to have": 2}
     table = table.assign(
         _p=table["priority"].map(rank),

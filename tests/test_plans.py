@@ -212,6 +212,12 @@ def test_costs_one_off_at_start_monthly_from_effect(known):
     # the hire: 500 in month 1, 5000 a month from month 5
     np.testing.assert_allclose(plan.monthly_spend(5, "team"), [0, 500, 0, 0, 0, 5000])
     assert plan.total_cost(5) == pytest.approx(sum(expected) + 5500)
+    # per action over months 0..5, in the table's order (by start month):
+    # double_db@0 1000 + 50 x 4 (months 2-5); double_db@1 2000 + 100 x 3 (months 3-5);
+    # hire@1 500 + 5000 x 1 (month 5); half_bandwidth@2 10 + 5 x 2 (months 4-5)
+    assert table["lever"].tolist() == ["double_db", "double_db", "hire", "half_bandwidth"]
+    np.testing.assert_allclose(plan.action_costs(5), [1200, 2300, 5500, 20])
+    assert plan.action_costs(5).sum() == pytest.approx(plan.total_cost(5))
 
 
 def test_plan_rules(known):
