@@ -17,7 +17,10 @@ notebook ``06_remedy_plan``:
 * :func:`risk_appetite`: the cheapest plan and its risk for other risk targets;
 * :func:`risk_figure`, :func:`summary_fields` and :func:`remedy_costs` (the cost of the
   plan's actions on each resource, for :func:`scaling_models.report.actions`);
-* :func:`board_plan`: all of them at once, as the board report runs them.
+* :func:`board_plan`: all of them at once, as the board report runs them;
+* :func:`present_schedule`, :func:`present_comparison` and :func:`present_appetite`: the
+  same three tables written for the board (strings in their units, headers in words), for
+  :func:`scaling_models.presentation.view`.
 
 An action is attributed to its *primary* resource, the first its lever relieves in the
 catalogue (``cdn``: bandwidth; ``app_instance``: cpu), so that the costs per resource add
@@ -39,7 +42,7 @@ import pandas as pd
 from scaling_models import notebook_io, periods
 from scaling_models.montecarlo import RESOURCES, Inputs, SimulationResult, simulate
 from scaling_models.plans import Plan, PlanResult, optimise
-from scaling_models.report import RESOURCE_LABELS
+from scaling_models.report import RESOURCE_LABELS, money, percent, probability
 
 __all__ = [
     "RISK_APPETITES",
@@ -54,6 +57,9 @@ __all__ = [
     "risk_figure",
     "summary_fields",
     "board_plan",
+    "present_schedule",
+    "present_comparison",
+    "present_appetite",
 ]
 
 #: Risk targets of the risk-appetite table (:func:`risk_appetite`). [fraction]
@@ -394,3 +400,70 @@ def board_plan(inputs: Inputs, levers=None, *, risk: float, budget: float | None
         costs=remedy_costs(result.plan, months),
         summary=summary_fields(result.plan, comparison, end_month, months),
     )
+
+
+# --- for the board: strings in their units, headers in words -----------------------------
+
+
+def _money(value: float, currency: str) -> str:
+    """:func:`scaling_models.report.money`, but nothing reads "0 EUR" (not "0.00 EUR")."""
+    return f"0 {currency}".rstrip() if value == 0 else money(value, currency)
+
+
+def present_schedule(schedule: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`plan_schedule` for the board: month 0 reads "now (YYYY-MM)"; several units
+    of one action read "label (x3)"."""
+    rows = []
+    for _, row in schedule.iterrows():
+        start = str(row["start_by"])
+        rows.append({
+            "Start by": f"now ({start})" if int(row["start_month"]) == 0 else start,
+            "In effect from": str(row["in_effect"]),
+            "Action": str(row["label"]) + (f" (x{int(row['count'])})"
+                                           if int(row["count"]) > 1 else ""),
+            "Relieves": str(row["relieves"]),
+            "One-off": _money(row["one_off_cost"], currency),
+            "Monthly": _money(row["monthly_cost"], currency),
+            "Cost over the horizon": _money(row["cost"], currency),
+        })
+    columns = ["Start by", "In effect from", "Action", "Relieves", "One-off", "Monthly",
+               "Cost over the horizon"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def present_comparison(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:attr:`PlanComparison.table` for the board: one row per measure."""
+    names = {"p_any": "Some resource critical within the horizon",
+             **{f"p_{r}": f"{RESOURCE_LABELS.get(r, r)} critical within the horizon"
+                for r in RESOURCES},
+             "infra_spend": "Infrastructure bill over the horizon (median future, plan "
+                            "included)",
+             "plan_cost": "Of which the plan (team levers included)"}
+    rows = []
+    for measure, row in table.iterrows():
+        show = probability if str(measure).startswith("p_") else (
+            lambda v: _money(v, currency))
+        rows.append({"Measure": names.get(str(measure), str(measure)),
+                     "Without the plan": show(row["without_plan"]),
+                     "With the plan": show(row["with_plan"])})
+    return pd.DataFrame(rows, columns=["Measure", "Without the plan", "With the plan"])
+
+
+def present_appetite(appetite: pd.DataFrame, currency: str = "EUR", *,
+                     chosen: float | None = None) -> pd.DataFrame:
+    """:func:`risk_appetite` for the board; the row of ``chosen`` (the report's target)
+    is marked "(this plan)". The risk shown is the one on independent paths."""
+    rows = []
+    for risk, row in appetite.iterrows():
+        mark = " (this plan)" if chosen is not None and abs(risk - chosen) < 1e-12 else ""
+        rows.append({
+            "Risk target": percent(risk, 0 if risk * 100 == round(risk * 100) else 1) + mark,
+            "Plan cost over the horizon": _money(row["total_cost"], currency),
+            "Risk of the plan": percent(row["validated_risk"], 1),
+            "Meets the target": "yes" if row["feasible"] else "no",
+            "Actions": str(int(row["actions"])),
+            "Paths": f"{int(row['n_paths']):,}",
+        })
+    columns = ["Risk target", "Plan cost over the horizon", "Risk of the plan",
+               "Meets the target", "Actions", "Paths"]
+    return pd.DataFrame(rows, columns=columns)

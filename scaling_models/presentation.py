@@ -299,8 +299,8 @@ def present_actions(ranked: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame
                                    "why": "Why", "start_by": "Start by"})
     if "cost" in table:
         table = table.rename(columns={"cost": "Cost (plan)"})
-        table["Cost (plan)"] = [money(c, currency) if pd.notna(c) else ""
-                                for c in table["Cost (plan)"]]
+        table["Cost (plan)"] = ["" if pd.isna(c) else f"0 {currency}".rstrip() if c == 0
+                                else money(c, currency) for c in table["Cost (plan)"]]
     return table.astype({"#": str}) if len(table) else table
 
 

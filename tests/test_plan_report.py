@@ -167,7 +167,7 @@ def test_ranked_actions_carry_the_plan_cost_of_their_resource(data, result):
     assert all(math.isnan(by_action[a]) for a in undated)
     shown = presentation.present_actions(priced)
     assert "Cost (plan)" in shown
-    assert set(shown["Cost (plan)"]) <= {"", *(report.money(c) for c in costs.values())}
+    assert set(shown["Cost (plan)"]) <= {"", "0 EUR", "100 EUR", "2.5 K EUR", "40 EUR"}
 
 
 def test_risk_appetite_reuses_the_plan_and_prices_other_targets(inputs):
@@ -216,3 +216,22 @@ def test_schedule_of_an_empty_plan(known):
     table = plan_report.plan_schedule(Plan([], known), "2024-06", months=3)
     assert table.empty and "cost" in table
     assert isinstance(table, pd.DataFrame)
+
+
+def test_board_tables_are_written_in_words_and_units(plan, inputs):
+    schedule = plan_report.present_schedule(plan_report.plan_schedule(plan, "2024-06", 6))
+    assert schedule["Start by"].tolist() == ["now (2024-06)", "2024-07", "2024-08"]
+    assert schedule["Cost over the horizon"].tolist() == ["40 EUR", "1.2 K EUR", "5.5 K EUR"]
+    comparison = plan_report.compare(inputs, plan, n_paths=300, months=6, rng=4)
+    shown = plan_report.present_comparison(comparison.table)
+    assert shown["Measure"].iloc[0] == "Some resource critical within the horizon"
+    assert shown["With the plan"].iloc[-1] == report.money(plan.total_cost(6))
+    assert shown["Without the plan"].iloc[-1] == "0 EUR"
+    appetite = pd.DataFrame({"total_cost": [2000.0, 1000.0], "achieved_risk": [0.01, 0.04],
+                             "validated_risk": [0.012, 0.045], "feasible": [False, True],
+                             "actions": [3, 2], "n_paths": [5000, 10000]},
+                            index=pd.Index([0.01, 0.05], name="risk_target"))
+    table = plan_report.present_appetite(appetite, chosen=0.05)
+    assert table["Risk target"].tolist() == ["1 %", "5 % (this plan)"]
+    assert table["Risk of the plan"].tolist() == ["1.2 %", "4.5 %"]
+    assert table["Meets the target"].tolist() == ["no", "yes"]
