@@ -33,7 +33,7 @@ pytestmark = pytest.mark.slow
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ["01_capacity_forecast.ipynb", "02_unit_economics.ipynb", "03_team_scaling.ipynb",
-         "04_tech_debt_roi.ipynb", "05_growth_scenarios.ipynb"]
+         "04_tech_debt_roi.ipynb", "05_growth_scenarios.ipynb", "06_remedy_plan.ipynb"]
 
 # non-default parameters, and how each headline must compare with the default run
 # ("<" lower, ">" higher, "==" unchanged, "!=" different)
@@ -56,6 +56,11 @@ CHANGES = {
     "05_growth_scenarios.ipynb": (
         {"horizon_months": 12, "n_paths": 2_000},
         {"mau_median_k_multi_year_hypergrowth": "<", "p_multi_year_hypergrowth": "=="}),
+    # a looser risk target needs a cheaper plan; the sample database is critical today, so
+    # without a plan some resource is critical in every future whatever the target
+    "06_remedy_plan.ipynb": (
+        {"plan_risk": 0.2, "n_paths": 2_000},
+        {"plan_cost_k": "<", "p_any_without_plan": "==", "p_any_with_plan": ">"}),
 }
 
 # a value the check cell must reject, and a fragment of the package's message
@@ -65,6 +70,7 @@ BAD = {
     "03_team_scaling.ipynb": ({"team_size": 0}, "parameter team_size"),
     "04_tech_debt_roi.ipynb": ({"effort_low": 3.0}, "effort_low must be < effort_high"),
     "05_growth_scenarios.ipynb": ({"n_paths": "many"}, "parameter n_paths"),
+    "06_remedy_plan.ipynb": ({"plan_risk": 5.0}, "write 0.15 for 15 %"),
 }
 
 
