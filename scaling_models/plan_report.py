@@ -94,7 +94,9 @@ def plan_schedule(plan: Plan, end_month: str | pd.Period, months: int) -> pd.Dat
     pandas.DataFrame
         Columns ``lever``, ``label``, ``resource`` (primary resource,
         :func:`primary_resource`), ``relieves`` (board labels of every resource relieved,
-        comma-separated; ``team`` for a hire), ``count`` (units), ``start_month`` and
+        comma-separated; ``team`` for a hire), ``per_instance`` (True when the lever adds
+        instances to the fleet: every effect ``per_instance``), ``count`` (units),
+        ``start_month`` and
         ``effective_month`` [month from month 0], ``start_by`` and ``in_effect``
         (``YYYY-MM``), ``one_off_cost`` [currency], ``monthly_cost`` [currency/month]
         and ``cost``, what the action costs over months 0..``months`` [currency].
@@ -104,10 +106,13 @@ def plan_schedule(plan: Plan, end_month: str | pd.Period, months: int) -> pd.Dat
     table["resource"] = [primary_resource(plan, lever) for lever in table["lever"]]
     table["relieves"] = [", ".join(RESOURCE_LABELS.get(r, r) for r in plan.levers[lever].effects)
                          or plan.levers[lever].category for lever in table["lever"]]
+    table["per_instance"] = [bool(plan.levers[lever].effects) and all(
+        kind == "per_instance" for kind, _ in plan.levers[lever].effects.values())
+        for lever in table["lever"]]
     table["start_by"] = [str(end + int(m)) for m in table["start_month"]]
     table["in_effect"] = [str(end + int(m)) for m in table["effective_month"]]
     table["cost"] = plan.action_costs(months) if len(table) else np.zeros(0)
-    columns = ["lever", "label", "resource", "relieves", "count", "start_month",
+    columns = ["lever", "label", "resource", "relieves", "per_instance", "count", "start_month",
                "effective_month", "start_by", "in_effect", "one_off_cost", "monthly_cost",
                "cost"]
     return table[columns]
@@ -260,18 +265,17 @@ def risk_appetite(
     return pd.DataFrame(rows).set_index("risk_target")
 
 
-def risk_figure(curves: pd.DataFrame, end_month: str | pd.Period | None = None, *,
+def risk_figure(curves: pd.DataFrame, end_month: str | pd.Period, *,
                 risk: float | None = None):
-    """Per resource, the probability of having been critical by each month, without and
-    with the plan (:attr:`PlanComparison.curves`), on a 2 x 2 grid.
+    """Per resource, the probability of having been critical by each calendar month,
+    without and with the plan (:attr:`PlanComparison.curves`): the board's figure.
 
     Parameters
     ----------
     curves : pandas.DataFrame
         :attr:`PlanComparison.curves`.
-    end_month : str or Period, optional
-        Calendar month of month 0: the x axis reads ``YYYY-MM``; months from today
-        otherwise.
+    end_month : str or Period
+        Calendar month of month 0 (``YYYY-MM``), "today".
     risk : float, optional
         The plan's risk target, drawn as a dotted line (it bounds all resources together,
         so each resource's curve stays below it). [fraction]
@@ -279,39 +283,47 @@ def risk_figure(curves: pd.DataFrame, end_month: str | pd.Period | None = None, 
     Returns
     -------
     matplotlib.figure.Figure
+        A 2 x 2 grid, one panel per resource of :data:`~scaling_models.montecarlo.RESOURCES`,
+        sized for the board (:func:`scaling_models.charts.board_figure`); its label
+        (``get_label()``) describes it in words, for the image's alt text.
     """
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FixedLocator, PercentFormatter
+    from matplotlib.ticker import PercentFormatter
 
-    fig = Figure(figsize=(10, 6), layout="constrained")
-    axes = fig.subplots(2, 2, sharex=True, sharey=True).ravel()
+    from scaling_models import charts
+
+    end = periods.to_month(end_month)
     months = int(curves["month"].max())
-    step = max(1, -(-months // 6))
-    ticks = list(range(0, months + 1, step))
-    for ax, resource in zip(axes, RESOURCES, strict=True):
+    fig, axes = charts.board_figure(3.6, ncols=2, nrows=2, sharex=True, sharey=True)
+    sentences = []
+    for i, (ax, resource) in enumerate(zip(axes, RESOURCES, strict=True)):
         rows = curves[curves["resource"] == resource]
         ax.step(rows["month"], rows["without_plan"], where="post", color="0.45",
                 linestyle="--", label="without the plan")
-        ax.step(rows["month"], rows["with_plan"], where="post", color="tab:blue",
+        ax.step(rows["month"], rows["with_plan"], where="post", color=charts.COLOURS["plan"],
                 linewidth=2, label="with the plan")
         if risk is not None:
-            ax.axhline(risk, color="tab:red", linestyle=":", linewidth=1,
+            ax.axhline(risk, color=charts.COLOURS["critical"], linestyle=":", linewidth=1,
                        label=f"risk target, all resources together ({risk:.0%})")
-        ax.set_title(RESOURCE_LABELS.get(resource, resource))
+        label = RESOURCE_LABELS.get(resource, resource)
+        ax.set_title(label, loc="left")
         ax.set_ylim(0, 1.02)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.xaxis.set_major_locator(FixedLocator(ticks))
-        if end_month is not None:
-            end = periods.to_month(end_month)
-            ax.set_xticklabels([str(end + m) for m in ticks], rotation=45, ha="right")
-        else:
-            ax.set_xlabel("month")
-        ax.set_ylabel("P(critical by then)")
-        ax.grid(alpha=0.3)
+        charts.month_axis(ax, end, months)
+        ax.set_ylabel("P(critical by then) [%]" if i % 2 == 0 else "")
+        if i < 2:
+            ax.set_xlabel("")
+        sentences.append(f"{label}: {probability(rows['without_plan'].iloc[-1])} of futures "
+                         f"critical by the end without the plan, "
+                         f"{probability(rows['with_plan'].iloc[-1])} with it.")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=len(labels),
-               fontsize="small")
-    fig.suptitle("Probability that each resource has been critical, without and with the plan")
+               fontsize=charts.BOARD_FONT_PT, frameon=False)
+    fig.suptitle("Probability that each resource has been critical, without and with the "
+                 "plan", fontsize=charts.BOARD_FONT_PT + 2)
+    fig.set_label(f"Share of simulated futures in which each resource has been critical, "
+                  f"month by month from {end.strftime('%b %Y')} to "
+                  f"{(end + months).strftime('%b %Y')}, without and with the remedy plan. "
+                  + " ".join(sentences))
     return fig
 
 
@@ -411,13 +423,35 @@ def _money(value: float, currency: str) -> str:
 
 
 def present_schedule(schedule: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
-    """:func:`plan_schedule` for the board: month 0 reads "now (YYYY-MM)"; several units
-    of one action read "label (x3)"."""
-    rows = []
-    for _, row in schedule.iterrows():
-        start = str(row["start_by"])
+    """:func:`plan_schedule` for the board, one row per action, except that the instances
+    a per-instance lever adds month after month make one row (first to last start month,
+    the instances in all, the monthly cost once they all run, the cost over the horizon
+    summed); month 0 reads "now (YYYY-MM)"; several units of one action read "label (x3)"."""
+    def when(month: int, text: str) -> str:
+        return f"now ({text})" if month == 0 else text
+
+    rows, order = [], []
+    grouped = schedule[schedule["per_instance"]].groupby("lever", sort=False)
+    for _, group in grouped:
+        first, last = group.iloc[0], group.iloc[-1]
+        start = when(int(first["start_month"]), str(first["start_by"]))
+        if len(group) > 1:
+            start += f" to {last['start_by']}"
+        total = int(group["count"].sum())
         rows.append({
-            "Start by": f"now ({start})" if int(row["start_month"]) == 0 else start,
+            "Start by": start, "In effect from": str(first["in_effect"]),
+            "Action": f"{first['label']} (x{total}"
+                      + (f", in {len(group)} steps)" if len(group) > 1 else ")"),
+            "Relieves": str(first["relieves"]),
+            "One-off": _money(group["one_off_cost"].sum(), currency),
+            "Monthly": ("up to " if len(group) > 1 else "")
+                       + _money(group["monthly_cost"].sum(), currency),
+            "Cost over the horizon": _money(group["cost"].sum(), currency),
+        })
+        order.append(int(first["start_month"]))
+    for _, row in schedule[~schedule["per_instance"]].iterrows():
+        rows.append({
+            "Start by": when(int(row["start_month"]), str(row["start_by"])),
             "In effect from": str(row["in_effect"]),
             "Action": str(row["label"]) + (f" (x{int(row['count'])})"
                                            if int(row["count"]) > 1 else ""),
@@ -426,9 +460,11 @@ def present_schedule(schedule: pd.DataFrame, currency: str = "EUR") -> pd.DataFr
             "Monthly": _money(row["monthly_cost"], currency),
             "Cost over the horizon": _money(row["cost"], currency),
         })
+        order.append(int(row["start_month"]))
     columns = ["Start by", "In effect from", "Action", "Relieves", "One-off", "Monthly",
                "Cost over the horizon"]
-    return pd.DataFrame(rows, columns=columns)
+    ranked = sorted(range(len(rows)), key=lambda k: order[k])  # stable: by start month
+    return pd.DataFrame([rows[k] for k in ranked], columns=columns)
 
 
 def present_comparison(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:

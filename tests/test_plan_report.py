@@ -131,9 +131,15 @@ def test_figure_draws_each_resource_without_and_with_the_plan(inputs, known):
     comparison = plan_report.compare(inputs, plan, n_paths=300, months=4, rng=2)
     fig = plan_report.risk_figure(comparison.curves, "2024-06", risk=0.05)
     axes = fig.get_axes()
-    assert [ax.get_title() for ax in axes] == [report.RESOURCE_LABELS[r] for r in RESOURCES]
+    assert [ax.get_title(loc="left") for ax in axes] == [report.RESOURCE_LABELS[r]
+                                                         for r in RESOURCES]
     assert all(len(ax.get_lines()) == 3 for ax in axes)  # without, with, the target
-    assert axes[2].get_xticklabels()[0].get_text() == "2024-06"
+    # calendar months, and a description for the alt text with each resource's figures
+    assert axes[2].xaxis.get_major_formatter()(0, 0) == "Jun 2024"
+    assert fig.get_label().startswith("Share of simulated futures")
+    database = comparison.table.at["p_db_utilisation", "with_plan"]
+    assert f"Database: > 99 % of futures critical by the end without the plan, " \
+           f"{report.probability(database)} with it." in fig.get_label()
 
 
 def test_summary_fields_are_documented_json_and_add_up(plan, inputs):
@@ -216,6 +222,31 @@ def test_schedule_of_an_empty_plan(known):
     table = plan_report.plan_schedule(Plan([], known), "2024-06", months=3)
     assert table.empty and "cost" in table
     assert isinstance(table, pd.DataFrame)
+
+
+def test_board_schedule_groups_the_instances_added_month_after_month(tmp_path):
+    path = tmp_path / "levers.yaml"
+    path.write_text(textwrap.dedent(KNOWN) + textwrap.indent(textwrap.dedent("""\
+          - key: instance
+            label: One instance
+            category: infrastructure
+            relieves: {cpu: {per_instance: 1.0}, memory: {per_instance: 1.0}}
+            lead_time_months: 0
+            one_off_cost: 0
+            monthly_cost: 100
+            max_count: 20
+        """), "  "), encoding="utf-8")
+    plan = Plan([Action("instance", 1, 2), Action("double_db", 0), Action("instance", 3, 3)],
+                plans.load_levers(path))
+    schedule = plan_report.plan_schedule(plan, "2024-06", months=4)
+    assert schedule["per_instance"].tolist() == [False, True, True]
+    shown = plan_report.present_schedule(schedule)
+    assert shown["Action"].tolist() == ["Twice the database", "One instance (x5, in 2 steps)"]
+    # 2 instances from month 1 (100 x 2 a month, months 1-4 = 800) and 3 from month 3
+    # (100 x 3, months 3-4 = 600): 1 400; 500 a month once all five run
+    assert shown.iloc[1].tolist() == ["2024-07 to 2024-09", "2024-07",
+                                      "One instance (x5, in 2 steps)", "CPU, Memory", "0 EUR",
+                                      "up to 500 EUR", "1.4 K EUR"]
 
 
 def test_board_tables_are_written_in_words_and_units(plan, inputs):
