@@ -283,8 +283,8 @@ def read_summary(path: str | os.PathLike[str], *, quarter: str | None = None,
     ReportInputError
         Naming the file: unreadable, not UTF-8, not JSON (truncated), not an object, no
         or another ``quarter``, or a headline figure of the wrong type for
-        :data:`scaling_models.report.SUMMARY_KEYS` (a number, a text, a list of texts,
-        or a mapping of name to number or text).
+        :data:`scaling_models.report.SUMMARY_KEYS` (a number, a text, a list of texts, a
+        list of records of numbers and texts, or a mapping of name to number or text).
     """
     from scaling_models.report import SUMMARY_KEYS
 
@@ -327,6 +327,8 @@ def _summary_kind(meaning: str) -> str:
         return f"a mapping of name to {'number' if target.startswith('fraction') else 'text'}"
     if unit.startswith("list of str"):
         return "a list of texts"
+    if unit.startswith("list of {"):  # e.g. plan_actions: [list of {lever, ..., cost}]
+        return "a list of records of numbers and texts"
     if unit.startswith("str") or "YYYY-MM" in meaning and not unit:
         return "a text"
     return "a number"
@@ -343,6 +345,10 @@ def _summary_value_ok(value: Any, meaning: str) -> bool:
         return isinstance(value, str)
     if kind == "a list of texts":
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind.startswith("a list of records"):
+        return isinstance(value, list) and all(
+            isinstance(r, dict) and all(isinstance(k, str) and (number(v) or isinstance(v, str))
+                                        for k, v in r.items()) for r in value)
     item = number if kind.endswith("number") else (lambda v: isinstance(v, str))
     return isinstance(value, dict) and all(isinstance(k, str) and (item(v) or v is None)
                                            for k, v in value.items())

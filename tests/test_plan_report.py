@@ -266,3 +266,19 @@ def test_board_tables_are_written_in_words_and_units(plan, inputs):
     assert table["Risk target"].tolist() == ["1 %", "5 % (this plan)"]
     assert table["Risk of the plan"].tolist() == ["1.2 %", "4.5 %"]
     assert table["Meets the target"].tolist() == ["no", "yes"]
+
+
+def test_last_quarters_plan_keys_are_read_back(plan, inputs, tmp_path):
+    # the next quarter's report validates this summary: the plan's keys must pass
+    from scaling_models import batch
+
+    comparison = plan_report.compare(inputs, plan, n_paths=200, months=6, rng=4)
+    fields = plan_report.summary_fields(plan, comparison, "2024-06", months=6)
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps({"quarter": "2024-Q2", **fields}))
+    assert batch.read_summary(path, quarter="2024-Q2")["plan_actions"] == \
+        fields["plan_actions"]
+    path.write_text(json.dumps({"quarter": "2024-Q2", "plan_actions": [{"cost": [1]}]}))
+    with pytest.raises(batch.ReportInputError, match="'plan_actions' must be a list of "
+                                                     "records"):
+        batch.read_summary(path, quarter="2024-Q2")
