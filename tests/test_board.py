@@ -175,3 +175,8 @@ def test_history_without_latency_column_still_reports(data):
     row = built.present("status").set_index("Area").loc["P95 response time"]
     assert row["Now"] == "not measured" and row["Status"] == report.NO_DATA
     assert "does not measure the P95" in built.calibrated.sources["latency"]
+
+
+def test_parameters_in_registry_order(built):
+    # a set's order changes with the hash seed: the report's bytes would change run to run
+    assert list(built.parameters) == [n for n in parameters.PARAMETERS if n in built.parameters]
