@@ -1681,7 +1681,9 @@ def actions(
     dashboard : pandas.DataFrame
         From :func:`status_dashboard`; every metric not ``ok`` gives its action.
     debt : pandas.DataFrame, optional
-        From :func:`debt_table`; items recommended ``now`` are added as important.
+        From :func:`debt_table`: the items of the backlog recommended ``now`` are one
+        important action (their number, cost and savings from its ``attrs``), the items
+        shown recommended ``plan`` one nice-to-have action each.
     remedies : pandas.DataFrame, optional
         Per resource, with columns ``resource``, ``action``, ``start_by`` (YYYY-MM or
         ``"now"``), ``probability`` of reaching critical, indexed by resource (as from
@@ -1738,17 +1740,26 @@ def actions(
                 "start_by": row["start_by"],
             })
     if debt is not None:
+        now = debt[debt["recommendation"].astype(str) == "now"]
+        if len(now):
+            # one action for every item of the backlog to treat now (the count and cost
+            # of the debt section and the investments), the best one named
+            n = int(debt.attrs.get("n_treat_now", len(now)))
+            best = now.iloc[0]
+            saves = float(debt.attrs.get("treat_now_savings", now["monthly_savings"].sum()))
+            items = "item that pays" if n == 1 else "items that pay"
+            rows.append({
+                "priority": "important",
+                "action": f"fix the {n} technical-debt {items} back more than 3 times the "
+                          f"cost in a year",
+                "why": (f"the best, {now.index[0]}, returns {best['roi'] + 1:.0f} times its "
+                        f"cost in a year; together they save {money(saves, '')}".rstrip()
+                        + " a month once fixed"),
+                "start_by": "now",
+                "cost": float(debt.attrs.get("treat_now_cost", now["resolution_cost"].sum())),
+            })
         for item, row in debt.iterrows():
-            if str(row["recommendation"]) == "now":
-                rows.append({
-                    "priority": "important",
-                    "action": f"fix technical debt: {item}",
-                    "why": f"returns {row['roi'] + 1:.0f} times its cost in a year, pays "
-                           f"back in {row['payback_months']:.1f} months",
-                    "start_by": "now",
-                    "cost": float(row["resolution_cost"]),
-                })
-            elif str(row["recommendation"]) == "plan":
+            if str(row["recommendation"]) == "plan":
                 rows.append({
                     "priority": "nice to have",
                     "action": f"plan technical debt: {item}",

@@ -103,6 +103,10 @@ def test_debt_counts_agree(built):
     assert built.texts["debt"].startswith(f"{n} of the ")
     invest = [i for i in built.tables["invest"].index if str(i).startswith("technical debt")]
     assert invest == [f"technical debt ({n} items to treat now)"]
+    # one action for them all, at the investments' cost
+    ranked = built.tables["ranked"].set_index("action")
+    action = f"fix the {n} technical-debt items that pay back more than 3 times the cost in a year"
+    assert ranked.at[action, "cost"] == built.tables["invest"].at[invest[0], "cost"]
 
 
 def test_hiring_feasibility_follows_the_funnel(data, built):
