@@ -258,11 +258,22 @@ def how_sure(p: float, horizon: int) -> str:
     return f"{words} ({probability(p)})"
 
 
+def _now_text(row: Mapping[str, Any], status: str, team: bool, currency: str) -> str:
+    """Today's status then value, e.g. 'attention (71 %)': the status word first, so that
+    :func:`view` colours the cell."""
+    if pd.isna(row["value"]):
+        return "not measured"
+    value = (f"{row['value']:.0f} developers" if team
+             else percent(row["value"]) if row["unit"] == "fraction"
+             else format_value(row["value"], row["unit"], currency))
+    return f"{status} ({value})"
+
+
 def present_status(status: pd.DataFrame, end: Any, horizon: int,
                    currency: str = "EUR") -> pd.DataFrame:
     """:func:`.report.status_table` for the board's first screen.
 
-    Columns: ``Area``, ``Now``, ``Status``, ``Attention from``, ``Critical from`` (median
+    Columns: ``Area``, ``Now`` (status and value, e.g. "attention (71 %)"), ``Attention from``, ``Critical from`` (median
     month with the range of nine futures in ten), ``Start remedy by``, ``Cost``, ``How
     sure`` (the chance of being critical by the end of the horizon, in words).
     """
@@ -293,11 +304,7 @@ def present_status(status: pd.DataFrame, end: Any, horizon: int,
                                         row["attention_P95"], horizon))
         rows.append({
             "Area": row["label"],
-            "Now": (f"{row['value']:.0f} developers" if team
-                    else "not measured" if pd.isna(row["value"])
-                    else percent(row["value"]) if row["unit"] == "fraction"
-                    else format_value(row["value"], row["unit"], currency)),
-            "Status": current,
+            "Now": _now_text(row, current, team, currency),
             "Attention from": attention,
             "Critical from": critical,
             "Start remedy by": start_text,
