@@ -273,7 +273,8 @@ def present_status(status: pd.DataFrame, end: Any, horizon: int,
                    currency: str = "EUR") -> pd.DataFrame:
     """:func:`.report.status_table` for the board's first screen.
 
-    Columns: ``Area``, ``Now`` (status and value, e.g. "attention (71 %)"), ``Attention from``, ``Critical from`` (median
+    Columns: ``Area``, ``Now`` (status and value, e.g. "attention (71 %)"),
+    ``Attention from``, ``Critical from`` (median
     month with the range of nine futures in ten), ``Start remedy by``, ``Cost``, ``How
     sure`` (the chance of being critical by the end of the horizon, in words).
     """
