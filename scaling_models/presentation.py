@@ -220,6 +220,8 @@ def crossing_text(end: Any, p5: float, p50: float, p95: float, horizon: int) -> 
     --------
     >>> crossing_text("2024-06", 1, 3, 6, 12)
     'Sep 2024 (Jul–Dec)'
+    >>> crossing_text("2024-06", 5, 7, 9, 12)
+    'Jan 2025 (Nov–Mar)'
     >>> crossing_text("2024-06", 4, 7, float("nan"), 12)
     'Jan 2025 (Oct 2024–after Jun 2025)'
     >>> crossing_text("2024-06", float("nan"), float("nan"), float("nan"), 12)
@@ -236,13 +238,13 @@ def crossing_text(end: Any, p5: float, p50: float, p95: float, horizon: int) -> 
     median = _month(end, p50)
     if not pd.isna(p95) and p5 == p95:
         return median
-    low = "now" if p5 == 0 else _month(end, p5)
     if pd.isna(p95):
+        low = "now" if p5 == 0 else _month(end, p5)
         return f"{median} ({low}–after {last})"
-    same_year = p5 > 0 and (end + int(p5)).year == (end + int(p95)).year
-    if same_year:
-        return f"{median} ({_month(end, p5, short=True)}–{_month(end, p95, short=True)})"
-    return f"{median} ({low}–{_month(end, p95)})"
+    # the range brackets the median: within a year, month names alone are unambiguous
+    short = p95 - p5 < 12
+    low = "now" if p5 == 0 else _month(end, p5, short=short)
+    return f"{median} ({low}–{_month(end, p95, short=short)})"
 
 
 def how_sure(p: float, horizon: int) -> str:

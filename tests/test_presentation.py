@@ -194,8 +194,10 @@ def test_crossing_text_months_and_ranges():
     # month 0 is 2024-06: 1 -> Jul 2024, 3 -> Sep 2024, 6 -> Dec 2024, 12 -> Jun 2025
     assert presentation.crossing_text("2024-06", 1, 3, 6, 12) == "Sep 2024 (Jul–Dec)"
     assert presentation.crossing_text("2024-06", 0, 0, 2, 12) == "now"
-    assert presentation.crossing_text("2024-06", 0, 2, 4, 12) == "Aug 2024 (now–Oct 2024)"
-    assert presentation.crossing_text("2024-06", 5, 7, 9, 12) == "Jan 2025 (Nov 2024–Mar 2025)"
+    # the range brackets the median, so month names alone say which year
+    assert presentation.crossing_text("2024-06", 0, 2, 4, 12) == "Aug 2024 (now–Oct)"
+    assert presentation.crossing_text("2024-06", 5, 7, 9, 12) == "Jan 2025 (Nov–Mar)"
+    assert presentation.crossing_text("2024-06", 1, 7, 14, 24) == "Jan 2025 (Jul 2024–Aug 2025)"
     assert presentation.crossing_text("2024-06", 2, 2, 2, 12) == "Aug 2024"
     nan = float("nan")
     assert presentation.crossing_text("2024-06", 8, nan, nan, 12) == \
