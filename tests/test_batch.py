@@ -38,8 +38,8 @@ def built(tmp_path_factory, params):
     return out
 
 
-SECTIONS = ("At a glance", "How to read this report", "Growth achieved", "Scaling dashboard",
-            "Capacity forecast", "Probability of crossing each threshold",
+SECTIONS = ("What breaks when, and what to do", "At a glance", "How to read this report",
+            "Growth achieved", "Scaling dashboard", "Capacity forecast",
             "Latest month to start each remedy", "What the history itself says",
             "Early-warning signals", "Trend cross-check", "Actions required, ranked",
             "Hiring plan",
@@ -146,7 +146,7 @@ def test_deltas_section_compares_with_last_quarter(built):
     q2_summary = json.loads((built / "2024-Q2" / "summary.json").read_text())
     rate = (q2_summary["mau"] / q1_summary["mau"]) ** (1 / 3) - 1
     assert f"{report.percent(rate, 1)} a month on average over 3 months" in q2
-    assert "now critical: db_utilisation" in q2  # what changed on the dashboard, and why
+    assert "now critical: Database" in q2  # what changed on the dashboard, and why
     q1 = (built / "2024-Q1" / "report.html").read_text()
     assert "nothing to compare with" in q1 and "Compared with" not in q1
 
@@ -280,7 +280,7 @@ def test_bad_levers_file_exits_2_and_levers_are_optional(tmp_path, capsys):
 def test_failing_notebook_keeps_earlier_report_and_failed_run(built, params, tmp_path,
                                                                capsys):
     nb = nbformat.read(batch.DEFAULT_NOTEBOOK, as_version=4)
-    index = next(i for i, c in enumerate(nb.cells) if "status_dashboard(" in c.source)
+    index = next(i for i, c in enumerate(nb.cells) if "present_dashboard(" in c.source)
     nb.cells[index].source = "# the dashboard\nraise RuntimeError('dashboard exploded')"
     broken = tmp_path / "board_report.ipynb"
     nbformat.write(nb, broken)

@@ -166,7 +166,7 @@ def test_check_namespace_ignores_kernel_names_modules_and_functions():
 
     namespace = {"seed": 1, "In": [], "Out": {}, "get_ipython": print, "_i1": "x",
                  "module": module, "helper": lambda: 0, "Kind": int}
-    parameters.check_namespace(namespace, ["seed"])
+    assert parameters.check_namespace(namespace, ["seed"]) == ["seed"]
     with pytest.raises(ParameterError, match=r"unknown parameters 'n_path' \(did you mean "
                                              r"n_paths\?\), 'zzz'; this notebook declares"):
         parameters.check_namespace({**namespace, "n_path": 3, "zzz": 1}, ["seed", "n_paths"])
