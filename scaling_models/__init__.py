@@ -20,6 +20,7 @@ __all__ = [
     "capacity",
     "charts",
     "cluster",
+    "company",
     "cost",
     "debt",
     "distributions",
