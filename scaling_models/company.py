@@ -76,6 +76,28 @@ class Calibrated:
     latency: Any
     sources: Mapping[str, str] = field(default_factory=dict)
 
+    def elasticity_table(self) -> pd.DataFrame:
+        """Per resource, the elasticity the simulation uses and its 90 % interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by resource, ``elasticity`` (the measured estimate, or the default's
+            most likely value), ``low`` and ``high`` (the measured 90 % interval, or the
+            default's 5th and 95th percentiles). [-]
+        """
+        if isinstance(self.elasticities, calibration.ResourceElasticities):
+            return self.elasticities.table()[["elasticity", "low", "high"]]
+        law = self.inputs.elasticity
+        if isinstance(self.elasticities, calibration.ElasticityCalibration):
+            pooled = self.elasticities
+            centre, low, high = pooled.elasticity, pooled.low, pooled.high
+        else:
+            low, high = float(law.ppf(0.05)), float(law.ppf(0.95))
+            centre = float(getattr(law, "mode", law.ppf(0.5)))
+        index = pd.Index(_resources.keys(), name="resource")
+        return pd.DataFrame({"elasticity": centre, "low": low, "high": high}, index=index)
+
 
 def _months(n: int) -> str:
     return f"{n} month" + ("" if n == 1 else "s")

@@ -49,6 +49,9 @@ __all__ = [
     "markdown_text",
     "view",
     "styled",
+    "present_status",
+    "how_sure",
+    "crossing_text",
     "present_growth",
     "present_dashboard",
     "present_breaches",
@@ -62,6 +65,8 @@ __all__ = [
     "present_trends",
     "what_changed",
     "key_messages",
+    "board_texts",
+    "elasticity_words",
     "present_parameters",
 ]
 
@@ -188,6 +193,112 @@ def styled(
             formats[column] = lambda v, d=decimals: "" if pd.isna(v) else f"{v:,.{d}f}"
     style = _safe_style(table, percents, money_columns, decimals, currency)
     return style.format(formats, escape="html")
+
+
+# --- the first screen: status per resource ------------------------------------------------
+
+
+def _month(end: pd.Period, offset: float, *, short: bool = False) -> str:
+    month = end + int(offset)
+    return month.strftime("%b") if short else month.strftime("%b %Y")
+
+
+def crossing_text(end: Any, p5: float, p50: float, p95: float, horizon: int) -> str:
+    """A crossing month with its 90 % range, e.g. ``'Sep 2024 (Jul–Dec)'``.
+
+    Parameters
+    ----------
+    end : str or pandas.Period
+        Month 0 (``YYYY-MM``).
+    p5, p50, p95 : float
+        Months after ``end`` by which 5 %, half and 95 % of the futures have crossed
+        (0: crossed today; NaN: that share does not cross within ``horizon``). [month]
+    horizon : int
+        Months simulated.
+
+    Examples
+    --------
+    >>> crossing_text("2024-06", 1, 3, 6, 12)
+    'Sep 2024 (Jul–Dec)'
+    >>> crossing_text("2024-06", 4, 7, float("nan"), 12)
+    'Jan 2025 (Oct 2024–after Jun 2025)'
+    >>> crossing_text("2024-06", float("nan"), float("nan"), float("nan"), 12)
+    'not by Jun 2025'
+    """
+    end = periods.to_month(end)
+    last = _month(end, horizon)
+    if pd.isna(p5):
+        return f"not by {last}"
+    if pd.isna(p50):
+        return f"after {last} (earliest {_month(end, p5)})"
+    if p50 == 0:
+        return "now"
+    median = _month(end, p50)
+    if not pd.isna(p95) and p5 == p95:
+        return median
+    low = "now" if p5 == 0 else _month(end, p5)
+    if pd.isna(p95):
+        return f"{median} ({low}–after {last})"
+    same_year = p5 > 0 and (end + int(p5)).year == (end + int(p95)).year
+    if same_year:
+        return f"{median} ({_month(end, p5, short=True)}–{_month(end, p95, short=True)})"
+    return f"{median} ({low}–{_month(end, p95)})"
+
+
+def how_sure(p: float, horizon: int) -> str:
+    """A probability of going critical within the horizon in words and in figures."""
+    if pd.isna(p):
+        return ""
+    words = ("almost certain" if p >= 0.95 else "likely" if p >= 0.7 else
+             "possible" if p >= 0.3 else "unlikely" if p >= 0.05 else "very unlikely")
+    return f"{words} ({probability(p)} of futures critical within {horizon} months)"
+
+
+def present_status(status: pd.DataFrame, end: Any, horizon: int,
+                   currency: str = "EUR") -> pd.DataFrame:
+    """:func:`.report.status_table` for the board's first screen.
+
+    Columns: ``Area``, ``Now``, ``Status``, ``Attention from``, ``Critical from`` (median
+    month with the range of nine futures in ten), ``Start remedy by``, ``Cost``, ``How
+    sure``.
+    """
+    end = periods.to_month(end)
+    rows = []
+    for metric, row in status.iterrows():
+        current = row["status"]
+        team = metric == "team"
+        start = str(row["start_by"])
+        start_text = ("now" if start == "now" else _month(periods.to_month(start), 0)
+                      if start else f"not needed by {_month(end, horizon)}")
+        if start and row.get("remedy_of", metric) != metric:
+            start_text += f" (with {RESOURCE_LABELS.get(row['remedy_of'], row['remedy_of'])})"
+        if team:
+            feasible = row.get("feasible")
+            sure = ("" if feasible is None or pd.isna(feasible)
+                    else "feasible at last quarter's pace of applications" if feasible
+                    else "not feasible at last quarter's pace of applications")
+            critical = "no critical line"
+        else:
+            sure = ("measured today" if current == "critical"
+                    else how_sure(row["p_critical"], horizon))
+            critical = ("now" if current == "critical" else crossing_text(
+                end, row["critical_P5"], row["critical_P50"], row["critical_P95"], horizon))
+        attention = ("now" if current in ("attention", "critical") and not team
+                     else crossing_text(end, row["attention_P5"], row["attention_P50"],
+                                        row["attention_P95"], horizon))
+        rows.append({
+            "Area": row["label"],
+            "Now": (f"{row['value']:.0f} developers" if team
+                    else percent(row["value"]) if row["unit"] == "fraction"
+                    else format_value(row["value"], row["unit"], currency)),
+            "Status": current,
+            "Attention from": attention,
+            "Critical from": critical,
+            "Start remedy by": start_text,
+            "Cost": "" if pd.isna(row["cost"]) else money(row["cost"], currency),
+            "How sure": sure,
+        })
+    return pd.DataFrame(rows)
 
 
 # --- presentation: tables a board reads (formatted strings, human headers) ----------------
@@ -690,10 +801,14 @@ def key_messages(
     critical = [m for m, s in statuses.items() if s == "critical"]
     attention = [m for m, s in statuses.items() if s == "attention"]
     if statuses:
+        def names(metrics: list[str]) -> str:
+            return (f" ({_and([markdown_text(metric_label(m)) for m in metrics])})"
+                    if metrics else "")
+
         lines.append(
-            f"**Dashboard.** {len(critical)} metric(s) critical"
-            + (f" ({', '.join(map(markdown_text, critical))})" if critical else "")
-            + f", {len(attention)} at attention, {sum(s == 'ok' for s in statuses.values())} ok.")
+            f"**Dashboard.** {len(critical)} {'metric' if len(critical) == 1 else 'metrics'} "
+            f"critical{names(critical)}, {len(attention)} at attention{names(attention)}, "
+            f"{sum(s == 'ok' for s in statuses.values())} ok.")
     p_next = headline.get("p_critical_next_quarter") or {}
     if p_next:
         worst = max(p_next, key=lambda r: p_next[r])
@@ -704,7 +819,9 @@ def key_messages(
             f"by the end of next quarter if nothing is done.")
     soon = _critical_next_quarter(headline)
     if soon:
-        names = [f"{markdown_text(metric_label(m))} ({month})" for m, month in soon.items()]
+        names = [f"{markdown_text(metric_label(m))} "
+                 f"({pd.Period(month, freq='M').strftime('%b %Y')})"
+                 for m, month in soon.items()]
         lines.append(
             f"**Trend.** At the pace of the last months, {_and(names)} "
             f"{'crosses its' if len(names) == 1 else 'cross their'} critical line within the "
@@ -719,13 +836,17 @@ def key_messages(
         lines.append(f"**First action.** {markdown_text(first['action'])} (start: "
                      f"{markdown_text(first['start_by'])}; {markdown_text(first['why'])}).")
     if is_number(headline.get("investment_total")):
-        text = f"**Investments required:** {money(headline['investment_total'], currency)}"
+        text = (f"**Investments required:** {money(headline['investment_total'], currency)} "
+                f"over the forecast (infrastructure, hires and technical debt: see the "
+                f"investments section)")
         if is_number(headline.get("hires_planned")):
             text += f", including {headline['hires_planned']} hires"
         if hiring is not None and "applications_needed" in hiring.attrs:
             text += (f", which at the company's conversion rate need about "
                      f"{hiring.attrs['applications_needed']:,} applications (the funnel "
                      f"received {hiring.attrs['applications_last_quarter']:,} last quarter)")
+            if headline.get("hiring_feasible") is False:
+                text += ": **not feasible at last quarter's pace**"
         lines.append(text + ".")
     return lines
 
@@ -766,3 +887,119 @@ def present_parameters(values: Mapping[str, Any]) -> pd.DataFrame:
         rows.append({"Parameter": name, "Value": shown,
                      "Meaning": spec.help if spec is not None else ""})
     return pd.DataFrame(rows)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def board_texts(
+    headline: Mapping[str, Any],
+    *,
+    calibrated: Any,
+    tables: Mapping[str, Any],
+    hiring_problem: str,
+    params: Mapping[str, Any],
+    previous_problem: str = "",
+    confidence: str = "",
+) -> dict[str, str]:
+    """The sentences the board report's sections print, from its tables and parameters.
+
+    Parameters
+    ----------
+    headline : mapping
+        This quarter's :func:`.report.summary`.
+    calibrated : scaling_models.company.Calibrated
+        The simulation's inputs (its ``sources`` say where each assumption comes from).
+    tables : mapping
+        The report's tables (see :class:`scaling_models.board.BoardReport`).
+    hiring_problem : str
+        Why no hiring plan reaches the target, or "".
+    params : mapping
+        The report's validated parameters.
+    previous_problem : str
+        Why last quarter's summary could not be used, or "".
+    confidence : str
+        The low-confidence note of a short history (:func:`.report.history_note`), or "".
+
+    Returns
+    -------
+    dict
+        ``confidence``, ``status``, ``forecast``, ``signals``, ``hiring``, ``debt``,
+        ``remedy_rule``, ``previous_problem`` (Markdown, "" when there is nothing to say;
+        text from data and error messages escaped with :func:`markdown_text`).
+    """
+    currency = params["currency"]
+    sources = calibrated.sources
+    forecast = (
+        f"{markdown_text(_capital(sources['growth']))}; {params['n_paths']:,} simulated "
+        f"futures over {params['horizon_months']} months. How utilisation follows users (the "
+        f"load elasticity: utilisation grows as users to that power, 1 meaning in "
+        f"proportion): {markdown_text(sources['elasticity'].removeprefix('elasticity: '))}. "
+        f"{markdown_text(_capital(sources['latency'].removeprefix('latency: ')))}.")
+    signals = tables["signals"]
+    detected = signals[signals["detected"]]
+    signals_text = (f"**{len(detected)} of {len(signals)} signals detected**"
+                    + (": " + ", ".join(markdown_text(t) for t in detected["label"].str.lower())
+                       + "."
+                       if len(detected) else "."))
+    hiring = tables["hiring"]
+    if hiring is None:
+        hiring_text = f"**No hiring plan reaches the target:** {markdown_text(hiring_problem)}"
+    else:
+        a = hiring.attrs
+        hiring_text = (
+            f"From {a['current_developers']:.0f} developers at {a['current_velocity']:.0f} "
+            f"story points per sprint to {params['target_velocity']:.0f} within "
+            f"{params['hiring_target_months']} months: **{a['hires']} hires**.")
+        if "applications_needed" in a:
+            first, last = a["funnel_quarters"]
+            hiring_text += (
+                f" At the funnel's conversion rate ({first} to {last}: one hire for "
+                f"{a['applications_per_hire']:.0f} applications) they need about "
+                f"**{a['applications_needed']:,} applications**; the funnel received "
+                f"{a['applications_last_quarter']:,} last quarter, so the plan is **"
+                + ("feasible" if headline.get("hiring_feasible") else "not feasible")
+                + " at last quarter's pace** of applications.")
+    debt = tables["debt"]
+    debt_text = (
+        f"{debt.attrs['n_treat_now']} of the {debt.attrs['n_items']} items in the backlog pay "
+        f"back more than three times their cost in a year (developer hour at "
+        f"{money(params['hourly_cost'], currency)}). The top {len(debt)}:")
+    status = (
+        "Per area: today's value and status; the month by which half of the simulated "
+        "futures cross the attention and the critical line if no capacity is added, and in "
+        "brackets the months between which nine futures in ten cross it; the latest month to "
+        "start the remedy so that it is in place in time; its cost; how sure the forecast "
+        "is. *P95 response time* is the time within which 95 % of requests are answered.")
+    forecast += " " + elasticity_words(headline.get("elasticity") or {})
+    remedy_rule = (f"Dating rule: the month by which {percent(params['remedy_risk'])} of the "
+                   f"simulated futures are critical.")
+    return {"confidence": f"**{markdown_text(confidence)}**\n\n" if confidence else "",
+            "status": status, "forecast": forecast, "signals": signals_text,
+            "hiring": hiring_text, "debt": debt_text, "remedy_rule": remedy_rule,
+            "previous_problem": (
+                "No comparison: last quarter's summary could not be used "
+                f"({markdown_text(previous_problem)})." if previous_problem else "")}
+
+
+def elasticity_words(elasticity: Mapping[str, float]) -> str:
+    """Which resources grow faster than users, in proportion, or less than proportionally.
+
+    Elasticity above 1.05: "faster than users"; below 0.95: "less than proportionally";
+    between: "about in proportion" (the estimates' own intervals are wider than that).
+
+    Examples
+    --------
+    >>> elasticity_words({"cpu": 1.09, "memory": 0.87})
+    'CPU grows faster than users (elasticity above 1); Memory grows less than proportionally.'
+    """
+    groups: dict[str, list[str]] = {}
+    for resource, value in elasticity.items():
+        kind = ("grows faster than users (elasticity above 1)" if value > 1.05
+                else "grows less than proportionally" if value < 0.95
+                else "grows about in proportion to users")
+        groups.setdefault(kind, []).append(RESOURCE_LABELS.get(resource, resource))
+    parts = [(_and(names) + " " + (kind if len(names) == 1 else kind.replace("grows", "grow")))
+             for kind, names in groups.items()]
+    return "; ".join(parts) + "." if parts else ""

@@ -63,6 +63,9 @@ __all__ = [
     "load_elasticity",
     "breach_table",
     "remedy_schedule",
+    "status_table",
+    "model_vs_measured",
+    "hiring_feasible",
     "fan_figure",
     "team_figure",
     "cost_figure",
@@ -155,6 +158,19 @@ SUMMARY_KEYS: Mapping[str, str] = {
     "hires_planned": "hires in the plan to reach the target velocity [developers]",
     "applications_needed": "applications to attract for those hires at the conversion rate "
                            "of the hiring funnel so far [applications]",
+    "applications_last_quarter": "applications the hiring funnel received in its last "
+                                 "quarter [applications]",
+    "hiring_feasible": "whether last quarter's applications, kept up until the target "
+                       "month, cover those needed [bool]",
+    "elasticity": "load elasticity the simulation uses for each resource: utilisation "
+                  "grows as users to this power (measured, or the engine's default's most "
+                  "likely value) [resource -> -]",
+    "elasticity_low": "low end of its 90 % interval [resource -> -]",
+    "elasticity_high": "high end of its 90 % interval [resource -> -]",
+    "model_vs_measured": "the history's last month ('measured') against the simulation's "
+                         "month-0 median ('modelled'), for each resource's average "
+                         "utilisation [fraction] and the P95 response time [s] [metric -> "
+                         "{measured, modelled}]",
     "investment_total": "total of the investments table [currency]",
     "actions_critical": "ranked actions of priority 'critical' [count]",
     "signals_detected": "early-warning signals of the source article detected on the history "
@@ -452,8 +468,9 @@ def debt_table(backlog: pd.DataFrame, *, hourly_cost: float, top: int = 5) -> pd
     pandas.DataFrame
         Indexed by item, columns ``priority`` (when present), ``effort_days``,
         ``monthly_cost``, ``monthly_savings``, ``resolution_cost``, ``roi``,
-        ``payback_months``, ``recommendation``; best ROI first. ``attrs`` holds
-        ``n_items`` and ``n_treat_now`` for the whole backlog.
+        ``payback_months``, ``recommendation``; best ROI first. ``attrs`` holds, for the
+        whole backlog, ``n_items``, ``n_treat_now`` and the items to treat now's
+        ``treat_now_cost`` [currency] and ``treat_now_savings`` [currency/month].
     """
     from scaling_models import debt
 
@@ -467,7 +484,10 @@ def debt_table(backlog: pd.DataFrame, *, hourly_cost: float, top: int = 5) -> pd
                if c in assessed.columns]
     table = assessed[columns].head(int(top)).copy()
     table.attrs["n_items"] = len(assessed)
-    table.attrs["n_treat_now"] = int((assessed["recommendation"] == "now").sum())
+    now = assessed[assessed["recommendation"] == "now"]
+    table.attrs["n_treat_now"] = len(now)
+    table.attrs["treat_now_cost"] = float(now["resolution_cost"].sum())
+    table.attrs["treat_now_savings"] = float(now["monthly_savings"].sum())
     return table
 
 
@@ -813,6 +833,146 @@ def remedy_schedule(
                      "lead_months": lead, "critical_month": critical_month,
                      "probability": within, "start_by": start_by})
     return pd.DataFrame(rows).set_index("resource")
+
+
+#: Percentiles of the crossing month the status table reports: median and 90 % range.
+_STATUS_PERCENTILES = ("P5", "P50", "P95")
+
+
+def status_table(
+    result,
+    dashboard: pd.DataFrame,
+    remedies: pd.DataFrame,
+    *,
+    costs: Mapping[str, float] | None = None,
+    hiring: pd.DataFrame | None = None,
+    hiring_target_months: int | None = None,
+    team_cost: float = math.nan,
+) -> pd.DataFrame:
+    """The board's first table: per resource, now, when it crosses its lines, what to do.
+
+    Parameters
+    ----------
+    result : scaling_models.montecarlo.SimulationResult
+        The board's run, month 0 = the quarter's last month.
+    dashboard : pandas.DataFrame
+        From :func:`status_dashboard` (today's value and status).
+    remedies : pandas.DataFrame
+        From :func:`remedy_schedule` (start-by month).
+    costs : mapping of resource -> float, optional
+        Cost of each resource's remedy (e.g. the remedy plan's) [currency]; NaN without.
+    hiring : pandas.DataFrame, optional
+        From :func:`hiring_table`: adds a ``team`` row.
+    hiring_target_months : int, optional
+        Months to reach the target velocity (for :func:`hiring_feasible`).
+    team_cost : float
+        Cost of the planned hires [currency].
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by breach metric (each resource of the registry, then
+        ``p95_response_time_s``): ``label``, ``value``, ``unit``, ``status`` (today);
+        for each ``level`` in (attention, critical): ``<level>_P5``, ``<level>_P50``,
+        ``<level>_P95``, months after month 0 by which 5 %, half and 95 % of the simulated
+        futures have crossed (0 = already crossed today; NaN = that share does not cross
+        within the horizon), so ``P5``-``P95`` holds the crossing month of nine futures in
+        ten, and ``p_<level>``, the share crossing within the horizon [fraction];
+        ``start_by`` (YYYY-MM, "now" or ""; for the P95 response time, CPU's: its queue
+        runs at CPU utilisation), ``remedy_of`` (the resource whose remedy dates it),
+        ``lead_months`` and ``cost`` [currency].
+        The ``team`` row (with ``hiring``) has today's developers as ``value``, the months
+        in which the developers needed pass today's team as its ``attention`` crossing
+        (``P5`` read on the 95th percentile of developers needed, ``P95`` on the 5th: the
+        paths' team needs rise together with their growth), no critical line, the first
+        hire's opening month as ``start_by``, ``team_cost`` and ``feasible``
+        (:func:`hiring_feasible`).
+    """
+    from scaling_models import montecarlo
+
+    summary = result.breach_summary
+    row_of = {row["metric"]: row for _, row in dashboard.iterrows()}
+    rows = []
+    for metric in dict.fromkeys(summary.index.get_level_values("resource")):
+        current = row_of.get(metric)
+        out: dict[str, Any] = {
+            "metric": metric,
+            "label": metric_label(metric),
+            "value": math.nan if current is None else float(current["value"]),
+            "unit": "" if current is None else str(current["unit"]),
+            "status": NO_DATA if current is None else str(current["status"]),
+        }
+        for level in ("attention", "critical"):
+            line = summary.loc[(metric, level)]
+            for p in _STATUS_PERCENTILES:
+                out[f"{level}_{p}"] = float(line[p])
+            out[f"p_{level}"] = float(line["probability"])
+        # the latency queue runs at CPU utilisation: its remedy is CPU's
+        source = "cpu" if metric == montecarlo.LATENCY_METRIC else metric
+        remedy = remedies.loc[source] if source in remedies.index else None
+        out["start_by"] = "" if remedy is None else str(remedy["start_by"])
+        out["remedy_of"] = source
+        out["lead_months"] = math.nan if remedy is None else float(remedy["lead_months"])
+        out["cost"] = float((costs or {}).get(metric, math.nan))
+        rows.append(out)
+    if hiring is not None:
+        rows.append(_team_status(result, hiring, hiring_target_months, team_cost))
+    return pd.DataFrame(rows).set_index("metric")
+
+
+def _team_status(result, hiring: pd.DataFrame, target_months: int | None,
+                 team_cost: float) -> dict[str, Any]:
+    """The ``team`` row of :func:`status_table`."""
+    team = float(hiring.attrs["current_developers"])
+    out: dict[str, Any] = {"metric": "team", "label": "Team", "value": team,
+                           "unit": "developers",
+                           "status": "attention" if hiring.attrs.get("hires") else "ok"}
+    for p, curve in (("P5", 95), ("P50", 50), ("P95", 5)):
+        needed = result.percentile("developers", curve).to_numpy(dtype=float)
+        first = _first_month(needed, team + 1.0)  # the first month one more is needed
+        out[f"attention_{p}"] = math.nan if first is None else float(first)
+        out[f"critical_{p}"] = math.nan
+    out["p_attention"] = out["p_critical"] = math.nan
+    out["start_by"] = str(hiring["open_by"].min()) if len(hiring) else ""
+    out["remedy_of"] = "team"
+    out["lead_months"] = math.nan
+    out["cost"] = float(team_cost)
+    out["feasible"] = (None if target_months is None
+                       else hiring_feasible(hiring, target_months))
+    return out
+
+
+def model_vs_measured(result, history: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """The simulation's month 0 against the history's last month, for each breach metric.
+
+    Returns
+    -------
+    dict
+        ``{metric: {"measured": float, "modelled": float}}`` for each resource of the
+        registry (average utilisation [fraction]) and ``p95_response_time_s`` [s]; the
+        modelled value is the median of the simulated futures at month 0.
+    """
+    from scaling_models import montecarlo
+
+    last = periods.monthly_frame(history).iloc[-1]
+    pairs = {r.key: (r.avg_column, f"{r.key}_avg") for r in _resources.RESOURCES.values()}
+    pairs[montecarlo.LATENCY_METRIC] = (montecarlo.LATENCY_METRIC, "p95_latency_s")
+    return {metric: {"measured": float(last[column]),
+                     "modelled": float(result.percentile(output, 50).iloc[0])}
+            for metric, (column, output) in pairs.items()}
+
+
+def hiring_feasible(hiring: pd.DataFrame, target_months: int) -> bool | None:
+    """Whether the funnel, at last quarter's pace, brings the applications the plan needs.
+
+    ``applications_needed`` of :func:`hiring_table` against ``applications_last_quarter``
+    times the quarters in ``target_months`` (at least one). None without a funnel.
+    """
+    needed = hiring.attrs.get("applications_needed")
+    last = hiring.attrs.get("applications_last_quarter")
+    if needed is None or last is None:
+        return None
+    return bool(needed <= last * max(1.0, target_months / 3.0))
 
 
 def _months_after(end: pd.Period, month: str) -> int | None:
@@ -1496,11 +1656,15 @@ def investments(
                  "capacity": f"velocity {current_velocity:.0f} → {target_velocity:.0f} "
                              f"story points/sprint ({percent(gain, signed=True)})"})
     if debt is not None and len(debt):
+        # every item of the backlog to treat now, not only the top ones shown (the count
+        # the debt section and the key messages quote)
         now = debt[debt["recommendation"].astype(str) == "now"]
-        rows.append({"investment": f"technical debt ({len(now)} items to treat now)",
-                     "cost": float(now["resolution_cost"].sum()),
-                     "capacity": f"saves {money(float(now['monthly_savings'].sum()), '')}"
-                                 .rstrip() + " a month once fixed"})
+        n = int(debt.attrs.get("n_treat_now", len(now)))
+        spend = float(debt.attrs.get("treat_now_cost", now["resolution_cost"].sum()))
+        saves = float(debt.attrs.get("treat_now_savings", now["monthly_savings"].sum()))
+        rows.append({"investment": f"technical debt ({n} items to treat now)",
+                     "cost": spend,
+                     "capacity": f"saves {money(saves, '')}".rstrip() + " a month once fixed"})
     table = pd.DataFrame(rows).set_index("investment")
     total = pd.DataFrame({"cost": [float(table["cost"].sum())], "capacity": [""]},
                          index=pd.Index(["total"], name="investment"))
@@ -1557,12 +1721,18 @@ def actions(
             if not isinstance(row.get("start_by"), str) or not row["start_by"]:
                 continue
             urgent = row["start_by"] == "now" or status_of.get(resource) == "critical"
-            why = (f"critical from {row['critical_month']} in some futures, in "
-                   f"{probability(row['probability'])} of them by the horizon; lead time "
-                   f"{row['lead_months']:g} months")
+            lead = f"lead time {_months(int(row['lead_months']))}" \
+                if float(row["lead_months"]).is_integer() else \
+                f"lead time {row['lead_months']:g} months"
+            why = (f"critical from {_in_words(periods.to_month(row['critical_month']), 0)} "
+                   f"in the cautious case, in {probability(row['probability'])} of the "
+                   f"futures within the forecast; {lead}")
             current = row_of.get(resource)
-            if current is not None and str(current["status"]) in ("attention", "critical"):
-                why = (f"{current['label']} is {current['status']} now "
+            if current is not None and str(current["status"]) == "critical":
+                why = (f"{current['label']} is critical now "
+                       f"({format_value(current['value'], current['unit'])}); {lead}")
+            elif current is not None and str(current["status"]) == "attention":
+                why = (f"{current['label']} is at attention now "
                        f"({format_value(current['value'], current['unit'])}); " + why)
             rows.append({
                 "priority": "critical" if urgent else "important",
@@ -1623,6 +1793,9 @@ def summary(  # noqa: C901
     ranked: pd.DataFrame | None = None,
     signals: pd.DataFrame | None = None,
     trend: pd.DataFrame | None = None,
+    elasticity: pd.DataFrame | None = None,
+    measured: Mapping[str, Mapping[str, float]] | None = None,
+    hiring_target_months: int | None = None,
 ) -> dict[str, Any]:
     """Headline figures of the quarter, plain JSON types (keys in :data:`SUMMARY_KEYS`).
 
@@ -1641,6 +1814,13 @@ def summary(  # noqa: C901
         :func:`investments` and :func:`actions`.
     signals, trend : pandas.DataFrame, optional
         From :func:`signals_table` and :func:`trend_table`.
+    elasticity : pandas.DataFrame, optional
+        Indexed by resource, ``elasticity``, ``low``, ``high`` (from
+        :meth:`scaling_models.company.Calibrated.elasticity_table`).
+    measured : mapping, optional
+        From :func:`model_vs_measured`.
+    hiring_target_months : int, optional
+        With ``hiring``: months to reach the target (for :func:`hiring_feasible`).
 
     Returns
     -------
@@ -1691,6 +1871,9 @@ def summary(  # noqa: C901
         out["hires_planned"] = int(hiring.attrs.get("hires", len(hiring)))
         if "applications_needed" in hiring.attrs:
             out["applications_needed"] = int(hiring.attrs["applications_needed"])
+            out["applications_last_quarter"] = int(hiring.attrs["applications_last_quarter"])
+            if hiring_target_months is not None:
+                out["hiring_feasible"] = hiring_feasible(hiring, hiring_target_months)
     if invest is not None and "total" in invest.index:
         out["investment_total"] = float(invest.at["total", "cost"])
     if ranked is not None:
@@ -1700,6 +1883,14 @@ def summary(  # noqa: C901
     if trend is not None:
         out["trend_critical_month"] = {str(k): str(v)
                                        for k, v in trend["critical_month"].items()}
+    if elasticity is not None:
+        for key, column in (("elasticity", "elasticity"), ("elasticity_low", "low"),
+                            ("elasticity_high", "high")):
+            out[key] = {str(r): float(v) for r, v in elasticity[column].items()}
+    if measured is not None:
+        out["model_vs_measured"] = {str(k): {"measured": float(v["measured"]),
+                                             "modelled": float(v["modelled"])}
+                                    for k, v in measured.items()}
     return notebook_io.to_jsonable(out, significant=6)
 
 

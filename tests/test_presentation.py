@@ -101,8 +101,8 @@ def test_key_messages_quote_the_headline(board):
                                 hiring=board["hiring"])
     text = "\n".join(lines)
     assert f"{board['headline']['mau']:,.0f} monthly active users" in text
-    # Markdown: the metric key's underscore is escaped so that it shows as written
-    assert "1 metric(s) critical (db\\_utilisation)" in text
+    # registry labels (Markdown-escaped), no raw keys, no "metric(s)"
+    assert "1 metric critical (Database)" in text
     assert presentation.markdown_text(board["ranked"].iloc[0]["action"]) in text
     assert f"{board['hiring'].attrs['applications_needed']:,} applications" in text
 
@@ -164,13 +164,13 @@ def test_key_messages_name_trends_critical_next_quarter(board):
         "p95_response_time_s": "2024-09"}}
     lines = presentation.key_messages(headline)
     # 2024-07 to 2024-09 is the next quarter; 2024-10 is not, 'now' is the dashboard's news
-    assert lines == ["**Trend.** At the pace of the last months, CPU (2024-08) and P95 "
-                     "response time (2024-09) cross their critical line within the next "
+    assert lines == ["**Trend.** At the pace of the last months, CPU (Aug 2024) and P95 "
+                     "response time (Sep 2024) cross their critical line within the next "
                      "quarter."]
     # the sample data: attention-level signals only, so no early-warning message
     text = "\n".join(presentation.key_messages(board["headline"], signals=board["signals"]))
     assert "Early warning" not in text
-    assert "**Trend.** At the pace of the last months, CPU (2024-08)" in text
+    assert "**Trend.** At the pace of the last months, CPU (Aug 2024)" in text
 
 
 def test_what_changed_compares_signals_and_trend_dates():
@@ -188,3 +188,28 @@ def test_what_changed_compares_signals_and_trend_dates():
     assert (memory["Last quarter"], memory["Change"]) == ("no date", "now dated")
     assert table.at["Critical line on the trend: Bandwidth", "Change"] == "no longer dated"
 
+
+
+def test_crossing_text_months_and_ranges():
+    # month 0 is 2024-06: 1 -> Jul 2024, 3 -> Sep 2024, 6 -> Dec 2024, 12 -> Jun 2025
+    assert presentation.crossing_text("2024-06", 1, 3, 6, 12) == "Sep 2024 (Jul–Dec)"
+    assert presentation.crossing_text("2024-06", 0, 0, 2, 12) == "now"
+    assert presentation.crossing_text("2024-06", 0, 2, 4, 12) == "Aug 2024 (now–Oct 2024)"
+    assert presentation.crossing_text("2024-06", 5, 7, 9, 12) == "Jan 2025 (Nov 2024–Mar 2025)"
+    assert presentation.crossing_text("2024-06", 2, 2, 2, 12) == "Aug 2024"
+    nan = float("nan")
+    assert presentation.crossing_text("2024-06", 8, nan, nan, 12) == \
+        "after Jun 2025 (earliest Feb 2025)"
+    assert presentation.crossing_text("2024-06", nan, nan, nan, 12) == "not by Jun 2025"
+
+
+def test_how_sure_words():
+    assert presentation.how_sure(0.999, 12).startswith("almost certain (> 99 %")
+    assert presentation.how_sure(0.5, 12).startswith("possible (50 %")
+    assert presentation.how_sure(0.01, 12).startswith("very unlikely (1 %")
+
+
+def test_elasticity_words_follow_the_side_of_one():
+    text = presentation.elasticity_words({"cpu": 1.2, "memory": 0.8, "bandwidth": 1.0})
+    assert text == ("CPU grows faster than users (elasticity above 1); Memory grows less "
+                    "than proportionally; Bandwidth grows about in proportion to users.")

@@ -1,0 +1,164 @@
+"""board.build: the whole board report from data and parameters, and its statements
+checked against the figures they are made from."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from scaling_models import board, company, loaders, parameters, presentation, report
+from scaling_models import resources as _resources
+
+N_PATHS = 2_000  # enough for month-0 medians and crossing months; the report runs 10 000
+
+
+@pytest.fixture(scope="module")
+def data():
+    return loaders.load_data_dir()
+
+
+@pytest.fixture(scope="module")
+def built(data):
+    return board.build(data, {"quarter": "2024-Q2", "n_paths": N_PATHS, "seed": 11})
+
+
+def test_the_report_uses_the_company_calibration(data, built):
+    # one source of truth: the analyst notebooks' company.calibrate, same seed, same inputs
+    own = company.calibrate(data, month="2024-06", rng=11)
+    assert built.calibrated.inputs.growth_rate == own.inputs.growth_rate
+    assert built.calibrated.inputs.service_time_s == own.inputs.service_time_s
+    assert built.headline["elasticity"] == pytest.approx(
+        own.elasticity_table()["elasticity"].to_dict(), rel=1e-5)
+    assert built.result.n_paths == N_PATHS and built.end == pd.Period("2024-06", "M")
+
+
+def test_a_quarter_ignores_the_later_history(data):
+    early = board.build(data, {"quarter": "2024-Q1", "n_paths": 500, "seed": 1})
+    assert early.calibrated.inputs.initial_users == data.history.loc["2024-03", "mau"]
+    assert early.headline["month"] == "2024-03"
+
+
+def test_model_vs_measured_within_10_percent(data, built):
+    compared = built.headline["model_vs_measured"]
+    assert set(compared) == {*_resources.keys(), "p95_response_time_s"}
+    last = data.history.iloc[-1]
+    for metric, pair in compared.items():
+        column = ("p95_response_time_s" if metric == "p95_response_time_s"
+                  else _resources.get(metric).avg_column)
+        assert pair["measured"] == last[column]
+        assert pair["modelled"] == pytest.approx(pair["measured"], rel=0.10), metric
+
+
+def test_elasticity_keys(built):
+    h = built.headline
+    for resource in _resources.keys():
+        assert h["elasticity_low"][resource] <= h["elasticity"][resource] \
+            <= h["elasticity_high"][resource]
+    assert set(h) <= set(report.SUMMARY_KEYS)
+
+
+def test_scenario_probabilities_sum_to_one_per_family(data, built):
+    probabilities = pd.Series(built.headline["scenario_probabilities"])
+    sums = probabilities.groupby(data.scenarios["family"]).sum()
+    assert sums.to_numpy() == pytest.approx(1.0, abs=1e-6)
+
+
+def test_status_table_dates_every_area(built):
+    status = built.tables["status"]
+    assert list(status.index) == [*_resources.keys(), "p95_response_time_s", "team"]
+    shown = built.present("status")
+    assert list(shown["Area"]) == [*_resources.labels().values(), "P95 response time",
+                                   "Team"]
+    # the crossing months are the engine's breach-month percentiles
+    summary = built.result.breach_summary
+    for metric in _resources.keys():
+        for p in ("P5", "P50", "P95"):
+            expected = summary.loc[(metric, "critical"), p]
+            assert status.at[metric, f"critical_{p}"] == pytest.approx(expected, nan_ok=True)
+    # calendar months, never a column of bare percentages
+    month = re.compile(r"now|(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}|not by")
+    for column in ("Attention from", "Critical from", "Start remedy by"):
+        for text in shown[column]:
+            assert month.match(text) or text == "no critical line", (column, text)
+
+
+def _board_text(built) -> str:
+    tables = [built.present("status"), built.present("actions"),
+              presentation.present_investments(built.tables["invest"])]
+    return "\n".join([*built.messages, *built.texts.values(),
+                      *(t.to_string() for t in tables)])
+
+
+def test_no_raw_keys_or_p_values_in_the_board_text(built):
+    text = _board_text(built)
+    for raw in ("p95_response_time_s", "db_utilisation", "remedy_risk", "metric(s)",
+                "p = ", "p-value"):
+        assert raw not in text, raw
+
+
+def test_debt_counts_agree(built):
+    n = built.headline["debt_items_treat_now"]
+    assert built.tables["debt"].attrs["n_treat_now"] == n
+    assert built.texts["debt"].startswith(f"{n} of the ")
+    invest = [i for i in built.tables["invest"].index if str(i).startswith("technical debt")]
+    assert invest == [f"technical debt ({n} items to treat now)"]
+
+
+def test_hiring_feasibility_follows_the_funnel(data, built):
+    h = built.headline
+    # the funnel's last quarter, kept up for the quarters up to the target month
+    received = int(data.funnel["applications"].iloc[-1])
+    quarters = max(1.0, parameters.defaults(["hiring_target_months"])[
+        "hiring_target_months"] / 3)
+    feasible = h["applications_needed"] <= received * quarters
+    assert h["applications_last_quarter"] == received
+    assert h["hiring_feasible"] is feasible
+    words = "not feasible at last quarter's pace"
+    assert (words in built.texts["hiring"]) is (not feasible)
+    assert any(words in m for m in built.messages) is (not feasible)
+    team = built.present("status").set_index("Area").loc["Team", "How sure"]
+    assert team.startswith("not feasible") is (not feasible)
+
+
+def test_less_than_proportionally_only_below_one(built):
+    elasticity = built.headline["elasticity"]
+    labels = _resources.labels()
+    for clause in built.texts["forecast"].split(";"):
+        for resource, value in elasticity.items():
+            if labels[resource] in clause and "less than proportionally" in clause:
+                assert value < 1, clause
+            if labels[resource] in clause and "faster than users" in clause:
+                assert value > 1, clause
+
+
+def test_critical_now_is_not_dated_in_the_future(built):
+    # a resource critical today reads "now", not "critical from <month> in some futures"
+    status = built.tables["status"]
+    shown = built.present("status").set_index("Area")
+    for _, row in status.iterrows():
+        if row["status"] == "critical":
+            assert shown.loc[row["label"], "Critical from"] == "now"
+    for why in built.tables["ranked"]["why"]:
+        assert not ("critical now" in why and "critical from" in why), why
+
+
+def test_direction_words_match_the_sign_of_the_change(built):
+    now = built.headline
+    before = dict(now)
+    months = {r: m for r, m in now["remedy_start_by"].items() if re.fullmatch(r"\d{4}-\d{2}", m)}
+    assert months
+    # last quarter's dates one month later: this quarter's read "earlier", and back
+    before["remedy_start_by"] = {r: str(pd.Period(m, "M") + 1) for r, m in months.items()}
+    table = presentation.what_changed({**now, "remedy_start_by": months}, before)
+    rows = table[table["Figure"].str.startswith("Start remedy by")]
+    assert len(rows) == len(months) and set(rows["Change"]) == {"earlier"}
+    table = presentation.what_changed(before, {**now, "remedy_start_by": months})
+    rows = table[table["Figure"].str.startswith("Start remedy by")]
+    assert set(rows["Change"]) == {"later"}
+
+
+def test_bad_input(data):
+    with pytest.raises(TypeError, match="DataBundle"):
+        board.build(data.history, {})
+    with pytest.raises(parameters.ParameterError, match="n_paths"):
+        board.build(data, {"n_paths": "many"})
