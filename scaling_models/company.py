@@ -28,13 +28,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scaling_models import calibration, loaders, montecarlo, periods
+from scaling_models import calibration, forecasting, loaders, montecarlo, periods
 from scaling_models import resources as _resources
 
 __all__ = ["Calibrated", "GROWTH_MODEL_MIN_MONTHS", "calibrate"]
 
 #: Fewest months of MAU on which the growth model is fitted (below: the growth interval).
-GROWTH_MODEL_MIN_MONTHS = 6
+GROWTH_MODEL_MIN_MONTHS = forecasting.MIN_MONTHS
 
 _GROWTH = ("model", "interval")
 _ELASTICITY = ("measured", "pooled", "default")
@@ -121,19 +121,19 @@ def _growth(mau: pd.Series, growth: Any, rng: np.random.Generator
                 f"growth set by hand: {low:.1%} to {high:.1%} a month (90 % interval), "
                 f"month-to-month noise {default.growth_volatility:.0%} (the engine's default)")
     _check_choice("growth", growth, _GROWTH)
-    # the growth model lands in calibration separately; until then "model" means the interval
-    fit_model = getattr(calibration, "fit_growth_model", None)
     reason = ""
-    if growth == "model" and fit_model is not None:
+    if growth == "model":
         if mau.size < GROWTH_MODEL_MIN_MONTHS:
             reason = (f"the history has {_months(mau.size)} of users, the growth model "
                       f"needs {GROWTH_MODEL_MIN_MONTHS}")
         else:
-            model = fit_model(mau)
-            low, high = _model_interval(model)
+            model = calibration.fit_growth_model(mau)
+            low, high = float(model.growth_low), float(model.growth_high)
+            warnings = "".join(f"; {w}" for w in model.summary()["warnings"])
             return ({"growth_model": model}, model, low, high,
-                    f"growth model fitted to {_months(mau.size)} of users "
-                    f"({low:.1%} to {high:.1%} a month now, 90 % interval)")
+                    f"growth model ({model.model}) fitted to {_months(mau.size)} of users: "
+                    f"{model.growth_now:.1%} a month now, {low:.1%} to {high:.1%} "
+                    f"(90 % interval){warnings}")
     window = min(12, mau.size - 1)
     if window < 3:
         low, high = _default_interval(default)
@@ -147,16 +147,6 @@ def _growth(mau: pd.Series, growth: Any, rng: np.random.Generator
             fit, fit.rate_low, fit.rate_high,
             f"growth measured on the last {_months(window)} of users: {fit.rate_low:.1%} to "
             f"{fit.rate_high:.1%} a month (90 % interval of the mean){why}")
-
-
-def _model_interval(model: Any) -> tuple[float, float]:
-    """90 % interval of the growth rate now, from the model's summary."""
-    summary = model.summary()
-    for low_key, high_key in (("growth_low", "growth_high"), ("rate_low", "rate_high")):
-        if low_key in summary and high_key in summary:
-            return float(summary[low_key]), float(summary[high_key])
-    low, high = summary["growth_interval"]
-    return float(low), float(high)
 
 
 def _default_interval(inputs: montecarlo.Inputs) -> tuple[float, float]:

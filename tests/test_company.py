@@ -63,6 +63,18 @@ def test_defaults_measure_each_assumption_on_the_history(data, calibrated):
     assert "June 2024" in calibrated.sources["today"]
 
 
+def test_growth_model_by_default_interval_below_six_months(data, calibrated):
+    fitted = calibration.fit_growth_model(data.history["mau"])
+    assert calibrated.inputs.growth_model is calibrated.growth
+    assert (calibrated.growth_low, calibrated.growth_high) == (fitted.growth_low,
+                                                                fitted.growth_high)
+    assert calibrated.sources["growth"].startswith("growth model")
+    short = company.calibrate(data.history.iloc[:5], rng=1)
+    assert short.inputs.growth_model is None
+    assert "the growth model needs 6" in short.sources["growth"]
+    assert isinstance(short.growth, calibration.GrowthCalibration)
+
+
 def test_same_seed_same_inputs(data):
     a = company.calibrate(data, growth="interval", rng=11)
     b = company.calibrate(data, growth="interval", rng=11)
