@@ -92,7 +92,7 @@ class BoardReport:
         makers = {
             "status": lambda: presentation.present_status(
                 t["status"], self.end, self.result.months, currency),
-            "actions": lambda: presentation.present_actions(t["ranked"]),
+            "actions": lambda: presentation.present_actions(t["ranked"], currency),
         }
         if name not in makers:
             raise ValueError(f"name must be one of {sorted(makers)}; got {name!r}")

@@ -246,12 +246,16 @@ def crossing_text(end: Any, p5: float, p50: float, p95: float, horizon: int) -> 
 
 
 def how_sure(p: float, horizon: int) -> str:
-    """A probability of going critical within the horizon in words and in figures."""
+    """A probability in words and in figures, e.g. ``'likely (80 %)'``.
+
+    ``horizon`` is the months it refers to (said once above the table of
+    :func:`present_status`, not repeated in every cell).
+    """
     if pd.isna(p):
         return ""
     words = ("almost certain" if p >= 0.95 else "likely" if p >= 0.7 else
              "possible" if p >= 0.3 else "unlikely" if p >= 0.05 else "very unlikely")
-    return f"{words} ({probability(p)} of futures critical within {horizon} months)"
+    return f"{words} ({probability(p)})"
 
 
 def present_status(status: pd.DataFrame, end: Any, horizon: int,
@@ -260,7 +264,7 @@ def present_status(status: pd.DataFrame, end: Any, horizon: int,
 
     Columns: ``Area``, ``Now``, ``Status``, ``Attention from``, ``Critical from`` (median
     month with the range of nine futures in ten), ``Start remedy by``, ``Cost``, ``How
-    sure``.
+    sure`` (the chance of being critical by the end of the horizon, in words).
     """
     end = periods.to_month(end)
     rows = []
@@ -403,11 +407,25 @@ def present_debt(debt: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def present_actions(ranked: pd.DataFrame) -> pd.DataFrame:
-    """:func:`.report.actions` for the board."""
+def _start_text(start: Any) -> str:
+    """'2024-07' -> 'Jul 2024'; other words ('now', 'within 3 months') as they are."""
+    text = str(start)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return pd.Period(text, freq="M").strftime("%b %Y")
+    return text
+
+
+def present_actions(ranked: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
+    """:func:`.report.actions` for the board (start month in words, cost in money)."""
     table = ranked.rename(columns={"rank": "#", "priority": "Priority", "action": "Action",
-                                   "why": "Why", "start_by": "Start by"})
-    return table.astype({"#": str}) if len(table) else table
+                                   "why": "Why", "start_by": "Start by", "cost": "Cost"})
+    if not len(table):
+        return table
+    table = table.astype({"#": str})
+    table["Start by"] = table["Start by"].map(_start_text)
+    if "Cost" in table:
+        table["Cost"] = table["Cost"].map(lambda v: "" if pd.isna(v) else money(v, currency))
+    return table
 
 
 def present_hiring(hiring: pd.DataFrame) -> pd.DataFrame:
@@ -966,12 +984,14 @@ def board_texts(
         f"{debt.attrs['n_treat_now']} of the {debt.attrs['n_items']} items in the backlog pay "
         f"back more than three times their cost in a year (developer hour at "
         f"{money(params['hourly_cost'], currency)}). The top {len(debt)}:")
+    end_text = _month(periods.to_month(headline["month"]), params["horizon_months"])
     status = (
         "Per area: today's value and status; the month by which half of the simulated "
         "futures cross the attention and the critical line if no capacity is added, and in "
         "brackets the months between which nine futures in ten cross it; the latest month to "
-        "start the remedy so that it is in place in time; its cost; how sure the forecast "
-        "is. *P95 response time* is the time within which 95 % of requests are answered.")
+        "start the remedy so that it is in place in time; its cost; *how sure*: the share "
+        f"of the simulated futures critical by {end_text}, in words. *P95 response time* "
+        "is the time within which 95 % of requests are answered.")
     forecast += " " + elasticity_words(headline.get("elasticity") or {})
     remedy_rule = (f"Dating rule: the month by which {percent(params['remedy_risk'])} of the "
                    f"simulated futures are critical.")

@@ -670,33 +670,23 @@ def simulation_inputs(
 ):
     """Monte Carlo inputs for the company as it stands in ``month`` (default: last).
 
-    Today's MAU, average and peak utilisation, infrastructure cost, ARPU and
-    transactions per user come from the history; the thresholds of cpu, memory,
-    db_utilisation and bandwidth from the table; the growth interval from the caller
-    (measured with :func:`scaling_models.calibration.growth_distribution` or set by
-    hand); the load elasticity from the caller (see :func:`load_elasticity`) or, when
-    None, the engine's default. Everything else keeps the
-    :class:`scaling_models.montecarlo.Inputs` defaults.
+    A thin caller of :func:`scaling_models.company.calibrate`, the calibration the board
+    report and the notebooks use: today's values (MAU, utilisation, thresholds, cost,
+    ARPU, transactions, team) from the history's month; the growth interval and
+    ``growth_volatility`` from the caller; the load elasticity from the caller (see
+    :func:`load_elasticity`) or, when None, the engine's default; the engine's default
+    latency model.
     """
-    from scaling_models import montecarlo
+    import dataclasses
 
-    history = periods.monthly_frame(history)
-    month = history.index[-1] if month is None else periods.to_month(month)
-    row = history.loc[month]
-    declared = [_resources.get(r) for r in montecarlo.RESOURCES]
-    return montecarlo.Inputs(
-        initial_users=float(row["mau"]),
-        growth_rate=(float(growth_low), float(growth_high)),
-        growth_volatility=float(growth_volatility),
-        transactions_per_user_day=float(row["transactions_per_day"] / row["mau"]),
-        utilisation_avg={r.key: float(row[r.avg_column]) for r in declared},
-        utilisation_peak={r.key: float(row[r.peak_column]) for r in declared},
-        attention={r.key: float(thresholds.at[r.metric, "attention"]) for r in declared},
-        critical={r.key: float(thresholds.at[r.metric, "critical"]) for r in declared},
-        base_monthly_cost=float(row["infra_cost"]),
-        arpu=float(row["revenue"] / row["mau"]),
-        **({} if elasticity is None else {"elasticity": elasticity}),
-    )
+    from scaling_models import company
+
+    calibrated = company.calibrate(history, thresholds=thresholds, month=month,
+                                   growth=(float(growth_low), float(growth_high)),
+                                   elasticity="default", latency="default")
+    return dataclasses.replace(
+        calibrated.inputs, growth_volatility=float(growth_volatility),
+        **({} if elasticity is None else {"elasticity": elasticity}))
 
 
 def load_elasticity(history: pd.DataFrame, *, from_history: bool = True) -> tuple[Any, str]:
@@ -809,8 +799,9 @@ def remedy_schedule(
     pandas.DataFrame
         Indexed by resource: ``action``, ``lead_months``, ``critical_month`` (YYYY-MM or
         "" when fewer than ``risk`` of the paths cross within the horizon),
-        ``probability`` (of crossing critical within the horizon) and ``start_by``
-        (YYYY-MM, "now" when overdue, "" when not needed within the horizon).
+        ``probability`` (of crossing critical within the horizon), ``start_by``
+        (YYYY-MM, "now" when overdue, "" when not needed within the horizon) and ``risk``
+        (the dating share, as given).
     """
     if not 0 < risk <= 1:
         raise ValueError(f"risk must be in (0, 1]; got {risk!r}")
@@ -831,7 +822,7 @@ def remedy_schedule(
             start_by = "now" if start <= 0 else str(end + start)
         rows.append({"resource": resource, "action": REMEDIES.get(resource, resource),
                      "lead_months": lead, "critical_month": critical_month,
-                     "probability": within, "start_by": start_by})
+                     "probability": within, "start_by": start_by, "risk": float(risk)})
     return pd.DataFrame(rows).set_index("resource")
 
 
@@ -1698,7 +1689,8 @@ def actions(
     -------
     pandas.DataFrame
         Columns ``rank``, ``priority`` (critical / important / nice to have), ``action``,
-        ``why``, ``start_by``; one row per action, most urgent first.
+        ``why``, ``start_by`` and ``cost`` (a debt item's resolution cost [currency], NaN
+        where none is known); one row per action, most urgent first.
     """
     rows = []
     # a resource with a dated remedy is listed once, with its remedy
@@ -1724,9 +1716,11 @@ def actions(
             lead = f"lead time {_months(int(row['lead_months']))}" \
                 if float(row["lead_months"]).is_integer() else \
                 f"lead time {row['lead_months']:g} months"
+            share = (f"{percent(row['risk'])} of the futures" if "risk" in row.index
+                     else "the first futures")
             why = (f"critical from {_in_words(periods.to_month(row['critical_month']), 0)} "
-                   f"in the cautious case, in {probability(row['probability'])} of the "
-                   f"futures within the forecast; {lead}")
+                   f"in {share}, in {probability(row['probability'])} of them within the "
+                   f"forecast; {lead}")
             current = row_of.get(resource)
             if current is not None and str(current["status"]) == "critical":
                 why = (f"{current['label']} is critical now "
@@ -1746,21 +1740,25 @@ def actions(
                 rows.append({
                     "priority": "important",
                     "action": f"fix technical debt: {item}",
-                    "why": f"ROI {percent(row['roi'])}, pays back in "
-                           f"{row['payback_months']:.1f} months",
+                    "why": f"returns {row['roi'] + 1:.0f} times its cost in a year, pays "
+                           f"back in {row['payback_months']:.1f} months",
                     "start_by": "now",
+                    "cost": float(row["resolution_cost"]),
                 })
             elif str(row["recommendation"]) == "plan":
                 rows.append({
                     "priority": "nice to have",
                     "action": f"plan technical debt: {item}",
-                    "why": f"ROI {percent(row['roi'])}",
+                    "why": f"returns {row['roi'] + 1:.1f} times its cost in a year",
                     "start_by": "within 3 months",
+                    "cost": float(row["resolution_cost"]),
                 })
-    columns = ["rank", "priority", "action", "why", "start_by"]
+    columns = ["rank", "priority", "action", "why", "start_by", "cost"]
     if not rows:
         return pd.DataFrame(columns=columns)
     table = pd.DataFrame(rows)
+    if "cost" not in table:
+        table["cost"] = math.nan
     rank = {"critical": 0, "important": 1, "nice to have": 2}
     table = table.assign(
         _p=table["priority"].map(rank),
