@@ -157,6 +157,8 @@ def test_every_check_cell_refuses_undeclared_names_and_checks_every_declared_one
     outer = calls[0]
     assert isinstance(outer.args[0], ast.Call) and outer.args[0].func.id == "globals"
     inner = outer.args[1]
+    if isinstance(inner, ast.NamedExpr):  # params := parameters.check(...), kept for later
+        inner = inner.value
     assert inner.func.attr == "check"
     assert {k.arg for k in inner.keywords} == set(_declared_defaults(path))
 
