@@ -143,6 +143,12 @@ def _growth(mau: pd.Series, growth: Any, rng: np.random.Generator
                 f"history has only {_months(mau.size)} of users, 4 are needed{why}")
     fit = calibration.growth_distribution(mau, window=window, rng=rng)
     why = f" ({reason})" if reason else ""
+    if not fit.rate_low < fit.rate_high:  # a flat history: an interval of zero width
+        low, high = _default_interval(default)
+        return ({}, fit, low, high,
+                f"the engine's default growth ({low:.1%} to {high:.1%} a month): the "
+                f"history's growth does not vary ({fit.mean_rate:.1%} every month of the "
+                f"last {_months(window)}){why}")
     return ({"growth_rate": (fit.rate_low, fit.rate_high), "growth_volatility": fit.log_std},
             fit, fit.rate_low, fit.rate_high,
             f"growth measured on the last {_months(window)} of users: {fit.rate_low:.1%} to "

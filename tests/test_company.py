@@ -118,6 +118,13 @@ def test_short_history_falls_back_and_says_why(data):
     montecarlo.simulate(calibrated.inputs, n_paths=200, months=3, rng=1)
 
 
+def test_flat_growth_interval_falls_back_to_the_default(data):
+    flat = data.history.assign(mau=5000)
+    calibrated = company.calibrate(flat, growth="interval", rng=1)
+    assert "does not vary" in calibrated.sources["growth"]
+    assert calibrated.inputs.growth_rate == montecarlo.Inputs().growth_rate
+
+
 def test_no_latency_measurement_falls_back(data):
     history = data.history.copy()
     history["p95_response_time_s"] = np.nan
