@@ -349,11 +349,12 @@ def defaults(names: Iterable[str] | None = None) -> dict:
 _KERNEL_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"})
 
 
-def check_namespace(namespace: Mapping[str, Any], declared: Iterable[str]) -> None:
+def check_namespace(namespace: Mapping[str, Any], declared: Iterable[str]) -> Any:
     """Refuse variables that a notebook does not declare as parameters.
 
     Call it in the check cell, right after the parameters cell and papermill's injected
-    cell: ``parameters.check_namespace(globals(), parameters.check(seed=seed, ...))``.
+    cell: ``params = parameters.check_namespace(globals(), parameters.check(seed=seed,
+    ...))``.
 
     Parameters
     ----------
@@ -361,6 +362,12 @@ def check_namespace(namespace: Mapping[str, Any], declared: Iterable[str]) -> No
         The notebook's ``globals()``.
     declared : iterable of str
         The parameters the notebook declares (the names given to :func:`check`).
+
+    Returns
+    -------
+    object
+        ``declared`` itself (the validated values when it is :func:`check`'s result), so
+        that the cell keeps them.
 
     Raises
     ------
@@ -374,7 +381,7 @@ def check_namespace(namespace: Mapping[str, Any], declared: Iterable[str]) -> No
     Names starting with an underscore, IPython's own names, modules, functions and
     classes are not parameters and are ignored.
     """
-    declared = set(declared)
+    given, declared = declared, set(declared)
     unknown = sorted(
         name for name, value in namespace.items()
         if not name.startswith("_") and name not in _KERNEL_NAMES and name not in declared
@@ -391,6 +398,7 @@ def check_namespace(namespace: Mapping[str, Any], declared: Iterable[str]) -> No
             f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(hints)}; this "
             f"notebook declares: {', '.join(sorted(declared))}"
         )
+    return given
 
 
 def load_yaml(text: str, source: str) -> Any:

@@ -157,8 +157,6 @@ def test_every_check_cell_refuses_undeclared_names_and_checks_every_declared_one
     outer = calls[0]
     assert isinstance(outer.args[0], ast.Call) and outer.args[0].func.id == "globals"
     inner = outer.args[1]
-    if isinstance(inner, ast.NamedExpr):  # params := parameters.check(...), kept for later
-        inner = inner.value
     assert inner.func.attr == "check"
     assert {k.arg for k in inner.keywords} == set(_declared_defaults(path))
 
@@ -168,7 +166,7 @@ def test_check_namespace_ignores_kernel_names_modules_and_functions():
 
     namespace = {"seed": 1, "In": [], "Out": {}, "get_ipython": print, "_i1": "x",
                  "module": module, "helper": lambda: 0, "Kind": int}
-    parameters.check_namespace(namespace, ["seed"])
+    assert parameters.check_namespace(namespace, ["seed"]) == ["seed"]
     with pytest.raises(ParameterError, match=r"unknown parameters 'n_path' \(did you mean "
                                              r"n_paths\?\), 'zzz'; this notebook declares"):
         parameters.check_namespace({**namespace, "n_path": 3, "zzz": 1}, ["seed", "n_paths"])
