@@ -322,7 +322,12 @@ def _summary_kind(meaning: str) -> str:
     unit = meaning[meaning.rfind("[") + 1:] if "[" in meaning else ""
     if "->" in unit:
         target = unit.split("->", 1)[1].strip()
-        return f"a mapping of name to {'number' if target.startswith('fraction') else 'text'}"
+        if target.startswith("{"):  # e.g. {measured, modelled}: numbers by name
+            return "a mapping of name to a mapping of name to number"
+        numeric = target.startswith(("fraction", "-]", "number"))
+        return f"a mapping of name to {'number' if numeric else 'text'}"
+    if unit.startswith("bool"):
+        return "true or false"
     if unit.startswith("list of str"):
         return "a list of texts"
     if unit.startswith("str") or "YYYY-MM" in meaning and not unit:
@@ -337,6 +342,13 @@ def _summary_value_ok(value: Any, meaning: str) -> bool:
     kind = _summary_kind(meaning)
     if kind == "a number":
         return number(value)
+    if kind == "true or false":
+        return isinstance(value, bool)
+    if kind.endswith("mapping of name to number") and kind.count("mapping") == 2:
+        return isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, dict)
+            and all(isinstance(a, str) and number(b) for a, b in v.items())
+            for k, v in value.items())
     if kind == "a text":
         return isinstance(value, str)
     if kind == "a list of texts":

@@ -208,6 +208,10 @@ def _latency(history: pd.DataFrame, latency: str, instances: int
                     f"{default.service_time_s:g} s)")
     if latency == "default":
         return {}, None, f"latency: {default_text}, set by the parameters"
+    column = montecarlo.LATENCY_METRIC
+    if column not in history.columns or history[column].isna().all():
+        return {}, None, (f"latency: {default_text}; the history does not measure the P95 "
+                          f"response time")
     try:
         fit = calibration.fit_latency(history, instances)
     except ValueError as exc:

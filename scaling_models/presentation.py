@@ -284,6 +284,7 @@ def present_status(status: pd.DataFrame, end: Any, horizon: int,
             critical = "no critical line"
         else:
             sure = ("measured today" if current == "critical"
+                    else "not measured: the engine's defaults" if current == NO_DATA
                     else how_sure(row["p_critical"], horizon))
             critical = ("now" if current == "critical" else crossing_text(
                 end, row["critical_P5"], row["critical_P50"], row["critical_P95"], horizon))
@@ -293,6 +294,7 @@ def present_status(status: pd.DataFrame, end: Any, horizon: int,
         rows.append({
             "Area": row["label"],
             "Now": (f"{row['value']:.0f} developers" if team
+                    else "not measured" if pd.isna(row["value"])
                     else percent(row["value"]) if row["unit"] == "fraction"
                     else format_value(row["value"], row["unit"], currency)),
             "Status": current,

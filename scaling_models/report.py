@@ -940,17 +940,20 @@ def model_vs_measured(result, history: pd.DataFrame) -> dict[str, dict[str, floa
     -------
     dict
         ``{metric: {"measured": float, "modelled": float}}`` for each resource of the
-        registry (average utilisation [fraction]) and ``p95_response_time_s`` [s]; the
-        modelled value is the median of the simulated futures at month 0.
+        registry (average utilisation [fraction]) and ``p95_response_time_s`` [s] (when the
+        history measures it in its last month); the modelled value is the median of the
+        simulated futures at month 0.
     """
     from scaling_models import montecarlo
 
     last = periods.monthly_frame(history).iloc[-1]
     pairs = {r.key: (r.avg_column, f"{r.key}_avg") for r in _resources.RESOURCES.values()}
     pairs[montecarlo.LATENCY_METRIC] = (montecarlo.LATENCY_METRIC, "p95_latency_s")
+    # an optional column the history lacks (or leaves empty) has nothing to compare with
     return {metric: {"measured": float(last[column]),
                      "modelled": float(result.percentile(output, 50).iloc[0])}
-            for metric, (column, output) in pairs.items()}
+            for metric, (column, output) in pairs.items()
+            if column in last.index and not pd.isna(last[column])}
 
 
 def hiring_feasible(hiring: pd.DataFrame, target_months: int) -> bool | None:

@@ -38,8 +38,8 @@ def built(tmp_path_factory, params):
     return out
 
 
-SECTIONS = ("At a glance", "How to read this report", "Growth achieved", "Scaling dashboard",
-            "Capacity forecast", "Probability of crossing each threshold",
+SECTIONS = ("What breaks when, and what to do", "At a glance", "How to read this report",
+            "Growth achieved", "Scaling dashboard", "Capacity forecast",
             "Latest month to start each remedy", "What the history itself says",
             "Early-warning signals", "Trend cross-check", "Actions required, ranked",
             "Hiring plan",
@@ -257,7 +257,7 @@ def test_bad_data_file_exits_2(tmp_path, capsys):
 def test_failing_notebook_keeps_earlier_report_and_failed_run(built, params, tmp_path,
                                                                capsys):
     nb = nbformat.read(batch.DEFAULT_NOTEBOOK, as_version=4)
-    index = next(i for i, c in enumerate(nb.cells) if "status_dashboard(" in c.source)
+    index = next(i for i, c in enumerate(nb.cells) if "present_dashboard(" in c.source)
     nb.cells[index].source = "# the dashboard\nraise RuntimeError('dashboard exploded')"
     broken = tmp_path / "board_report.ipynb"
     nbformat.write(nb, broken)

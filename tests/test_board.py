@@ -163,3 +163,15 @@ def test_bad_input(data):
         board.build(data.history, {})
     with pytest.raises(parameters.ParameterError, match="n_paths"):
         board.build(data, {"n_paths": "many"})
+
+
+def test_history_without_latency_column_still_reports(data):
+    import dataclasses
+
+    history = data.history.drop(columns="p95_response_time_s")
+    built = board.build(dataclasses.replace(data, history=history),
+                        {"n_paths": 300, "seed": 2})
+    assert "p95_response_time_s" not in built.headline["model_vs_measured"]
+    row = built.present("status").set_index("Area").loc["P95 response time"]
+    assert row["Now"] == "not measured" and row["Status"] == report.NO_DATA
+    assert "does not measure the P95" in built.calibrated.sources["latency"]

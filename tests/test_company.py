@@ -130,7 +130,9 @@ def test_no_latency_measurement_falls_back(data):
     history["p95_response_time_s"] = np.nan
     calibrated = company.calibrate(history)
     assert calibrated.latency is None
-    assert "cannot fit" in calibrated.sources["latency"]
+    assert "does not measure the P95" in calibrated.sources["latency"]
+    missing = company.calibrate(data.history.drop(columns="p95_response_time_s"))
+    assert missing.sources["latency"] == calibrated.sources["latency"]
 
 
 def test_bad_input(data):
