@@ -381,10 +381,11 @@ def present_remedies(remedies: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "Resource": RESOURCE_LABELS.get(resource, resource),
             "Remedy": row["action"],
-            "Lead time": f"{row['lead_months']:g} months",
-            "Critical from": row["critical_month"] or "not within the horizon",
-            "P(critical within horizon)": probability(row["probability"]),
-            "Start at the latest": row["start_by"] or "not needed yet",
+            "Lead time": f"{row['lead_months']:g} month"
+                         + ("" if row["lead_months"] == 1 else "s"),
+            "Critical from": _start_text(row["critical_month"]) or "not within the horizon",
+            "Chance critical within the horizon": probability(row["probability"]),
+            "Start at the latest": _start_text(row["start_by"]) or "not needed yet",
         })
     return pd.DataFrame(rows)
 
@@ -763,10 +764,11 @@ def _status_moves(now: Any, before: Any, level: str) -> str:
     entered = sorted(m for m, s in now.items() if s == level and before.get(m) != level)
     left = sorted(m for m, s in before.items() if s == level and now.get(m) != level)
     parts = []
+    # board labels, not the data's keys
     if entered:
-        parts.append(f"now {level}: {', '.join(entered)}")
+        parts.append(f"now {level}: {', '.join(metric_label(m) for m in entered)}")
     if left:
-        parts.append(f"no longer {level}: {', '.join(left)}")
+        parts.append(f"no longer {level}: {', '.join(metric_label(m) for m in left)}")
     return "; ".join(parts) or f"the same metrics are {level}"
 
 

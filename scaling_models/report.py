@@ -1642,7 +1642,7 @@ def investments(
         needs.append((float(p90.iloc[-1]) / float(att) - 1.0, resource))
     need, worst = max(needs)
     rows.append({"investment": "infrastructure", "cost": extra,
-                 "capacity": f"+{max(need, 0.0) * 100:.0f} % capacity ({worst.replace('_', ' ')} "
+                 "capacity": f"+{max(need, 0.0) * 100:.0f} % capacity ({metric_label(worst)} "
                              f"is the bottleneck) over {result.months} months"})
     team_cost = float(cost.team_cost(hires, 1.0, developer_annual_cost))
     gain = target_velocity / current_velocity - 1.0 if current_velocity > 0 else math.nan

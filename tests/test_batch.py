@@ -143,7 +143,7 @@ def test_deltas_section_compares_with_last_quarter(built):
     q2_summary = json.loads((built / "2024-Q2" / "summary.json").read_text())
     rate = (q2_summary["mau"] / q1_summary["mau"]) ** (1 / 3) - 1
     assert f"{report.percent(rate, 1)} a month on average over 3 months" in q2
-    assert "now critical: db_utilisation" in q2  # what changed on the dashboard, and why
+    assert "now critical: Database" in q2  # what changed on the dashboard, and why
     q1 = (built / "2024-Q1" / "report.html").read_text()
     assert "nothing to compare with" in q1 and "Compared with" not in q1
 

@@ -84,7 +84,7 @@ def test_what_changed_explains_from_both_summaries():
     # revenue per user 2.00 -> 2.25
     assert "revenue per user 2.00 EUR → 2.25 EUR" in table.at["Monthly revenue", "Why"]
     assert "economies of scale" in table.at["Monthly infrastructure cost", "Why"]
-    assert table.at["Dashboard metrics critical", "Why"] == "now critical: db_utilisation"
+    assert table.at["Dashboard metrics critical", "Why"] == "now critical: Database"
     assert table.at["Team", "Why"] == "last quarter's plan asked for 3 hires"
     cpu = table.loc["P(critical by end of next quarter): CPU"]
     assert (cpu["Last quarter"], cpu["This quarter"], cpu["Change"]) == ("10 %", "40 %",
