@@ -269,10 +269,14 @@ def fan_chart(result: mc.SimulationResult, output: str, *, ax=None,
     fig, ax = _figure(ax)
     m = series["month"].to_numpy()
 
+    # one cap for every percentile: a saturated queue's infinite latency drawn at the
+    # top, above every finite value, so the bands stay nested (P5 <= P25 <= ... <= P95)
+    every = series[[f"P{p}" for p in (5, 25, 50, 75, 95)]].to_numpy(dtype=float)
+    finite = every[np.isfinite(every)]
+    cap = finite.max() * 1.5 if finite.size else 1.0
+
     def col(p):
         values = series[f"P{p}"].to_numpy(dtype=float)
-        finite = values[np.isfinite(values)]
-        cap = finite.max() * 1.5 if finite.size else 1.0
         return np.where(np.isinf(values), cap, values)
 
     ax.fill_between(m, col(5), col(95), alpha=0.2, color=COLOURS["band"], label="P5-P95")

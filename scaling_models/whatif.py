@@ -47,6 +47,7 @@ __all__ = [
     "int_slider",
     "dropdown",
     "new_figure",
+    "crossing_dates",
 ]
 
 HEADLINE_MIME = "application/vnd.scaling-models.headlines+json"
@@ -320,6 +321,54 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 9.0, height: fl
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.88, wspace=0.25,
                         hspace=0.45)
     return fig, axes
+
+
+# --- tables a reader reads (display only) ----------------------------------------------
+def crossing_dates(result: Any, start: str | pd.Period, *,
+                   quantiles: Sequence[int] = (10, 50, 90)) -> pd.DataFrame:
+    """When each simulated metric crosses each line, in calendar months, for reading.
+
+    Parameters
+    ----------
+    result : scaling_models.montecarlo.SimulationResult
+        A run; its ``breach_summary`` gives the crossing month percentiles.
+    start : str or pandas.Period
+        Calendar month of the simulation's month 0 (``YYYY-MM``).
+    quantiles : sequence of int
+        Percentiles of the crossing month to show (among the futures that cross).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per metric (its name from :func:`scaling_models.charts.metric_name`) and
+        line, columns "Line" (with its value), "Crossed by <last month>" (a probability
+        worded by :func:`scaling_models.report.probability`) and one column per
+        percentile: a month as ``Jun 2024``, "now" for month 0, "later" when fewer than
+        that share of the futures cross within the horizon.
+    """
+    from scaling_models import charts, report
+
+    start = pd.Period(str(start), freq="M")
+    end = start + int(result.months)
+    summary = result.breach_summary
+    rows = []
+    for (metric, level), row in summary.iterrows():
+        value = float(row["threshold"])
+        line = (f"{value:g} s" if metric == "p95_response_time_s" else f"{value:.0%}")
+        out = {"Metric": charts.metric_name(str(metric)),
+               "Line": f"{level} ({line})",
+               f"Crossed by {end.strftime('%b %Y')}": report.probability(row["probability"])}
+        for q in quantiles:
+            month = row[f"P{q}"]
+            out[_QUANTILE_WORDS.get(q, f"P{q}")] = (
+                "later" if pd.isna(month) else "now" if month <= 0
+                else (start + int(month)).strftime("%b %Y"))
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+_QUANTILE_WORDS = {10: "Early (1 future in 10)", 50: "Median month",
+                   90: "Late (9 futures in 10)"}
 
 
 # --- the panel ---------------------------------------------------------------------------

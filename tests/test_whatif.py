@@ -236,3 +236,22 @@ def test_dropdown_accepts_label_value_mapping():
     d = whatif.dropdown({"Realistic": "realistic", "Optimistic": "optimistic"}, "realistic",
                         "scenario")
     assert d.value == "realistic"
+
+
+def test_crossing_dates_in_calendar_months_with_board_wording():
+    from scaling_models import montecarlo
+
+    # a company growing 15 %/month with CPU at 70 % and elasticity 1 reaches the 90 %
+    # critical line after log(0.9/0.7)/log(1.15) = 1.8 months: the median future crosses
+    # in month 2 (Aug 2024 from Jun 2024); the database at 0.85 is over 0.80 already
+    inputs = montecarlo.Inputs(growth_rate=(0.149, 0.151), growth_volatility=0.0,
+                               elasticity=1.0,
+                               utilisation_avg={"cpu": 0.7, "memory": 0.6,
+                                                "db_utilisation": 0.85, "bandwidth": 0.4})
+    run = montecarlo.simulate(inputs, n_paths=200, months=6, rng=1)
+    table = whatif.crossing_dates(run, "2024-06").set_index(["Metric", "Line"])
+    assert table.loc[("CPU", "critical (90%)"), "Median month"] == "Aug 2024"
+    assert table.loc[("Database", "critical (80%)"), "Median month"] == "now"
+    assert table.loc[("CPU", "critical (90%)"), "Crossed by Dec 2024"] == "> 99 %"
+    assert not table.isna().any().any()
+    assert "p95_response_time_s" not in " ".join(table.index.get_level_values(0))
