@@ -87,6 +87,12 @@ def test_scenario_chart_one_line_per_scenario():
         "projection_conservative", "projection_realistic"]
     with pytest.raises(ValueError, match="not in the scenario table"):
         charts.scenario_chart(pct, "nope")
+    # named scenarios on calendar months
+    ax = charts.scenario_chart(pct, "mau", start="2024-06",
+                               labels={"projection_realistic": "Realistic"}).axes[0]
+    assert [ln.get_label() for ln in ax.get_lines()] == ["projection_conservative",
+                                                         "Realistic"]
+    assert ax.get_xticklabels()[0].get_text() == "Jun 2024" and ax.get_xlabel() == "month"
 
 
 def test_fan_chart_on_calendar_months_with_units(result):
