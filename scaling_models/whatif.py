@@ -284,7 +284,7 @@ def range_slider(value: tuple[float, float], low: float, high: float, step: floa
     return widgets.FloatRangeSlider(
         value=(lower, upper), min=low, max=high, step=step, description=label,
         readout_format=".1%" if percent else ".3g", continuous_update=False,
-        style=_STYLE, layout={"width": "420px"},
+        style=_STYLE, layout={"width": "520px"},  # room for "11.0% – 16.5%"
     )
 
 

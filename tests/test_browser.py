@@ -125,7 +125,9 @@ class LabServer:
         raise RuntimeError(f"JupyterLab not ready after {timeout} s; see {self.log.name}")
 
     def url(self, notebook: str) -> str:
-        return f"{self.base}/lab/tree/{notebook}?token={self.token}"
+        # reset: open this notebook alone, not the tabs of the previous one (each open tab
+        # would start its own kernel)
+        return f"{self.base}/lab/tree/{notebook}?reset&token={self.token}"
 
     def delete_sessions(self) -> int:
         """Shut down every kernel session the browser left running; return how many."""
@@ -135,10 +137,13 @@ class LabServer:
             _api(self.base, self.token, f"/api/sessions/{session['id']}", method="DELETE")
         return len(sessions)
 
-    def kernel_state(self) -> str | None:
-        """Execution state of the only kernel session ("idle", "busy"...), else None."""
+    def kernel_state(self, notebook: str | None = None) -> str | None:
+        """Execution state ("idle", "busy"...) of ``notebook``'s kernel session, or of the
+        only session when None; None when there is no such session."""
         _, body = _api(self.base, self.token, "/api/sessions")
         sessions = json.loads(body)
+        if notebook is not None:
+            sessions = [s for s in sessions if s.get("path", "").endswith(notebook)]
         return sessions[0]["kernel"]["execution_state"] if len(sessions) == 1 else None
 
     def stop(self) -> None:
@@ -231,7 +236,7 @@ def _status(page) -> tuple[int, str, str] | None:
             first.get_attribute("data-state") or "", first.inner_text())
 
 
-def _run_all(page, lab, shots: Path, stem: str) -> None:
+def _run_all(page, lab, shots: Path, stem: str, name: str) -> None:
     """Run every cell and wait for the what-if panel's first drawing."""
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                            timeout=60_000)
@@ -242,12 +247,13 @@ def _run_all(page, lab, shots: Path, stem: str) -> None:
         # The page says idle before the kernel has answered; on a cold virtualenv a "Run
         # All" sent then was lost. Wait for the server to see the kernel idle, check that
         # the run made it busy (or already finished), and ask once more if it did not.
-        _wait_for(lambda: lab.kernel_state() == "idle", 120, "the notebook's kernel to be idle")
+        _wait_for(lambda: lab.kernel_state(name) == "idle", 120,
+                  "the notebook's kernel to be idle")
         for attempt in range(2):
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
             try:
-                _wait_for(lambda: lab.kernel_state() == "busy" or _status(page), 30,
+                _wait_for(lambda: lab.kernel_state(name) == "busy" or _status(page), 30,
                           "the run to start")
                 break
             except AssertionError:
@@ -255,12 +261,12 @@ def _run_all(page, lab, shots: Path, stem: str) -> None:
                     raise
         _wait_for(lambda: (_status(page) or (0,))[0] >= 1, 240,
                   "the what-if panel's first drawing")
-        _wait_for(lambda: lab.kernel_state() == "idle", 120, "the run to finish")
+        _wait_for(lambda: lab.kernel_state(name) == "idle", 120, "the run to finish")
     except AssertionError:
         page.screenshot(path=str(shots / f"{stem}_timeout.png"), full_page=True)
         lab.log.flush()
         tail = Path(lab.log.name).read_text(errors="replace")[-3000:]
-        print(f"kernel state: {lab.kernel_state()}\nJupyterLab log tail:\n{tail}")
+        print(f"kernel state: {lab.kernel_state(name)}\nJupyterLab log tail:\n{tail}")
         raise
 
 
@@ -286,7 +292,7 @@ def test_slider_step_redraws_the_panel(lab, browser, shots, name):
     page = browser.new_page()
     try:
         page.goto(lab.url(name))
-        _run_all(page, lab, shots, stem)
+        _run_all(page, lab, shots, stem, name)
         panel = page.locator(".sm-whatif").first
         headline = panel.locator(".widget-output .jp-RenderedText").first.inner_text()
         seconds = [_step_slider(page) for _ in range(3)]  # three steps: first, then warm
