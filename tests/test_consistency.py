@@ -1,12 +1,14 @@
 """One company, one set of numbers: the analyst notebooks agree with the board report.
 
 The committed notebooks store their headline numbers (``whatif.read_headlines``; nbval
-checks that a re-run reproduces them). Each figure that the board report also shows is
-recomputed here the way the board report computes it, with the board notebook's own
-default parameters (seed, simulated futures, horizon, hiring target, read from
-``notebooks/board_report.ipynb``): the same ``company.calibrate`` call, the same
-simulation, ``report.hiring_table`` and ``report.scenario_table``. A notebook that went
-back to typed-in defaults (the 8,000 a month, 30 points a sprint of the article) fails.
+checks that a re-run reproduces them). The board report is built here as the report
+command builds it (``board.build`` with the board notebook's default parameters, read
+from ``notebooks/board_report.ipynb``), and each figure both show is compared: its
+``summary.json`` headline (today's infrastructure cost and share of revenue, team size,
+hires and applications, the chance of each resource being critical by the end of the
+horizon, the scenario probabilities) and, for the median users, the report's own
+simulation. A notebook that went back to typed-in defaults (the article's 8,000 a month
+or 30 points a sprint) or to another seed or sample size fails.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from scaling_models import company, loaders, montecarlo, report, whatif
+from scaling_models import loaders, whatif
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -38,64 +40,53 @@ def _as_printed(value: float, spec: str) -> float:
 
 @pytest.fixture(scope="module")
 def board():
-    """What the board report computes for the bundled company, with its defaults."""
+    """The board report of the bundled company, with the board notebook's defaults."""
+    from scaling_models import board as board_report
+
     params = _board_defaults()
-    data = loaders.load_data_dir()
-    calibrated = company.calibrate(data, rng=params["seed"])
-    result = montecarlo.simulate(calibrated.inputs, n_paths=params["n_paths"],
-                                 months=params["horizon_months"], rng=params["seed"])
-    hiring = report.hiring_table(data.history, target_velocity=params["target_velocity"],
-                                 target_month=params["hiring_target_months"],
-                                 funnel=data.funnel)
-    scenarios = report.scenario_table(
-        data.history, data.scenarios, developer_annual_cost=params["developer_annual_cost"],
-        rng=params["seed"])
-    last = data.history.iloc[-1]
-    return {"params": params, "calibrated": calibrated, "result": result,
-            "hiring": hiring, "scenarios": scenarios, "last": last,
-            "breaches": report.breach_table(result, calibrated.month)}
+    rep = board_report.build(loaders.load_data_dir(), params)
+    return {"params": params, "headline": rep.headline, "result": rep.result,
+            "calibrated": rep.calibrated}
 
 
 def test_capacity_notebook_shows_the_reports_forecast(board):
     stored = _stored("01_capacity_forecast.ipynb")
-    result, params = board["result"], board["params"]
-    pct = result.percentiles.set_index(["output", "month"])
-    horizon = params["horizon_months"]
-    assert stored["mau_median_k"] == _as_printed(pct.loc[("mau", horizon), "P50"] / 1e3,
-                                                 ",.0f")
-    summary = result.breach_summary
+    headline, params = board["headline"], board["params"]
+    pct = board["result"].percentiles.set_index(["output", "month"])
+    assert stored["mau_median_k"] == _as_printed(
+        pct.loc[("mau", params["horizon_months"]), "P50"] / 1e3, ",.0f")
+    # the report's "critical by the end of the fourth quarter" is the notebook's "by the
+    # end of the horizon" (12 months)
+    assert params["horizon_months"] == 12
     for key, resource in (("p_db_critical", "db_utilisation"),
                           ("p_bandwidth_critical", "bandwidth")):
-        expected = summary.loc[(resource, "critical"), "probability"]
-        assert stored[key] == _as_printed(expected, whatif.PROBABILITY)
-        # the report's quarter table ends at the same month: the same probability
-        assert board["breaches"].loc[(resource, "critical")].iloc[-1] == expected
+        assert stored[key] == _as_printed(headline["p_critical_4_quarters"][resource],
+                                          whatif.PROBABILITY), key
+    summary = board["result"].breach_summary
     assert stored["cpu_critical_month_p50"] == summary.loc[("cpu", "critical"), "P50"]
 
 
 def test_unit_economics_notebook_starts_from_the_reports_costs(board):
     stored = _stored("02_unit_economics.ipynb")
-    last = board["last"]
-    # the report's infrastructure cost and share of revenue (summary: infra_cost,
-    # infra_cost_share), not the article's 8,000 a month
-    assert stored["infra_cost_today"] == _as_printed(last["infra_cost"], ",.0f")
-    assert stored["infra_share_today"] == _as_printed(last["infra_cost"] / last["revenue"],
-                                                      ".1%")
-    assert board["calibrated"].inputs.base_monthly_cost == last["infra_cost"]
+    headline = board["headline"]
+    # not the article's 8,000 a month: the company's own bill and share of revenue
+    assert stored["infra_cost_today"] == _as_printed(headline["infra_cost"], ",.0f")
+    assert stored["infra_share_today"] == _as_printed(headline["infra_cost_share"], ".1%")
 
 
 def test_team_notebook_plans_the_reports_hires(board):
     stored = _stored("03_team_scaling.ipynb")
-    last, hiring = board["last"], board["hiring"]
-    assert stored["team_size"] == last["team_size"]
-    assert stored["current_velocity"] == _as_printed(last["velocity"], ".1f")
-    assert stored["hires_needed"] == hiring.attrs["hires"]
-    assert stored["applications_needed"] == hiring.attrs["applications_needed"]
+    headline = board["headline"]
+    assert stored["team_size"] == headline["team_size"]
+    assert stored["current_velocity"] == _as_printed(
+        board["calibrated"].inputs.current_velocity, ".1f")
+    assert stored["hires_needed"] == headline["hires_planned"]
+    assert stored["applications_needed"] == headline["applications_needed"]
 
 
 def test_scenario_notebook_gives_the_reports_probabilities(board):
     stored = _stored("05_growth_scenarios.ipynb")
-    probabilities = board["scenarios"]["probability"]
+    probabilities = board["headline"]["scenario_probabilities"]
     shown = {k[2:]: v for k, v in stored.items() if k.startswith("p_")}
     assert shown  # the multi-year family by default
     for key, value in shown.items():
