@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -269,11 +269,16 @@ def fan_chart(result: mc.SimulationResult, output: str, *, ax=None,
     fig, ax = _figure(ax)
     m = series["month"].to_numpy()
 
+    # one cap for every percentile: a saturated queue's infinite latency (NaN where a
+    # percentile interpolates between infinities) drawn at the top, above every finite
+    # value, so the bands stay nested (P5 <= P25 <= ... <= P95) and never have holes
+    every = series[[f"P{p}" for p in (5, 25, 50, 75, 95)]].to_numpy(dtype=float)
+    finite = every[np.isfinite(every)]
+    cap = finite.max() * 1.5 if finite.size else 1.0
+
     def col(p):
         values = series[f"P{p}"].to_numpy(dtype=float)
-        finite = values[np.isfinite(values)]
-        cap = finite.max() * 1.5 if finite.size else 1.0
-        return np.where(np.isinf(values), cap, values)
+        return np.where(np.isfinite(values), values, cap)
 
     ax.fill_between(m, col(5), col(95), alpha=0.2, color=COLOURS["band"], label="P5-P95")
     ax.fill_between(m, col(25), col(75), alpha=0.35, color=COLOURS["band"], label="P25-P75")
@@ -359,22 +364,31 @@ def tornado_chart(table: pd.DataFrame, *, ax=None) -> Figure:
 
 
 def scenario_chart(percentiles: pd.DataFrame, output: str, *, ax=None,
-                   band: tuple[int, int] = (10, 90), currency: str = "EUR") -> Figure:
+                   band: tuple[int, int] = (10, 90), currency: str = "EUR",
+                   start: str | pd.Period | None = None,
+                   labels: Mapping[str, str] | None = None) -> Figure:
     """Median and a percentile band of one output for each scenario.
 
-    ``percentiles`` is the first table returned by :func:`montecarlo.compare_scenarios`.
+    ``percentiles`` is the first table returned by :func:`montecarlo.compare_scenarios`;
+    ``start`` (the calendar month of month 0, ``YYYY-MM``) writes calendar months on the x
+    axis; ``labels`` names the scenarios in the legend (default: their keys).
     """
     rows = percentiles[percentiles["output"] == output]
     if rows.empty:
         raise ValueError(f"output {output!r} is not in the scenario table")
+    labels = {} if labels is None else labels
     fig, ax = _figure(ax)
     for scenario, group in rows.groupby("scenario", sort=False):
-        line = ax.plot(group["month"], group["P50"], label=str(scenario))[0]
+        line = ax.plot(group["month"], group["P50"],
+                       label=str(labels.get(scenario, scenario)))[0]
         ax.fill_between(group["month"], group[f"P{band[0]}"], group[f"P{band[1]}"],
                         alpha=0.15, color=line.get_color())
     if output in _PERCENT_OUTPUTS:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" %"))
-    ax.set_xlabel("month [months from today]")
+    if start is not None:
+        month_axis(ax, start, int(rows["month"].max()))
+    else:
+        ax.set_xlabel("month [months from today]")
     ax.set_ylabel(output_axis_label(output, currency))
     ax.set_title(f"{output_axis_label(output, currency).split(' [')[0]} by scenario "
                  f"(median, P{band[0]}-P{band[1]})")

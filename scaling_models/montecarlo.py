@@ -1500,6 +1500,9 @@ def scenario_inputs(
 ) -> Inputs:
     """Inputs for a growth scenario: ``base`` with its own 90 % growth-rate interval.
 
+    A growth model of ``base`` (:attr:`Inputs.growth_model`, e.g. fitted on the history) is
+    dropped: it would override the scenario's interval, and every scenario would grow alike.
+
     Parameters
     ----------
     key : str
@@ -1517,7 +1520,8 @@ def scenario_inputs(
         raise ValueError(f"unknown scenario {key!r}; known: {list(table.index)}")
     row = table.loc[key]
     base = Inputs() if base is None else base
-    return replace(base, growth_rate=between(float(row["growth_low"]), float(row["growth_high"])))
+    return replace(base, growth_rate=between(float(row["growth_low"]), float(row["growth_high"])),
+                   growth_model=None)
 
 
 def compare_scenarios(

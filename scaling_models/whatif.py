@@ -5,6 +5,9 @@ A :class:`WhatIfPanel` holds a few ipywidgets controls (sliders, dropdowns) and 
 figures, DataFrames, text or :class:`Headlines`. When a control changes, the callback runs
 once and the panel swaps the content of its single ``Output`` widget in one message
 (``Output.outputs = (...)``), so old figures never stack up and the page does not flicker.
+While it runs, a status line says "recomputing..." and the old content is dimmed; an
+impossible setting (a ``ValueError`` or ``TypeError`` from the package) is shown as one
+line in that status, the last good charts staying in place.
 
 Displayed in a notebook, the panel's MIME bundle carries both the live widget and a static
 rendering of the default values (HTML with the figures as PNG, plain text with the
@@ -34,14 +37,17 @@ from scaling_models import notebook_io
 
 __all__ = [
     "HEADLINE_MIME",
+    "PROBABILITY",
     "Headlines",
     "headlines",
     "read_headlines",
     "WhatIfPanel",
     "slider",
+    "range_slider",
     "int_slider",
     "dropdown",
     "new_figure",
+    "crossing_dates",
 ]
 
 HEADLINE_MIME = "application/vnd.scaling-models.headlines+json"
@@ -95,6 +101,16 @@ class Headlines:
         return {"text/plain": self.text(), HEADLINE_MIME: self.record()}
 
 
+PROBABILITY = "probability"
+"""Format spec of :func:`headlines` for a share of simulated futures."""
+
+
+def _probability(value: float) -> str:
+    from scaling_models import report  # the board's wording, one source of truth
+
+    return report.probability(value)
+
+
 def _parse_formatted(text: str) -> float:
     """Read back a number formatted with a format spec (``"63.4%"``, ``"1,234"``)."""
     number = text.replace(",", "").replace("_", "").strip()
@@ -107,8 +123,12 @@ def _parse_formatted(text: str) -> float:
 def headlines(*rows: tuple[str, float, str, str]) -> Headlines:
     """Build :class:`Headlines` from ``(name, value, label, format_spec)`` rows.
 
-    ``format_spec`` is a Python format spec: ``".1%"`` for a probability, ``",.0f"`` for
-    money, ``".2f"`` for a ratio. The recorded value is the printed one, read back.
+    ``format_spec`` is a Python format spec (``",.0f"`` for money, ``".2f"`` for a ratio,
+    ``".1%"`` for a share) or ``"probability"``: a share of simulated futures, printed as
+    the board report prints it (:func:`scaling_models.report.probability`: whole
+    percentages, ``< 1 %`` and ``> 99 %`` instead of 0 % and 100 %) and recorded as that
+    whole percentage (``"< 1 %"`` -> 0.0, ``"> 99 %"`` -> 1.0). The recorded value is the
+    printed one, read back.
 
     Examples
     --------
@@ -116,6 +136,8 @@ def headlines(*rows: tuple[str, float, str, str]) -> Headlines:
     ...                 ("cost", 12345.6, "Cost [EUR/month]", ",.0f")))
     P(breach by month 12): 63.4%
     Cost [EUR/month]:      12,346
+    >>> print(headlines(("p", 0.9996, "P(critical)", "probability")))
+    P(critical): > 99 %
     """
     names, labels, texts, values = [], [], [], []
     for row in rows:
@@ -125,7 +147,8 @@ def headlines(*rows: tuple[str, float, str, str]) -> Headlines:
             )
         name, value, label, spec = row
         try:
-            text = format(float(value), spec)
+            number = float(value)
+            text = _probability(number) if spec == PROBABILITY else format(number, spec)
         except (TypeError, ValueError) as exc:
             raise ValueError(
                 f"headline {name!r}: cannot format {value!r} with {spec!r} ({exc})"
@@ -133,8 +156,14 @@ def headlines(*rows: tuple[str, float, str, str]) -> Headlines:
         names.append(str(name))
         labels.append(str(label))
         texts.append(text)
-        values.append(_parse_formatted(text) if text not in ("nan", "inf", "-inf")
-                      else float(text))
+        if spec == PROBABILITY:
+            # the whole percentage printed; "< 1 %" and "> 99 %" are its clipped ends
+            values.append(float("nan") if text == "n/a" else
+                          0.0 if text.startswith("<") else 1.0 if text.startswith(">")
+                          else _parse_formatted(text.replace(" ", "")))
+        else:
+            values.append(_parse_formatted(text) if text not in ("nan", "inf", "-inf")
+                          else float(text))
     if len(set(names)) != len(names):
         raise ValueError(f"headline names must be unique; got {names}")
     return Headlines(names=tuple(names), labels=tuple(labels), texts=tuple(texts),
@@ -237,6 +266,28 @@ def slider(value: float, low: float, high: float, step: float, label: str, *,
     )
 
 
+def range_slider(value: tuple[float, float], low: float, high: float, step: float,
+                 label: str, *, percent: bool = False) -> widgets.FloatRangeSlider:
+    """A two-handle slider for an interval ``(low end, high end)``; reports on release.
+
+    The handles cannot cross, so the interval is always ordered. ``percent=True`` shows
+    the readout as percentages (the values stay fractions).
+    """
+    try:
+        lower, upper = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"range slider {label!r}: value must be a pair (low end, high "
+                         f"end); got {value!r}") from None
+    if not low <= lower <= upper <= high:
+        raise ValueError(f"range slider {label!r}: value must satisfy {low} <= low end <= "
+                         f"high end <= {high}; got {value!r}")
+    return widgets.FloatRangeSlider(
+        value=(lower, upper), min=low, max=high, step=step, description=label,
+        readout_format=".1%" if percent else ".3g", continuous_update=False,
+        style=_STYLE, layout={"width": "520px"},  # room for "11.0% – 16.5%"
+    )
+
+
 def int_slider(value: int, low: int, high: int, label: str, *, step: int = 1
                ) -> widgets.IntSlider:
     """An integer slider that reports only on release."""
@@ -272,7 +323,76 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 9.0, height: fl
     return fig, axes
 
 
+# --- tables a reader reads (display only) ----------------------------------------------
+def crossing_dates(result: Any, start: str | pd.Period, *,
+                   quantiles: Sequence[int] = (10, 50, 90)) -> pd.DataFrame:
+    """When each simulated metric crosses each line, in calendar months, for reading.
+
+    Parameters
+    ----------
+    result : scaling_models.montecarlo.SimulationResult
+        A run; its ``breach_summary`` gives the crossing month percentiles.
+    start : str or pandas.Period
+        Calendar month of the simulation's month 0 (``YYYY-MM``).
+    quantiles : sequence of int
+        Percentiles of the crossing month to show (among the futures that cross).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per metric (its name from :func:`scaling_models.charts.metric_name`) and
+        line, columns "Line" (with its value), "Crossed by <last month>" (a probability
+        worded by :func:`scaling_models.report.probability`) and one column per
+        percentile: a month as ``Jun 2024``, "now" for month 0, "later" when fewer than
+        that share of the futures cross within the horizon.
+    """
+    from scaling_models import charts, report
+
+    start = pd.Period(str(start), freq="M")
+    end = start + int(result.months)
+    summary = result.breach_summary
+    rows = []
+    for (metric, level), row in summary.iterrows():
+        value = float(row["threshold"])
+        line = (f"{value:g} s" if metric == "p95_response_time_s" else f"{value:.0%}")
+        out = {"Metric": charts.metric_name(str(metric)),
+               "Line": f"{level} ({line})",
+               f"Crossed by {end.strftime('%b %Y')}": report.probability(row["probability"])}
+        for q in quantiles:
+            month = row[f"P{q}"]
+            out[_QUANTILE_WORDS.get(q, f"P{q}")] = (
+                "later" if pd.isna(month) else "now" if month <= 0
+                else (start + int(month)).strftime("%b %Y"))
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+_QUANTILE_WORDS = {10: "Early (1 future in 10)", 50: "Median month",
+                   90: "Late (9 futures in 10)"}
+
+
 # --- the panel ---------------------------------------------------------------------------
+_STALE = "sm-whatif-stale"
+# dims the content a redraw is replacing (the style element itself is hidden)
+_STALE_CSS = (f"<style>.{_STALE} {{opacity: 0.45; transition: opacity 0.15s;}} "
+              ".sm-whatif-status {min-height: 1.4em; font-size: 0.95em;}</style>")
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line (the first line: a message, not a dump)."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _status_html(message: str, redraws: int, *, busy: bool = False,
+                 error: bool = False) -> str:
+    colour = "#b00020" if error else "#555555"
+    icon = "⚠ " if error else "⏳ " if busy else ""
+    state = "error" if error else "busy" if busy else "idle"
+    return (f'<div class="sm-whatif-status" data-redraws="{redraws}" data-state="{state}" '
+            f'style="color: {colour}">{icon}{html.escape(message)}</div>')
+
+
 class WhatIfPanel:
     """Controls bound to a package call whose figures and tables redraw in place.
 
@@ -290,10 +410,17 @@ class WhatIfPanel:
     ----------
     output : ipywidgets.Output
         The one output area; its ``outputs`` are replaced at each redraw.
+    status : ipywidgets.HTML
+        One line between the controls and the output: "recomputing..." while a redraw
+        runs, the message of an impossible setting, else empty. It carries the number of
+        completed redraws as ``data-redraws`` (what a browser test waits for).
     last_result : object
         What ``compute`` returned last (``None`` after an error).
     last_error : str or None
-        The message shown when ``compute`` raised.
+        The one-line message shown when ``compute`` raised.
+    last_traceback : str or None
+        The traceback of an unexpected exception (a bug), kept for the analyst who wants
+        it; the panel itself shows one line.
     redraws : int
         Number of completed redraws.
     last_seconds : float
@@ -309,8 +436,10 @@ class WhatIfPanel:
         self.compute = compute
         self.controls = dict(controls)
         self.output = widgets.Output()
+        self.status = widgets.HTML(_status_html("", 0))
         self.last_result: Any = None
         self.last_error: str | None = None
+        self.last_traceback: str | None = None
         self.redraws = 0
         self.last_seconds = float("nan")
         self._holding = False
@@ -318,7 +447,9 @@ class WhatIfPanel:
         header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
         box = widgets.HBox(list(self.controls.values()),
                            layout=widgets.Layout(flex_flow="row wrap"))
-        self.widget = widgets.VBox([*header, box, self.output])
+        style = widgets.HTML(_STALE_CSS, layout={"display": "none"})
+        self.widget = widgets.VBox([*header, box, self.status, self.output, style])
+        self.widget.add_class("sm-whatif")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
 
@@ -351,37 +482,55 @@ class WhatIfPanel:
     def redraw(self) -> list[dict[str, Any]]:
         """Run ``compute`` with the current values and swap the output area's content.
 
-        Returns the MIME bundles now shown. A ``ValueError``/``TypeError`` from the package
-        (an impossible combination of slider values) is shown as its message instead of a
-        figure; any other exception is shown with its traceback.
+        Returns the MIME bundles now shown. While ``compute`` runs the status says
+        "recomputing..." and the old content is dimmed. A ``ValueError``/``TypeError``
+        from the package (an impossible combination of slider values) is shown as one
+        line in the status and the last good content stays; any other exception (a bug)
+        is shown as one line too, its traceback kept in :attr:`last_traceback`.
         """
         start = time.perf_counter()
+        self.status.value = _status_html("recomputing…", self.redraws, busy=True)
+        self.output.add_class(_STALE)
         try:
             result = self.compute(**self.values)
             bundles = [_bundle(item) for item in _as_items(result)]
-            self.last_result, self.last_error = result, None
         except (ValueError, TypeError) as exc:
-            self.last_result, self.last_error = None, f"{type(exc).__name__}: {exc}"
-            bundles = [{"text/plain": f"Cannot compute this setting. {self.last_error}"}]
-        except Exception as exc:  # a bug: show it where the analyst is looking
-            self.last_result, self.last_error = None, f"{type(exc).__name__}: {exc}"
-            bundles = [{"text/plain": traceback.format_exc()}]
-        self._bundles = bundles
-        # one trait assignment = one message to the frontend: the old content is replaced,
-        # never appended to, and nothing blank is painted in between
-        self.output.outputs = tuple(
-            {"output_type": "display_data", "data": bundle, "metadata": {}}
-            for bundle in bundles
-        )
-        self.redraws += 1
+            self._fail(f"Cannot compute this setting: {_one_line(exc)}", None)
+        except Exception as exc:  # a bug: one line where the analyst looks, details kept
+            self._fail(f"Unexpected error ({type(exc).__name__}: {_one_line(exc)}); "
+                       "details in panel.last_traceback", traceback.format_exc())
+        else:
+            self.last_result, self.last_error, self.last_traceback = result, None, None
+            self._bundles = bundles
+            # one trait assignment = one message to the frontend: the old content is
+            # replaced, never appended to, and nothing blank is painted in between
+            self.output.outputs = tuple(
+                {"output_type": "display_data", "data": bundle, "metadata": {}}
+                for bundle in bundles
+            )
+            self.redraws += 1
+            self.status.value = _status_html("", self.redraws)
+        self.output.remove_class(_STALE)
         self.last_seconds = time.perf_counter() - start
-        return bundles
+        return self._bundles
+
+    def _fail(self, message: str, details: str | None) -> None:
+        """Show ``message`` in the status line; keep the last good content (if any)."""
+        self.last_result, self.last_error, self.last_traceback = None, message, details
+        if not self._bundles:  # nothing to keep: the message is the content
+            self._bundles = [{"text/plain": message}]
+            self.output.outputs = ({"output_type": "display_data",
+                                    "data": self._bundles[0], "metadata": {}},)
+        self.redraws += 1
+        self.status.value = _status_html(message, self.redraws, error=True)
 
     def text(self) -> str:
-        """The plain-text parts of the current output (headlines, messages)."""
-        return "\n".join(b["text/plain"] for b in self._bundles
-                         if "text/plain" in b and "image/png" not in b
-                         and "text/html" not in b)
+        """The status message (if any), then the plain-text parts of the output."""
+        parts = [b["text/plain"] for b in self._bundles
+                 if "text/plain" in b and "image/png" not in b and "text/html" not in b]
+        if self.last_error and self.last_error not in parts:
+            parts.insert(0, self.last_error)
+        return "\n".join(parts)
 
     def static_bundle(self) -> dict[str, Any]:
         """The static rendering of the current output: HTML, first figure, plain text."""

@@ -37,6 +37,23 @@ def test_fan_chart_copes_with_infinite_latency(result):
         charts.fan_chart(result, "nope")
 
 
+def test_fan_chart_keeps_bands_nested_when_latency_saturates():
+    # CPU at 95 % growing 20 %/month saturates one M/M/1 queue per instance within a few
+    # months: P95 goes to infinity first, then P75, P50...; each infinite value is drawn
+    # at one common cap, so the 25-75 band never rises above the 5-95 band
+    inputs = mc.Inputs(growth_rate=(0.15, 0.25),
+                       utilisation_avg={"cpu": 0.95, "memory": 0.6,
+                                        "db_utilisation": 0.7, "bandwidth": 0.4})
+    run = mc.simulate(inputs, n_paths=400, months=12, rng=3)
+    assert np.isinf(run.percentile("p95_latency_s", 95).to_numpy()).any()
+    ax = charts.fan_chart(run, "p95_latency_s").axes[0]
+    outer, inner = (c.get_paths()[0].vertices for c in ax.collections[:2])
+    for month in range(13):
+        top_outer = outer[np.isclose(outer[:, 0], month), 1].max()
+        top_inner = inner[np.isclose(inner[:, 0], month), 1].max()
+        assert top_inner <= top_outer + 1e-9, month
+
+
 def test_fan_chart_draws_latency_lines_and_todays_team(result):
     ax = charts.fan_chart(result, "p95_latency_s").axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -70,6 +87,12 @@ def test_scenario_chart_one_line_per_scenario():
         "projection_conservative", "projection_realistic"]
     with pytest.raises(ValueError, match="not in the scenario table"):
         charts.scenario_chart(pct, "nope")
+    # named scenarios on calendar months
+    ax = charts.scenario_chart(pct, "mau", start="2024-06",
+                               labels={"projection_realistic": "Realistic"}).axes[0]
+    assert [ln.get_label() for ln in ax.get_lines()] == ["projection_conservative",
+                                                         "Realistic"]
+    assert ax.get_xticklabels()[0].get_text() == "Jun 2024" and ax.get_xlabel() == "month"
 
 
 def test_fan_chart_on_calendar_months_with_units(result):

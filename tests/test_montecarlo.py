@@ -255,6 +255,20 @@ def test_scenario_inputs_use_the_scenario_interval():
     assert_allclose(inputs.growth_rate.ppf([0.05, 0.95]), [row.growth_low, row.growth_high])
 
 
+def test_scenarios_from_a_base_with_a_growth_model_grow_as_their_scenario():
+    class Flat:  # a growth model keeping MAU flat: a scenario must not inherit it
+        def simulate(self, n_paths, months, rng):
+            return np.full((n_paths, months + 1), 50_000.0)
+
+    base = mc.Inputs(growth_model=Flat())
+    assert mc.scenario_inputs("multi_year_aggressive", base=base).growth_model is None
+    pct, _, _ = mc.compare_scenarios(["projection_conservative", "projection_optimistic"],
+                                     base=base, n_paths=200, months=12, rng=1)
+    end = pct[(pct["output"] == "mau") & (pct["month"] == 12)].set_index("scenario")["P50"]
+    # +50 % vs +500 % in 12 months: the medians differ several-fold, none stays flat
+    assert end["projection_optimistic"] > 2 * end["projection_conservative"] > 2 * 50_000
+
+
 @pytest.mark.parametrize(
     "inputs",
     [mc.Inputs(), mc.Inputs(arpu=(1.5, 2.5), service_time_s=(0.1, 0.2),

@@ -577,10 +577,10 @@ def test_papermill_with_a_misspelt_parameter_stops_at_the_check_cell(tmp_path):
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    with pytest.raises(PapermillExecutionError, match="did you mean team_size"):
+    with pytest.raises(PapermillExecutionError, match="did you mean ramp_weeks"):
         papermill.execute_notebook(
             str(ROOT / "notebooks" / "03_team_scaling.ipynb"), str(tmp_path / "out.ipynb"),
-            parameters={"team_sise": 5}, kernel_name="python3", progress_bar=False)
+            parameters={"ramp_week": 5}, kernel_name="python3", progress_bar=False)
 
 
 def test_load_yaml_refuses_duplicates_keeps_merge_keys():

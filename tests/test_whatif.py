@@ -6,6 +6,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+import traitlets
 from matplotlib.figure import Figure
 
 from scaling_models import whatif
@@ -69,12 +70,96 @@ def test_update_rejects_unknown_control(panel):
 
 def test_package_error_is_shown_as_message_not_raised():
     def compute(x):
-        raise ValueError(f"x must be > 0; got {x}")
+        raise ValueError(f"x must be > 0; got {x}\nsecond line of detail")
 
     panel = whatif.WhatIfPanel(compute, {"x": whatif.slider(0.0, 0.0, 1.0, 0.1, "x")})
     panel.redraw()
-    assert panel.last_error == "ValueError: x must be > 0; got 0.0"
-    assert "Cannot compute this setting. ValueError: x must be > 0" in panel.text()
+    # one line, no exception type, no traceback
+    assert panel.last_error == "Cannot compute this setting: x must be > 0; got 0.0"
+    assert panel.text() == panel.last_error
+    assert 'data-state="error"' in panel.status.value
+    assert "second line" not in panel.status.value
+
+
+def test_bad_setting_keeps_the_last_charts_and_says_why_in_one_line():
+    def compute(x):
+        if x > 0.5:
+            raise ValueError("x must be at most 0.5")
+        fig = Figure(figsize=(2, 2))
+        fig.add_subplot().plot([0, x])
+        return [fig, whatif.headlines(("x", x, "x", ".1f"))]
+
+    panel = whatif.WhatIfPanel(compute, {"x": whatif.slider(0.2, 0.0, 1.0, 0.1, "x")})
+    panel.redraw()
+    good = panel.output.outputs
+    panel.controls["x"].value = 0.9
+    assert panel.output.outputs == good  # the panel does not collapse
+    assert panel.last_error == "Cannot compute this setting: x must be at most 0.5"
+    assert panel.text().splitlines() == [panel.last_error, "x: 0.2"]
+    panel.controls["x"].value = 0.3  # a good value again: message gone, content redrawn
+    assert panel.last_error is None and 'data-state="idle"' in panel.status.value
+    assert panel.text() == "x: 0.3"
+
+
+def test_a_bug_is_one_line_with_the_traceback_kept():
+    def compute(x):
+        return {}["missing"]
+
+    panel = whatif.WhatIfPanel(compute, {"x": whatif.slider(0.0, 0.0, 1.0, 0.1, "x")})
+    panel.redraw()
+    assert panel.last_error.startswith("Unexpected error (KeyError: 'missing')")
+    assert "\n" not in panel.last_error
+    assert "Traceback" in panel.last_traceback
+
+
+def test_status_says_recomputing_while_compute_runs_and_counts_redraws():
+    seen = []
+
+    def compute(x):
+        seen.append((panel.status.value, panel.output._dom_classes))
+        return whatif.headlines(("x", x, "x", ".1f"))
+
+    panel = whatif.WhatIfPanel(compute, {"x": whatif.slider(0.0, 0.0, 1.0, 0.1, "x")})
+    panel.redraw()
+    status, classes = seen[0]
+    assert "recomputing" in status and 'data-state="busy"' in status
+    assert "sm-whatif-stale" in classes  # the old content is dimmed meanwhile
+    assert "sm-whatif-stale" not in panel.output._dom_classes
+    assert 'data-redraws="1"' in panel.status.value and "recomputing" not in panel.status.value
+
+
+def test_range_slider_passes_an_ordered_pair():
+    received = []
+
+    def compute(growth):
+        received.append(growth)
+        low, high = growth
+        return whatif.headlines(("mid", (low + high) / 2, "mid", ".3f"))
+
+    control = whatif.range_slider((0.10, 0.225), 0.0, 0.5, 0.005, "growth", percent=True)
+    panel = whatif.WhatIfPanel(compute, {"growth": control})
+    panel.redraw()
+    assert received[-1] == (0.10, 0.225)
+    control.value = (0.1, 0.3)
+    assert received[-1] == (0.1, 0.3)
+    # the handles cannot cross: an inverted interval never reaches compute
+    with pytest.raises(traitlets.TraitError):
+        control.value = (0.3, 0.1)
+    assert received[-1] == (0.1, 0.3) and panel.last_error is None
+    assert control.readout_format == ".1%"
+
+
+@pytest.mark.parametrize(
+    ("value", "printed", "recorded"),
+    [(0.0, "< 1 %", 0.0), (0.004, "< 1 %", 0.0), (0.005, "1 %", 0.01), (0.574, "57 %", 0.57),
+     (0.995, "> 99 %", 1.0), (1.0, "> 99 %", 1.0)],
+)
+def test_probability_headlines_print_like_the_board(value, printed, recorded):
+    from scaling_models import report
+
+    h = whatif.headlines(("p", value, "P(critical)", whatif.PROBABILITY))
+    assert h.texts == (printed,) and printed == report.probability(value)
+    assert h.record() == {"p": recorded}
 
 
 def test_static_bundle_for_headless_frontends(panel):
@@ -131,6 +216,8 @@ def test_read_headlines_from_notebook_json():
         (lambda: whatif.headlines(("a", 1, "A", ".1f"), ("a", 2, "B", ".1f")), "unique"),
         (lambda: whatif.slider(2.0, 0.0, 1.0, 0.1, "g"), r"slider 'g': value must be in"),
         (lambda: whatif.int_slider(0, 1, 5, "n"), r"slider 'n': value must be in"),
+        (lambda: whatif.range_slider((0.3, 0.1), 0.0, 1.0, 0.1, "g"), r"low end <= high"),
+        (lambda: whatif.range_slider(0.3, 0.0, 1.0, 0.1, "g"), r"must be a pair"),
         (lambda: whatif.dropdown(["a", "b"], "c", "s"), r"dropdown 's': value must be one"),
         (lambda: whatif.WhatIfPanel(_compute, {}), "at least one control"),
     ],
@@ -149,3 +236,22 @@ def test_dropdown_accepts_label_value_mapping():
     d = whatif.dropdown({"Realistic": "realistic", "Optimistic": "optimistic"}, "realistic",
                         "scenario")
     assert d.value == "realistic"
+
+
+def test_crossing_dates_in_calendar_months_with_board_wording():
+    from scaling_models import montecarlo
+
+    # a company growing 15 %/month with CPU at 70 % and elasticity 1 reaches the 90 %
+    # critical line after log(0.9/0.7)/log(1.15) = 1.8 months: the median future crosses
+    # in month 2 (Aug 2024 from Jun 2024); the database at 0.85 is over 0.80 already
+    inputs = montecarlo.Inputs(growth_rate=(0.149, 0.151), growth_volatility=0.0,
+                               elasticity=1.0,
+                               utilisation_avg={"cpu": 0.7, "memory": 0.6,
+                                                "db_utilisation": 0.85, "bandwidth": 0.4})
+    run = montecarlo.simulate(inputs, n_paths=200, months=6, rng=1)
+    table = whatif.crossing_dates(run, "2024-06").set_index(["Metric", "Line"])
+    assert table.loc[("CPU", "critical (90%)"), "Median month"] == "Aug 2024"
+    assert table.loc[("Database", "critical (80%)"), "Median month"] == "now"
+    assert table.loc[("CPU", "critical (90%)"), "Crossed by Dec 2024"] == "> 99 %"
+    assert not table.isna().any().any()
+    assert "p95_response_time_s" not in " ".join(table.index.get_level_values(0))
