@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scaling_models import calibration, cost, loaders, montecarlo, plans, report, team
+from scaling_models import company, cost, loaders, montecarlo, plans, team
 from scaling_models.loaders import DataError
 from scaling_models.montecarlo import RESOURCES
 from scaling_models.plans import Action, Plan
@@ -392,12 +392,9 @@ def test_infeasible_says_how_close(tmp_path):
 
 @pytest.fixture(scope="module")
 def sample_inputs():
-    data = loaders.load_data_dir()
-    fit = calibration.growth_distribution(data.history["mau"], rng=1)
-    elasticity, _ = report.load_elasticity(data.history)
-    return report.simulation_inputs(data.history, data.thresholds, growth_low=fit.rate_low,
-                                    growth_high=fit.rate_high,
-                                    growth_volatility=fit.log_std, elasticity=elasticity)
+    # the board report's inputs: the company calibrated on its history (growth model,
+    # per-resource elasticities, fitted latency)
+    return company.calibrate(loaders.load_data_dir(), rng=20240630).inputs
 
 
 @pytest.fixture(scope="module")
