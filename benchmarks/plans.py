@@ -1,9 +1,8 @@
 """Time plans.optimise on the sample company: 12 months, the default lever catalogue.
 
 Run: ``python benchmarks/plans.py`` (prints the plan, its cost and risk, and the time).
-The sample company is ``report.simulation_inputs`` on ``loaders.load_data_dir()`` with the
-growth measured by ``calibration.growth_distribution`` and the elasticity measured on the
-history (``report.load_elasticity``), as the board report builds it.
+The sample company is ``company.calibrate(loaders.load_data_dir())``: the growth model,
+per-resource elasticities and latency fitted on its history, as the board report builds it.
 """
 
 import os
@@ -11,16 +10,11 @@ import time
 
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-from scaling_models import calibration, loaders, plans, report
+from scaling_models import company, loaders, plans
 
 
 def sample_inputs():
-    data = loaders.load_data_dir()
-    fit = calibration.growth_distribution(data.history["mau"], rng=1)
-    elasticity, _ = report.load_elasticity(data.history)
-    return report.simulation_inputs(data.history, data.thresholds, growth_low=fit.rate_low,
-                                    growth_high=fit.rate_high, growth_volatility=fit.log_std,
-                                    elasticity=elasticity)
+    return company.calibrate(loaders.load_data_dir(), rng=20240630).inputs
 
 
 def main() -> None:
