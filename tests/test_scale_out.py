@@ -66,8 +66,8 @@ def test_two_report_jobs_on_a_cluster_write_the_local_reports(dask_client, local
 def test_a_notebook_failing_on_the_cluster_keeps_the_earlier_report(dask_client, tmp_path,
                                                                      capsys):
     nb = nbformat.read(batch.DEFAULT_NOTEBOOK, as_version=4)
-    index = next(i for i, c in enumerate(nb.cells) if "status_dashboard(" in c.source)
-    nb.cells[index].source = "# the dashboard\nraise RuntimeError('dashboard exploded')"
+    index = next(i for i, c in enumerate(nb.cells) if "board.build(" in c.source)
+    nb.cells[index].source = "# the whole report\nraise RuntimeError('dashboard exploded')"
     broken = tmp_path / "board_report.ipynb"
     nbformat.write(nb, broken)
     out = tmp_path / "out"
