@@ -81,11 +81,11 @@ def case_chain(n: int, workers: int | None) -> dict:
     from scaling_models import montecarlo as mc
 
     inputs = mc.Inputs()
-    mc.simulate(inputs, n_paths=2_000, months=MONTHS, seed=0)  # warm-up (PERT tables, imports)
+    mc.simulate(inputs, n_paths=2_000, months=MONTHS, rng=0)  # warm-up (PERT tables, imports)
     base = _peak_mb()
 
     def run():
-        return mc.simulate(inputs, n_paths=n, months=MONTHS, seed=1, chunk_size=CHUNK,
+        return mc.simulate(inputs, n_paths=n, months=MONTHS, rng=1, chunk_size=CHUNK,
                            outputs=OUTPUTS, report_months=REPORT_MONTHS, workers=workers)
 
     seconds, res = _best(run, 3 if n <= 100_000 else 2)
@@ -119,9 +119,9 @@ def case_redraw() -> dict:
     from scaling_models import montecarlo as mc
 
     inputs = mc.Inputs()
-    mc.simulate(inputs, n_paths=REDRAW_PATHS, months=MONTHS, seed=0)
+    mc.simulate(inputs, n_paths=REDRAW_PATHS, months=MONTHS, rng=0)
     seconds, _ = _best(lambda: mc.simulate(inputs, n_paths=REDRAW_PATHS, months=MONTHS,
-                                           seed=1), 7)
+                                           rng=1), 7)
     return {"seconds": seconds}
 
 

@@ -90,6 +90,7 @@ from scaling_models import capacity, cost, periods, queueing, team
 from scaling_models import resources as _resources
 from scaling_models._checks import (
     as_float_array,
+    renamed,
     require_finite,
     require_fraction,
     require_integer,
@@ -1292,9 +1293,11 @@ def simulate(
         Number of paths (>= 1).
     months : int
         Horizon (>= 1); months 0 (today) to ``months`` are simulated. [month]
-    rng, seed : Generator, int or None
-        Source of randomness (give one; ``seed`` is an alias of an int ``rng``). Results are
-        bit-identical for the same seed and ``chunk_size``.
+    rng : Generator, int or None
+        Source of randomness. Results are bit-identical for the same seed and
+        ``chunk_size``.
+    seed : int or None
+        Deprecated alias of an int ``rng`` (a DeprecationWarning; removed next release).
     chunk_size : int
         Paths per chunk: memory is bounded by ``chunk_size x months`` whatever ``n_paths``.
     keep_paths : bool
@@ -1342,9 +1345,7 @@ def simulate(
     n_paths = require_integer("n_paths", n_paths, minimum=1)
     months = require_integer("months", months, minimum=1)
     chunk_size = require_integer("chunk_size", chunk_size, minimum=1)
-    if seed is not None and rng is not None:
-        raise ValueError("give rng or seed, not both")
-    source = rng if rng is not None else seed
+    source = renamed("simulate", "seed", seed, "rng", rng, None)
     rep = _check_run(inputs, months, outputs, report_months)
     attention, critical = inputs.thresholds()
     today = np.asarray([inputs.utilisation_avg[r] for r in RESOURCES], dtype=float)

@@ -11,7 +11,7 @@ from scaling_models import sensitivity as sens
 
 @pytest.fixture(scope="module")
 def result():
-    return mc.simulate(n_paths=500, months=12, seed=0)
+    return mc.simulate(n_paths=500, months=12, rng=0)
 
 
 def test_fan_chart_has_bands_median_and_threshold_lines(result):

@@ -23,12 +23,12 @@ def _frames_equal(a: mc.SimulationResult, b: mc.SimulationResult) -> None:
 
 def test_same_seed_is_bit_identical_whatever_the_threads():
     kwargs = {"n_paths": 3_000, "months": 24, "chunk_size": 700, "keep_paths": True}
-    one = mc.simulate(seed=5, workers=1, **kwargs)
-    two = mc.simulate(seed=5, workers=2, **kwargs)
+    one = mc.simulate(rng=5, workers=1, **kwargs)
+    two = mc.simulate(rng=5, workers=2, **kwargs)
     _frames_equal(one, two)
     for key in one.paths:
         assert_array_equal(one.paths[key], two.paths[key])
-    other = mc.simulate(seed=6, workers=1, **kwargs)
+    other = mc.simulate(rng=6, workers=1, **kwargs)
     assert not np.array_equal(one.paths["mau"], other.paths["mau"])
 
 
@@ -40,7 +40,7 @@ def test_a_generator_is_accepted_and_reproducible():
 
 def test_zero_volatility_breach_month_is_months_to_threshold_rounded_up():
     inputs = replace(SMOOTH, growth_rate=0.15)
-    res = mc.simulate(inputs, n_paths=50, months=36, seed=1)
+    res = mc.simulate(inputs, n_paths=50, months=36, rng=1)
     attention, critical = inputs.thresholds()
     for i, resource in enumerate(mc.RESOURCES):
         for level, thr in (("attention", attention[i]), ("critical", critical[i])):
@@ -60,7 +60,7 @@ def test_zero_volatility_breach_month_is_months_to_threshold_rounded_up():
 
 def test_median_users_follow_the_deterministic_projection_at_the_median_rate():
     inputs = replace(SMOOTH, growth_rate=d.between(0.10, 0.225))
-    res = mc.simulate(inputs, n_paths=20_001, months=24, seed=2)
+    res = mc.simulate(inputs, n_paths=20_001, months=24, rng=2)
     median = res.percentile("mau", 50).to_numpy()
     expected = growth.project(50_000, 0.15, 24)
     # the sample median rate is within ~0.002 of 0.15: a relative error ~ 24 * 0.002 / 1.15
@@ -69,14 +69,14 @@ def test_median_users_follow_the_deterministic_projection_at_the_median_rate():
 
 
 def test_paths_follow_growth_project_with_each_drawn_rate():
-    res = mc.simulate(SMOOTH, n_paths=200, months=12, seed=3, keep_paths=True)
+    res = mc.simulate(SMOOTH, n_paths=200, months=12, rng=3, keep_paths=True)
     rates = res.inputs_drawn["growth_rate"].to_numpy()
     assert_allclose(res.paths["mau"], growth.project(50_000, rates, 12), rtol=1e-12)
 
 
 def test_engine_matches_the_core_model_functions():
     inputs = mc.Inputs(market_size=None, service_time_s=(0.1, 0.2), arpu=(1.5, 2.5))
-    res = mc.simulate(inputs, n_paths=300, months=18, seed=4, keep_paths=True)
+    res = mc.simulate(inputs, n_paths=300, months=18, rng=4, keep_paths=True)
     p, drawn = res.paths, res.inputs_drawn
     ratio = p["mau"] / 50_000
     e = drawn["elasticity"].to_numpy()[:, None]
@@ -123,7 +123,7 @@ def test_default_thresholds_come_from_the_thresholds_table():
 
 
 def test_breach_tables_agree_with_per_path_breach_months():
-    res = mc.simulate(n_paths=2_000, months=12, seed=8, keep_paths=True, chunk_size=600)
+    res = mc.simulate(n_paths=2_000, months=12, rng=8, keep_paths=True, chunk_size=600)
     bm = res.breach_months["bandwidth/critical"]
     prob = res.breach_probability.query("resource == 'bandwidth' and level == 'critical'")
     expected = [(bm <= m).mean() for m in range(13)]
@@ -138,8 +138,8 @@ def test_breach_tables_agree_with_per_path_breach_months():
 
 
 def test_chunked_percentiles_are_close_to_single_chunk_percentiles():
-    whole = mc.simulate(n_paths=20_000, months=12, seed=9, chunk_size=20_000)
-    parts = mc.simulate(n_paths=20_000, months=12, seed=9, chunk_size=2_500)
+    whole = mc.simulate(n_paths=20_000, months=12, rng=9, chunk_size=20_000)
+    parts = mc.simulate(n_paths=20_000, months=12, rng=9, chunk_size=2_500)
     a = whole.percentile("cost_per_user", 50).to_numpy()
     b = parts.percentile("cost_per_user", 50).to_numpy()
     assert_allclose(a, b, rtol=0.01)
@@ -147,7 +147,7 @@ def test_chunked_percentiles_are_close_to_single_chunk_percentiles():
 
 def test_saturating_market_caps_users():
     inputs = replace(mc.Inputs(), market_size=200_000.0, growth_volatility=0.0)
-    res = mc.simulate(inputs, n_paths=500, months=36, seed=10, keep_paths=True)
+    res = mc.simulate(inputs, n_paths=500, months=36, rng=10, keep_paths=True)
     assert np.all(res.paths["mau"] <= 200_000 * (1 + 1e-9))
     assert np.all(np.diff(res.paths["mau"], axis=1) >= 0)
     assert res.percentile("mau", 50).iloc[-1] > 190_000
@@ -155,13 +155,13 @@ def test_saturating_market_caps_users():
 
 def test_rank_correlation_between_inputs_is_imposed():
     inputs = mc.Inputs(rank_correlation={("growth_rate", "arpu"): -0.6}, arpu=(1.5, 2.5))
-    res = mc.simulate(inputs, n_paths=8_000, months=2, seed=11, keep_paths=True)
+    res = mc.simulate(inputs, n_paths=8_000, months=2, rng=11, keep_paths=True)
     rho = st.spearmanr(res.inputs_drawn["growth_rate"], res.inputs_drawn["arpu"])[0]
     assert abs(rho + 0.6) < 0.04
 
 
 def test_report_months_and_outputs_subset():
-    res = mc.simulate(n_paths=400, months=24, seed=12, outputs=("mau", "cost_per_user"),
+    res = mc.simulate(n_paths=400, months=24, rng=12, outputs=("mau", "cost_per_user"),
                       report_months=(0, 12, 24), progress=True)
     assert res.outputs == ["mau", "cost_per_user"]
     assert list(res.percentile("mau").index) == [0, 12, 24]
@@ -171,7 +171,7 @@ def test_report_months_and_outputs_subset():
 
 
 def test_percentiles_are_ordered():
-    res = mc.simulate(n_paths=1_000, months=12, seed=13)
+    res = mc.simulate(n_paths=1_000, months=12, rng=13)
     values = res.percentiles[[f"P{p}" for p in mc.PERCENTILES]].to_numpy()
     finite = np.isfinite(values).all(axis=1)
     assert np.all(np.diff(values[finite], axis=1) >= 0)
@@ -188,7 +188,7 @@ def test_percentiles_are_ordered():
     ],
 )
 def test_bad_run_options_are_rejected(kwargs, message):
-    options = {"n_paths": 10, "months": 12, "seed": 0} | kwargs
+    options = {"n_paths": 10, "months": 12, "rng": 0} | kwargs
     with pytest.raises(ValueError, match=message):
         mc.simulate(**options)
 
@@ -228,7 +228,7 @@ def test_bad_inputs_are_rejected(kwargs, message):
 def test_impossible_draws_are_reported():
     inputs = mc.Inputs(elasticity=(-1.0, 1.0))
     with pytest.raises(ValueError, match="elasticity must be > 0 on every path"):
-        mc.simulate(inputs, n_paths=100, months=3, seed=0)
+        mc.simulate(inputs, n_paths=100, months=3, rng=0)
 
 
 def test_scenarios_run_side_by_side():
@@ -280,7 +280,7 @@ def test_scenarios_from_a_base_with_a_growth_model_grow_as_their_scenario():
 def test_percentiles_equal_numpy_inverted_cdf_on_raw_paths(inputs):
     # one chunk: the engine's percentiles (partly via monotone transforms of a shared base
     # variable) must equal numpy's inverted-CDF quantiles of the raw paths
-    res = mc.simulate(inputs, n_paths=1_999, months=6, seed=15, keep_paths=True)
+    res = mc.simulate(inputs, n_paths=1_999, months=6, rng=15, keep_paths=True)
     q = np.asarray(mc.PERCENTILES) / 100
     for name in mc.OUTPUTS:
         expected = np.quantile(res.paths[name], q, axis=0, method="inverted_cdf").T
@@ -300,7 +300,7 @@ def test_velocity_per_developer_is_team_models_for_one_team():
 
 def test_team_outputs_follow_team_and_cost_models():
     inputs = mc.Inputs(velocity_exponent=(0.4, 0.8), growth_rate=(0.02, 0.08))
-    res = mc.simulate(inputs, n_paths=300, months=24, seed=20, keep_paths=True)
+    res = mc.simulate(inputs, n_paths=300, months=24, rng=20, keep_paths=True)
     p, drawn = res.paths, res.inputs_drawn
     beta = drawn["velocity_exponent"].to_numpy()[:, None]
     ratio = p["mau"] / 50_000
@@ -334,7 +334,7 @@ def test_default_velocity_exponent_reproduces_domain_team_scenarios():
 
 def test_team_percentiles_on_a_fixed_growth_path_are_the_deterministic_team():
     inputs = mc.Inputs(growth_rate=0.10, growth_volatility=0.0)
-    res = mc.simulate(inputs, n_paths=20, months=12, seed=21)
+    res = mc.simulate(inputs, n_paths=20, months=12, rng=21)
     target = 30.0 * (1.1 ** np.arange(13)) ** 0.6
     v = team.velocity_per_developer(30.0, 13)
     expected = [team.developers_needed(x, v) for x in target]
@@ -346,7 +346,7 @@ def test_team_percentiles_on_a_fixed_growth_path_are_the_deterministic_team():
 def test_velocity_target_path_replaces_the_exponent_rule():
     target = tuple(30.0 + 0.5 * m for m in range(13))  # up to 36 < 36.9: one team
     inputs = mc.Inputs(velocity_target=target)
-    res = mc.simulate(inputs, n_paths=200, months=12, seed=22, keep_paths=True,
+    res = mc.simulate(inputs, n_paths=200, months=12, rng=22, keep_paths=True,
                       report_months=(0, 6, 12))
     v = inputs.velocity_per_developer()
     assert_allclose(res.paths["velocity_needed"], np.broadcast_to(target, (200, 13)))
@@ -355,12 +355,12 @@ def test_velocity_target_path_replaces_the_exponent_rule():
     assert_allclose(res.percentile("developers", 50).to_numpy(),
                     team.developers_for_velocity(np.asarray(target)[[0, 6, 12]], v))
     with pytest.raises(ValueError, match="velocity_target must give months 0 to 24"):
-        mc.simulate(inputs, n_paths=10, months=24, seed=0)
+        mc.simulate(inputs, n_paths=10, months=24, rng=0)
 
 
 def test_a_team_larger_than_one_team_today_is_its_own_month_zero():
     inputs = mc.Inputs(team_size=40, max_team_size=10)
-    res = mc.simulate(inputs, n_paths=50, months=3, seed=23, report_months=(0,))
+    res = mc.simulate(inputs, n_paths=50, months=3, rng=23, report_months=(0,))
     assert res.percentile("developers", 5).iloc[0] == 40
     assert res.percentile("hires", 95).iloc[0] == 0
 
@@ -370,7 +370,7 @@ def test_a_team_larger_than_one_team_today_is_its_own_month_zero():
 
 def test_latency_breach_is_the_first_month_above_the_lines_on_raw_paths():
     inputs = mc.Inputs(service_time_s=(0.05, 0.3))  # per-path latency thresholds
-    res = mc.simulate(inputs, n_paths=1_500, months=18, seed=24, keep_paths=True,
+    res = mc.simulate(inputs, n_paths=1_500, months=18, rng=24, keep_paths=True,
                       chunk_size=500)
     latency = res.paths["p95_latency_s"]
     for level, line in zip(mc.LEVELS, (2.0, 5.0), strict=True):
@@ -386,7 +386,7 @@ def test_latency_breach_is_the_first_month_above_the_lines_on_raw_paths():
 
 def test_latency_breach_month_matches_the_queueing_model_on_a_smooth_path():
     inputs = replace(SMOOTH, growth_rate=0.05)
-    res = mc.simulate(inputs, n_paths=10, months=36, seed=25)
+    res = mc.simulate(inputs, n_paths=10, months=36, rng=25)
     months = np.arange(37)
     rho = capacity.utilisation(0.70, 1.05**months, 0.8)
     t95 = np.full(37, np.inf)
@@ -401,7 +401,7 @@ def test_latency_breach_month_matches_the_queueing_model_on_a_smooth_path():
 def test_latency_lines_come_from_the_thresholds_table_or_the_inputs():
     row = thresholds.load_thresholds().loc["p95_response_time_s"]
     assert mc.Inputs().latency_lines() == (row["attention"], row["critical"]) == (2.0, 5.0)
-    res = mc.simulate(mc.Inputs(latency_thresholds=(1.0, 1.4)), n_paths=20, months=2, seed=0)
+    res = mc.simulate(mc.Inputs(latency_thresholds=(1.0, 1.4)), n_paths=20, months=2, rng=0)
     assert res.breach_summary.loc[("p95_response_time_s", "attention"), "P50"] == 0  # 1.5 s
     assert res.breach_summary.loc[("p95_response_time_s", "critical"), "threshold"] == 1.4
 
@@ -411,7 +411,7 @@ def test_latency_lines_come_from_the_thresholds_table_or_the_inputs():
 
 def test_churn_is_subtracted_from_growth():
     inputs = replace(SMOOTH, growth_rate=0.20, churn=0.05)
-    res = mc.simulate(inputs, n_paths=5, months=12, seed=26, keep_paths=True)
+    res = mc.simulate(inputs, n_paths=5, months=12, rng=26, keep_paths=True)
     assert_allclose(res.paths["mau"], np.broadcast_to(growth.project(50_000, 0.15, 12),
                                                       (5, 13)), rtol=1e-12)
     assert_allclose(res.paths["revenue"], res.paths["mau"] * 2.0)
@@ -422,7 +422,7 @@ def test_simulate_imposes_the_rank_correlation_spec(method):
     spec = {("growth_rate", "churn"): 0.5, ("arpu", "growth_rate"): -0.3}
     inputs = mc.Inputs(growth_rate=(0.12, 0.30), churn=(0.02, 0.06), arpu=(1.5, 2.5),
                        rank_correlation=spec, correlation_method=method)
-    res = mc.simulate(inputs, n_paths=6_000, months=1, seed=27, keep_paths=True,
+    res = mc.simulate(inputs, n_paths=6_000, months=1, rng=27, keep_paths=True,
                       chunk_size=2_000)
     drawn = res.inputs_drawn
     # Spearman standard error ~ (1 - rho^2) / sqrt(n) <= 0.013: 4 SE
@@ -437,12 +437,12 @@ def test_simulate_imposes_the_rank_correlation_spec(method):
 def test_correlation_with_a_constant_is_ignored_and_an_invalid_spec_repaired_once():
     quiet = mc.Inputs(rank_correlation={("growth_rate", "churn"): 0.9})  # churn constant
     assert quiet.correlation()[0] == ["growth_rate", "elasticity", "scale_exponent"]
-    mc.simulate(quiet, n_paths=10, months=1, seed=0)
+    mc.simulate(quiet, n_paths=10, months=1, rng=0)
     bad = mc.Inputs(arpu=(1.5, 2.5), rank_correlation={
         ("growth_rate", "elasticity"): 0.9, ("elasticity", "arpu"): 0.9,
         ("growth_rate", "arpu"): -0.9})
     with pytest.warns(UserWarning, match="nearest correlation matrix") as record:
-        mc.simulate(bad, n_paths=100, months=1, seed=0, chunk_size=10)
+        mc.simulate(bad, n_paths=100, months=1, rng=0, chunk_size=10)
     assert len(record) == 1
 
 
@@ -451,14 +451,14 @@ def test_correlation_with_a_constant_is_ignored_and_an_invalid_spec_repaired_onc
 
 def test_progress_bar_counts_paths_chunk_by_chunk(capsys, monkeypatch):
     monkeypatch.delenv("TQDM_DISABLE", raising=False)
-    mc.simulate(n_paths=300, months=2, seed=0, chunk_size=100, progress=True, workers=1)
+    mc.simulate(n_paths=300, months=2, rng=0, chunk_size=100, progress=True, workers=1)
     err = capsys.readouterr().err
     assert "simulate" in err and "0/300" in err and "300/300" in err
     monkeypatch.setenv("TQDM_DISABLE", "1")
-    mc.simulate(n_paths=300, months=2, seed=0, chunk_size=100, progress=True)
+    mc.simulate(n_paths=300, months=2, rng=0, chunk_size=100, progress=True)
     assert capsys.readouterr().err == ""
     monkeypatch.setenv("TQDM_DISABLE", "0")  # tqdm's own reading would disable on "0"
-    mc.simulate(n_paths=300, months=2, seed=0, chunk_size=100, progress=True)
+    mc.simulate(n_paths=300, months=2, rng=0, chunk_size=100, progress=True)
     assert "300/300" in capsys.readouterr().err
 
 
@@ -517,7 +517,7 @@ def test_bad_team_latency_and_correlation_inputs_are_rejected(kwargs, message):
 )
 def test_impossible_churn_and_velocity_draws_are_reported(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        mc.simulate(mc.Inputs(**kwargs), n_paths=200, months=2, seed=0)
+        mc.simulate(mc.Inputs(**kwargs), n_paths=200, months=2, rng=0)
 
 
 # --- regression anchor ------------------------------------------------------------------
@@ -534,16 +534,16 @@ def test_impossible_churn_and_velocity_draws_are_reported(kwargs, message):
 # cost-per-user percentiles); those are compared to 1e-12 relative.
 _ANCHOR_ROUNDED = ("p95_latency_s", "cost_per_transaction")
 _ANCHOR_CASES = {
-    "default": ({}, {"n_paths": 3000, "months": 24, "seed": 11, "chunk_size": 1024}),
+    "default": ({}, {"n_paths": 3000, "months": 24, "rng": 11, "chunk_size": 1024}),
     "corr": ({"rank_correlation": {("growth_rate", "elasticity"): 0.5,
                                    ("scale_exponent", "arpu"): -0.3},
               "arpu": (1.5, 2.5)},
-             {"n_paths": 2000, "months": 18, "seed": 5, "chunk_size": 2000}),
+             {"n_paths": 2000, "months": 18, "rng": 5, "chunk_size": 2000}),
     "market": ({"market_size": (2e5, 6e5), "growth_volatility": 0.05},
-               {"n_paths": 2500, "months": 30, "seed": 7, "chunk_size": 1000}),
+               {"n_paths": 2500, "months": 30, "rng": 7, "chunk_size": 1000}),
     "velocity": ({"velocity_target": tuple(30.0 + 2.0 * np.arange(13)),
                   "service_time_s": (0.1, 0.2)},
-                 {"n_paths": 1500, "months": 12, "seed": 3, "chunk_size": 700}),
+                 {"n_paths": 1500, "months": 12, "rng": 3, "chunk_size": 700}),
 }
 _ANCHOR_OUTPUTS = ("mau", "cpu_avg", "db_utilisation_peak", "p95_latency_s", "instances",
                    "infra_cost", "cost_per_transaction", "infra_share", "developers",
@@ -594,14 +594,14 @@ def test_positional_tuples_still_work_with_a_deprecation_warning():
         old = mc.Inputs(utilisation_avg=(0.7, 0.6, 0.5, 0.4))
     assert dict(old.utilisation_avg) == _DB_HALF  # registry order
     new = mc.Inputs(utilisation_avg=_DB_HALF)
-    _frames_equal(mc.simulate(old, n_paths=200, months=6, seed=1),
-                  mc.simulate(new, n_paths=200, months=6, seed=1))
+    _frames_equal(mc.simulate(old, n_paths=200, months=6, rng=1),
+                  mc.simulate(new, n_paths=200, months=6, rng=1))
 
 
 def test_per_resource_elasticity_drives_each_resource():
     laws = {"cpu": 0.5, "memory": 1.0, "db_utilisation": (0.6, 0.9), "bandwidth": 1.5}
     inputs = replace(_SMOOTH_15, elasticity=laws)
-    res = mc.simulate(inputs, n_paths=400, months=24, seed=2, keep_paths=True)
+    res = mc.simulate(inputs, n_paths=400, months=24, rng=2, keep_paths=True)
     ratio = res.paths["mau"] / inputs.initial_users
     for r in mc.RESOURCES:
         e = res.inputs_drawn[f"elasticity_{r}"].to_numpy()[:, None]
@@ -627,8 +627,8 @@ def test_per_resource_elasticity_drives_each_resource():
 def test_one_law_and_the_same_law_per_resource_agree():
     one = replace(_SMOOTH_15, elasticity=0.8)
     each = replace(_SMOOTH_15, elasticity=dict.fromkeys(mc.RESOURCES, 0.8))
-    _frames_equal(mc.simulate(one, n_paths=300, months=12, seed=3),
-                  mc.simulate(each, n_paths=300, months=12, seed=3))
+    _frames_equal(mc.simulate(one, n_paths=300, months=12, rng=3),
+                  mc.simulate(each, n_paths=300, months=12, rng=3))
 
 
 class _JointElasticity:
@@ -645,8 +645,8 @@ class _JointElasticity:
 def test_a_joint_elasticity_sampler_is_drawn_per_chunk_and_reproducible():
     centres = {"cpu": 0.9, "memory": 0.8, "db_utilisation": 1.0, "bandwidth": 1.2}
     inputs = replace(_SMOOTH_15, elasticity=_JointElasticity(centres))
-    a = mc.simulate(inputs, n_paths=500, months=12, seed=4, chunk_size=128, keep_paths=True)
-    b = mc.simulate(inputs, n_paths=500, months=12, seed=4, chunk_size=128, keep_paths=True)
+    a = mc.simulate(inputs, n_paths=500, months=12, rng=4, chunk_size=128, keep_paths=True)
+    b = mc.simulate(inputs, n_paths=500, months=12, rng=4, chunk_size=128, keep_paths=True)
     _frames_equal(a, b)
     drawn = a.inputs_drawn
     # perfectly correlated by construction, each around its own centre
@@ -671,7 +671,7 @@ def test_bad_joint_samplers_are_reported(sampler, message):
             return sampler(n)
 
     with pytest.raises(ValueError, match=message):
-        mc.simulate(replace(_SMOOTH_15, elasticity=Bad()), n_paths=10, months=3, seed=0)
+        mc.simulate(replace(_SMOOTH_15, elasticity=Bad()), n_paths=10, months=3, rng=0)
 
 
 def test_rank_correlation_cannot_name_a_per_resource_elasticity():
@@ -700,8 +700,8 @@ class _NoisyGrowth(_ConstantGrowth):
 def test_a_constant_rate_growth_model_matches_the_engine_without_noise():
     base = replace(_SMOOTH_15, elasticity=PERT_E, scale_exponent=0.8)
     model = replace(base, growth_model=_ConstantGrowth(50_000.0, 0.15))
-    a = mc.simulate(base, n_paths=300, months=24, seed=5, keep_paths=True)
-    b = mc.simulate(model, n_paths=300, months=24, seed=5, keep_paths=True)
+    a = mc.simulate(base, n_paths=300, months=24, rng=5, keep_paths=True)
+    b = mc.simulate(model, n_paths=300, months=24, rng=5, keep_paths=True)
     # ln(N_t / N_0) from the model's MAU differs from the engine's summed log-growth by
     # rounding; 1 / (1 - rho) amplifies it in the latency near saturation
     for key in a.paths:
@@ -716,9 +716,9 @@ PERT_E = d.PERT(low=0.5, mode=0.65, high=1.0)
 
 def test_a_random_growth_model_is_reproducible_per_seed():
     inputs = mc.Inputs(growth_model=_NoisyGrowth(50_000.0, 0.1))
-    a = mc.simulate(inputs, n_paths=600, months=12, seed=6, chunk_size=256)
-    b = mc.simulate(inputs, n_paths=600, months=12, seed=6, chunk_size=256, workers=2)
-    c = mc.simulate(inputs, n_paths=600, months=12, seed=7, chunk_size=256)
+    a = mc.simulate(inputs, n_paths=600, months=12, rng=6, chunk_size=256)
+    b = mc.simulate(inputs, n_paths=600, months=12, rng=6, chunk_size=256, workers=2)
+    c = mc.simulate(inputs, n_paths=600, months=12, rng=7, chunk_size=256)
     _frames_equal(a, b)
     assert not a.percentiles.equals(c.percentiles)
     # median log growth over 12 months is 12 ln 1.1 (symmetric noise)
@@ -735,7 +735,7 @@ def test_a_random_growth_model_is_reproducible_per_seed():
 )
 def test_bad_growth_models_are_reported(model, message):
     with pytest.raises(ValueError, match=message):
-        mc.simulate(mc.Inputs(growth_model=model), n_paths=10, months=3, seed=0)
+        mc.simulate(mc.Inputs(growth_model=model), n_paths=10, months=3, rng=0)
     with pytest.raises(TypeError, match="growth_model must be None or have a method simulate"):
         mc.Inputs(growth_model=object())
 
@@ -744,7 +744,7 @@ def test_bad_growth_models_are_reported(model, message):
 def test_fleet_latency_is_the_mmc_percentile_and_its_breaches_exact(load):
     inputs = mc.Inputs(latency_model="mmc", latency_load=load, service_time_s=(0.25, 0.6),
                        latency_thresholds=(0.8, 2.0))
-    res = mc.simulate(inputs, n_paths=300, months=18, seed=8, keep_paths=True)
+    res = mc.simulate(inputs, n_paths=300, months=18, rng=8, keep_paths=True)
     rho = res.paths[f"cpu_{load}"]
     s = np.broadcast_to(res.inputs_drawn["service_time_s"].to_numpy()[:, None], rho.shape)
     ok = rho < 1
@@ -763,7 +763,7 @@ def test_fleet_latency_is_the_mmc_percentile_and_its_breaches_exact(load):
 
 def test_a_fleet_queues_less_than_separate_instances():
     # same utilisation: pooling 10 servers cuts waiting (Erlang C < rho)
-    kwargs = {"n_paths": 200, "months": 6, "seed": 9}
+    kwargs = {"n_paths": 200, "months": 6, "rng": 9}
     mm1 = mc.simulate(mc.Inputs(), **kwargs).percentile("p95_latency_s", 50)
     mmc = mc.simulate(mc.Inputs(latency_model="mmc"), **kwargs).percentile("p95_latency_s", 50)
     finite = np.isfinite(mm1.to_numpy())
@@ -789,7 +789,7 @@ class _Plan:
 
 def test_doubling_database_capacity_halves_its_utilisation_and_delays_its_breach():
     plan = _Plan({"db_utilisation": 2.0}, month=3, one_off=1_000.0, monthly=500.0, noise=True)
-    kwargs = {"n_paths": 50, "months": 12, "seed": 10, "keep_paths": True}
+    kwargs = {"n_paths": 50, "months": 12, "rng": 10, "keep_paths": True}
     without = mc.simulate(_SMOOTH_15, **kwargs)
     with_plan = mc.simulate(_SMOOTH_15, plan=plan, **kwargs)
     db0, db1 = without.paths["db_utilisation_avg"], with_plan.paths["db_utilisation_avg"]
@@ -816,7 +816,7 @@ def test_doubling_database_capacity_halves_its_utilisation_and_delays_its_breach
 def test_cpu_capacity_relieves_latency(model):
     inputs = replace(_SMOOTH_15, latency_model=model)
     plan = _Plan({"cpu": 2.0}, month=2)
-    kwargs = {"n_paths": 20, "months": 12, "seed": 11, "keep_paths": True}
+    kwargs = {"n_paths": 20, "months": 12, "rng": 11, "keep_paths": True}
     res = mc.simulate(inputs, plan=plan, **kwargs)
     rho = res.paths["cpu_avg"]
     assert_allclose(rho[:, 2:], np.broadcast_to(0.7 * 1.15 ** np.arange(2, 13) / 2, (20, 11)),
@@ -834,8 +834,8 @@ def test_cpu_capacity_relieves_latency(model):
 
 def test_a_neutral_plan_changes_nothing_but_its_cost_output():
     plan = _Plan(dict.fromkeys(mc.RESOURCES, 1.0), month=0, noise=True)
-    a = mc.simulate(n_paths=400, months=12, seed=12)
-    b = mc.simulate(plan=plan, n_paths=400, months=12, seed=12)
+    a = mc.simulate(n_paths=400, months=12, rng=12)
+    b = mc.simulate(plan=plan, n_paths=400, months=12, rng=12)
     pd.testing.assert_frame_equal(a.breach_summary, b.breach_summary, check_exact=True)
     keep = a.percentiles["output"] != "plan_cost"
     pd.testing.assert_frame_equal(a.percentiles[keep], b.percentiles[keep], check_exact=True)
@@ -850,9 +850,9 @@ def test_a_neutral_plan_changes_nothing_but_its_cost_output():
 )
 def test_bad_plans_are_reported(capacity, message):
     with pytest.raises(ValueError, match=message):
-        mc.simulate(plan=_Plan(capacity, month=1), n_paths=10, months=3, seed=0)
+        mc.simulate(plan=_Plan(capacity, month=1), n_paths=10, months=3, rng=0)
     with pytest.raises(TypeError, match="plan must be None or have a method draw"):
-        mc.simulate(plan=object(), n_paths=10, months=3, seed=0)
+        mc.simulate(plan=object(), n_paths=10, months=3, rng=0)
 
 
 @pytest.mark.parametrize("extra", [{}, {"market_size": (2e5, 6e5)},
@@ -860,7 +860,7 @@ def test_bad_plans_are_reported(capacity, message):
 def test_blocking_paths_for_the_cache_does_not_change_results(monkeypatch, extra):
     inputs = mc.Inputs(**extra)
     plan = _Plan({"db_utilisation": 1.5, "memory": 2.0}, month=4)
-    kwargs = {"n_paths": 2_500, "months": 24, "seed": 13, "chunk_size": 1_300,
+    kwargs = {"n_paths": 2_500, "months": 24, "rng": 13, "chunk_size": 1_300,
               "keep_paths": True}
     whole = [mc.simulate(inputs, **kwargs), mc.simulate(inputs, plan=plan, **kwargs)]
     monkeypatch.setattr(mc, "_BLOCK", 97)  # blocks of 97 paths, one partial
@@ -880,7 +880,16 @@ def test_inputs_pickle_for_process_or_cluster_workers():
                                   "bandwidth": 0.7})
     again = pickle.loads(pickle.dumps(inputs))
     assert again == inputs
-    _frames_equal(mc.simulate(again, n_paths=200, months=6, seed=1),
-                  mc.simulate(inputs, n_paths=200, months=6, seed=1))
+    _frames_equal(mc.simulate(again, n_paths=200, months=6, rng=1),
+                  mc.simulate(inputs, n_paths=200, months=6, rng=1))
     with pytest.raises(TypeError):
         inputs.utilisation_avg["cpu"] = 0.9  # read-only
+
+
+def test_seed_is_a_deprecated_alias_of_rng():
+    with pytest.warns(DeprecationWarning, match=r"simulate\(seed=...\) is deprecated"):
+        old = mc.simulate(n_paths=50, months=3, seed=5)
+    new = mc.simulate(n_paths=50, months=3, rng=5)
+    pd.testing.assert_frame_equal(old.percentiles, new.percentiles)
+    with pytest.raises(TypeError, match="both seed= and rng="):
+        mc.simulate(n_paths=50, months=3, seed=5, rng=5)
