@@ -380,7 +380,12 @@ def mmc_waiting_time(
     """
     c = _as_servers(servers)
     rho, s = _check_queue_inputs(utilisation, service_time)
-    return (_erlang_c(c, c * rho) * s / (c * (1.0 - rho)))[()]
+    return _mmc_waiting(c, rho, s)[()]
+
+
+def _mmc_waiting(c, rho, s):
+    """:func:`mmc_waiting_time` unchecked."""
+    return _erlang_c(c, c * rho) * s / (c * (1.0 - rho))
 
 
 def mmc_response_time(
@@ -415,7 +420,7 @@ def mmc_response_time(
     """
     c = _as_servers(servers)
     rho, s = _check_queue_inputs(utilisation, service_time)
-    return (_erlang_c(c, c * rho) * s / (c * (1.0 - rho)) + s)[()]
+    return (_mmc_waiting(c, rho, s) + s)[()]
 
 
 def _phi(x: np.ndarray) -> np.ndarray:
