@@ -14,11 +14,13 @@ month :math:`t` of a path when :math:`u_{r,t} / F_{r,t} > c_r`.
 How capacity factors compound, per resource and month, over the actions in effect:
 
 .. math:: F = \\Big(1 + \\sum_{a \\in \\text{per-instance}} \\frac{k_a \\eta_a}{N}\\Big)
-          \\prod_{a \\in \\text{factor}} f_a \\prod_{a \\in \\text{offload}} \\frac{1}{1 - s_a}
+          \\prod_{a \\in \\text{factor}} f_a^{k_a}
+          \\prod_{a \\in \\text{offload}} (1 - s_a)^{-k_a}
 
-(:math:`k_a` instances of efficiency :math:`\\eta_a` added to a fleet of :math:`N`, so one
-more instance of full efficiency gives :math:`(N + 1)/N`; vertical steps and shards
-multiply; offloads each move a share :math:`s_a` of what is left). Each uncertain effect is
+(:math:`k_a` the action's count: instances of efficiency :math:`\\eta_a` added to a fleet
+of :math:`N`, so one more instance of full efficiency gives :math:`(N + 1)/N`; vertical
+steps and shards multiply, as many times as the count; offloads each move a share
+:math:`s_a` of what is left). Each uncertain effect is
 drawn once per action and path from its 90 % interval (lognormal, as
 :func:`scaling_models.distributions.between`; an offload through the share of load left,
 :math:`1 - s`, so that capacity stays > 0); a lever relieving several resources uses the
@@ -380,12 +382,14 @@ def _log_capacity(plan: Plan, months: int, n: int, effect,
             eff = plan.effective_month(a)
             if eff > months or r not in lever.effects:
                 continue
+            # count units of one action: count instances added, or count factors
+            # (offloads) compounded, all of one draw
             if lever.effects[r][0] == "per_instance":
                 if additive is None:
                     additive = np.zeros((months + 1, n))
                 additive[eff] += a.count / plan.fleet_size * effect(a.lever, j, r)
             else:
-                logf[eff] += effect(a.lever, j, r)
+                logf[eff] += a.count * effect(a.lever, j, r)
         # effects were entered in their first month: running sums carry them on (a row
         # loop: cumsum along axis 0 of a C-ordered array is several times slower)
         for t in range(1, months + 1):
@@ -769,7 +773,7 @@ class _Sweep:
             if kind == "per_instance":
                 self.additive[i] += count * value / self.search.fleet
             else:
-                self.logmult[i] += value
+                self.logmult[i] += count * value
             np.log1p(self.additive[i], out=self.logf[i])
             self.logf[i] += self.logmult[i]
 

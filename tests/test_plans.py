@@ -497,3 +497,26 @@ def test_engine_reports_the_plan_infrastructure_spend(sample_inputs, known):
     expected = plan.monthly_spend(6, "infrastructure")  # 1000, 2000, then 50 and 150 a month
     np.testing.assert_allclose(expected, [1000, 2000, 50, 150, 150, 150, 150])
     np.testing.assert_allclose(result.paths["plan_cost"], np.tile(expected, (50, 1)))
+
+
+# --- review: units of one action, the search's margins ----------------------------------------
+
+
+def test_units_of_one_action_compound_as_separate_actions(known):
+    # An action of `count` units is `count` units sharing one draw: two doublings in one
+    # action are x 2 x 2 = 4, as two actions of one unit each, and cost the same (the units
+    # are numbered alike, cost_step 2: 1000 + 2000 one-off, 50 + 100 a month).
+    one = Plan([Action("double_db", 0, 2)], known)
+    two = Plan([Action("double_db", 0), Action("double_db", 0)], known)
+    cap_one, spend_one = one.draw(4, 3, np.random.default_rng(0))
+    cap_two, spend_two = two.draw(4, 3, np.random.default_rng(0))
+    np.testing.assert_allclose(cap_one["db_utilisation"][:, 0], [1, 1, 4, 4])
+    np.testing.assert_allclose(cap_one["db_utilisation"], cap_two["db_utilisation"])
+    np.testing.assert_allclose(spend_one, spend_two)
+    # the optimiser's capacity is the engine's: the search counts units the same way
+    catalogue = plans._catalogue(known)
+    excess = np.full((len(RESOURCES), 4, 3), -5.0)
+    search = plans._Search(_paths(excess), catalogue, 10, np.random.default_rng(0), None, 0.1)
+    logf = plans._log_capacity(search.plan([Action("double_db", 0, 2)]), 3, 3, search.effect)
+    np.testing.assert_allclose(np.exp(logf[RESOURCES.index("db_utilisation")][:, 0]),
+                               [1, 1, 4, 4])
