@@ -35,15 +35,16 @@ resource is critical in any month of the horizon is at most ``risk``, on common 
 numbers (the same paths and the same lever draws for every candidate). A plan fitted to
 its paths looks safer on them than it is, so the search aims about two Monte Carlo
 standard errors below ``risk``, and the plan is checked on independent paths, the search
-repeated with a stricter aim while it is not one standard error below ``risk`` there [4]_
-[5]_. Method (details and measured gaps in ``docs/levers.md``): exhaustive enumeration of
-every schedule on the monthly grid when the catalogue is small (exact on the simulated
-paths, gap 0); otherwise a just-in-time heuristic, whose gap is not bounded: each resource
-gets a share of the risk and, month by month, when its probability of having been critical
-would exceed its share, the next lever of its priority order is started lead time earlier;
-each resource's order is chosen alone on a subsample of paths, the shares on a grid from
-the union bound to the whole risk, and a local search then removes, shrinks, delays and
-trades actions while the joint risk stays met.
+repeated with a level lowered by the excess while it is not one standard error below
+``risk`` there [4]_ [5]_. Method (details and measured gaps in ``docs/levers.md``):
+exhaustive enumeration of every schedule on the monthly grid when the catalogue is small
+(exact on the simulated paths, gap 0); otherwise a just-in-time heuristic, whose gap is
+not bounded: each resource gets a share of the level the search aims at and, month by
+month, when its probability of having been critical would exceed its share, the next
+lever of its priority order is started lead time earlier; each resource's order is chosen
+alone on a subsample of paths, the shares on a grid from the union bound to the whole
+level, and a local search then removes, shrinks, delays and trades actions while the
+joint risk stays met.
 
 Units: months, currency of the catalogue (EUR for the shipped one), capacity factors [-].
 
@@ -553,9 +554,10 @@ class PlanResult:
         standard error, on the optimiser's paths.
     validated_risk : float
         The same on independent paths and lever draws (as many paths): the search is
-        repeated with a stricter target (at most three times) while this is not one
-        standard error below ``risk``, since a plan fitted to its paths looks safer on
-        them than it is.
+        repeated with a stricter level on its paths (at most three searches) while this
+        is not one standard error below ``risk``, since a plan fitted to its paths looks
+        safer on them than it is; of the plans that met their level, the one with the
+        lowest ``validated_risk`` is returned.
     feasible : bool
         True when ``achieved_risk`` and ``validated_risk`` are <= ``risk``, within the
         budget.
@@ -568,8 +570,10 @@ class PlanResult:
         docs/levers.md for the gaps measured against the exact method).
     evaluations : int
         Plans whose risk was evaluated.
-    n_paths, months, seed
+    n_paths, months : int
         How it was run.
+    seed : int
+        Seed of the search paths (``montecarlo.simulate(rng=seed)``), drawn from ``rng``.
     """
 
     plan: Plan
@@ -603,17 +607,63 @@ def _allowed(risk: float, n: int) -> int:
     return max(math.floor(n * (risk - math.sqrt(risk * (1.0 - risk) / n)) + 1e-9), 0)
 
 
+def _validated_search(paths: _Paths, check: _Paths, catalogue: dict[str, _Lever], *,
+                      risk: float, fleet: int, plan_seed: int, check_seed: int,
+                      budget: float | None
+                      ) -> tuple[Plan, np.ndarray, str, bool, int, float]:
+    """The search on ``paths``, each plan checked on the independent ``check`` paths.
+
+    The first search allows :func:`_allowed` of ``aim = risk - se`` breaching paths
+    (``se`` the standard error of ``risk``): about two standard errors below ``risk``.
+    While a plan's risk on ``check`` (its lever draws from ``check_seed``) is above
+    ``aim``, the level on the search paths is lowered by that excess, from the risk the
+    plan has there, and the search runs again on the same numbers (``plan_seed``: common
+    random numbers between attempts), at most :data:`_VALIDATIONS` times. Of the plans
+    that met their level, the one with the lowest risk on ``check`` is kept (a stricter
+    search the catalogue cannot meet does not discard a plan that holds); when none met
+    it, the first search's best effort.
+
+    Returns the plan, its log capacity factors on ``paths``, the method, whether it met
+    its level on ``paths`` within the budget, the plans evaluated and its risk on
+    ``check``.
+    """
+    n, months = paths.n, paths.months
+    aim = risk - math.sqrt(risk * (1.0 - risk) / n)
+    allowed, memo, evaluations, attempts = _allowed(aim, n), {}, 0, []
+    for _ in range(_VALIDATIONS):
+        plan, logf, method, feasible, count = _solve(
+            paths, catalogue, allowed=allowed, fleet=fleet,
+            rng=np.random.default_rng(plan_seed), budget=budget, memo=memo)
+        evaluations += count
+        capacity, _ = plan.draw(check.n, months, np.random.default_rng(check_seed))
+        validated = float(_summary(check, _log_factors(capacity, months, check.n)
+                                   )[1].any(axis=0).mean())
+        attempts.append((plan, logf, method, feasible, validated))
+        if validated <= aim or not feasible:
+            break
+        # the excess on the check paths, taken off what the plan breaches on these
+        in_sample = int(np.count_nonzero((paths.critical > logf).any(axis=(0, 1))))
+        allowed = math.floor(in_sample - (validated - aim) * n + 1e-9)
+        if allowed < 0:
+            break
+    met = [a for a in attempts if a[3]]
+    plan, logf, method, feasible, validated = (
+        min(met, key=lambda a: a[4]) if met else attempts[0])
+    return plan, logf, method, feasible, evaluations, validated
+
+
 class _Search:
-    """Common random numbers and the risk of any list of actions on them."""
+    """Common random numbers and the risk of any list of actions on them; a plan meets
+    the search's level when at most ``allowed`` of its paths breach."""
 
     def __init__(self, paths: _Paths, levers: dict[str, _Lever], fleet: int,
-                 rng: np.random.Generator, budget: float | None, risk: float) -> None:
+                 rng: np.random.Generator, budget: float | None, allowed: int) -> None:
         self.paths = paths
         self.levers = levers
         self.fleet = fleet
         self.uniform = _lever_uniforms(levers, paths.n, rng)
         self.budget = budget
-        self.allowed = _allowed(risk, paths.n)
+        self.allowed = allowed
         self.evaluations = 0
         self._effects: dict[tuple[str, int, str], np.ndarray] = {}
         self._flags: dict[tuple, np.ndarray] = {}
@@ -921,8 +971,8 @@ def _trade(search: _Search, current: list[Action], cost: float, ok
     return current, cost, False
 
 
-def _heuristic(search: _Search, risk: float, baseline: np.ndarray,
-               memo: dict | None = None) -> tuple[list[Action], bool]:
+def _heuristic(search: _Search, baseline: np.ndarray, memo: dict | None = None
+               ) -> tuple[list[Action], bool]:
     """The just-in-time heuristic; ``memo`` keeps the priority orders between calls."""
     levers = search.levers
     memo = {} if memo is None else memo
@@ -930,7 +980,10 @@ def _heuristic(search: _Search, risk: float, baseline: np.ndarray,
     if not at_risk:
         return [], True
     k = len(at_risk)
-    shares = np.full(len(RESOURCES), risk / k)  # union bound: the joint risk <= risk
+    # the level the joint risk must meet on these paths (the margin below the target
+    # included): shared between the resources, the union bound guarantees it
+    level = search.allowed / search.paths.n
+    shares = np.full(len(RESOURCES), level / k)
     # each resource's priority order, alone, on a subsample of the paths
     head = search.head(_ORDER_PATHS)
     orders = memo.setdefault("orders", {})
@@ -944,10 +997,11 @@ def _heuristic(search: _Search, risk: float, baseline: np.ndarray,
             if best is None or key < best[0]:
                 best = (key, order)
         orders[r] = best[1] if best is not None else ()
-    # each resource's share of the risk: from the union bound (the joint risk is surely
-    # <= risk) up to the whole risk each (the resources breach together, on the same paths)
+    # each resource's share of the level: from the union bound (the joint risk surely
+    # meets it) up to the whole level each (the resources breach together, on the same
+    # paths)
     def attempt(scale: float) -> tuple[bool, int, float, list[Action]]:
-        actions, _ = _jit(search, orders, np.minimum(shares * scale, risk))
+        actions, _ = _jit(search, orders, np.minimum(shares * scale, level))
         hits = search.breaches(actions)
         return hits <= search.allowed, hits, search.cost(actions), actions
 
@@ -970,16 +1024,17 @@ def _heuristic(search: _Search, risk: float, baseline: np.ndarray,
     return _improve(search, best[3]), True
 
 
-def _within_budget(search: _Search, risk: float, baseline: np.ndarray,
-                   memo: dict | None) -> list[Action]:
+def _within_budget(search: _Search, baseline: np.ndarray, memo: dict | None
+                   ) -> list[Action]:
     """The lowest-risk heuristic plan whose cost fits the budget, by bisection on the
-    risk target (a looser target gives a cheaper plan); the priority orders are kept."""
-    lo, hi, best = risk, 1.0, []
+    search's level (a looser level gives a cheaper plan); the priority orders are kept."""
+    n = search.paths.n
+    lo, hi, best = search.allowed / n, 1.0, []
     for _ in range(8):
         mid = (lo + hi) / 2
         sub = _Search.__new__(_Search)
-        sub.__dict__ = {**search.__dict__, "allowed": _allowed(mid, search.paths.n)}
-        actions, _ = _heuristic(sub, mid, baseline, memo)
+        sub.__dict__ = {**search.__dict__, "allowed": math.floor(mid * n + 1e-9)}
+        actions, _ = _heuristic(sub, baseline, memo)
         search.evaluations = sub.evaluations
         if search.cost(actions) <= search.budget + 1e-9:
             best, hi = actions, mid
@@ -988,27 +1043,28 @@ def _within_budget(search: _Search, risk: float, baseline: np.ndarray,
     return best
 
 
-def _solve(paths: _Paths, catalogue: dict[str, _Lever], *, risk: float, fleet: int,
+def _solve(paths: _Paths, catalogue: dict[str, _Lever], *, allowed: int, fleet: int,
            rng: np.random.Generator, budget: float | None, memo: dict | None = None
            ) -> tuple[Plan, np.ndarray, str, bool, int]:
     """The search on given paths (the engine's, or synthetic ones in tests).
 
-    Returns the plan, its log capacity factors (R, months + 1, n), the method, whether
-    it meets the risk within the budget, and the number of plans evaluated. ``memo``
-    carries the heuristic's priority orders from one call to the next.
+    Returns the cheapest plan found on which at most ``allowed`` paths breach, its log
+    capacity factors (R, months + 1, n), the method, whether it meets ``allowed`` within
+    the budget, and the number of plans evaluated. ``memo`` carries the heuristic's
+    priority orders from one call to the next.
     """
     relief = {k: lv for k, lv in catalogue.items() if lv.effects}
     memo = {} if memo is None else memo
-    search = _Search(paths, relief, fleet, rng, budget, risk)
+    search = _Search(paths, relief, fleet, rng, budget, allowed)
     baseline = (paths.critical > 0).any(axis=1).mean(axis=1)
     if _exact_size(relief, paths.months) <= _EXACT_LIMIT:
         method = "exact"
         actions, feasible = _exact(search, relief)
     else:
         method = "heuristic"
-        actions, feasible = _heuristic(search, risk, baseline, memo)
+        actions, feasible = _heuristic(search, baseline, memo)
         if budget is not None and search.cost(actions) > budget + 1e-9:
-            actions, feasible = _within_budget(search, risk, baseline, memo), False
+            actions, feasible = _within_budget(search, baseline, memo), False
     plan = Plan(actions, catalogue, fleet_size=fleet)
     logf = _log_capacity(plan, paths.months, paths.n, search.effect)
     return plan, logf, method, feasible, search.evaluations
@@ -1074,23 +1130,9 @@ def optimise(
     seed, plan_seed, check_seed = (int(x) for x in gen.integers(2**63, size=3))
     paths = _base_paths(inputs, n_paths, months, seed, scheduler)
     check = _base_paths(inputs, n_paths, months, check_seed, scheduler)
-    # Validate on independent paths and lever draws; while the plan's risk there is not
-    # one standard error below the target, tighten the target on the search paths by the
-    # excess and search again (same numbers: common random numbers between attempts).
-    aim = risk - math.sqrt(risk * (1.0 - risk) / n_paths)
-    target, memo, evaluations = aim, {}, 0
-    for _ in range(_VALIDATIONS):
-        plan, logf, method, feasible, count = _solve(
-            paths, catalogue, risk=target, fleet=inputs.instances,
-            rng=np.random.default_rng(plan_seed), budget=budget, memo=memo)
-        evaluations += count
-        capacity, _ = plan.draw(n_paths, months, np.random.default_rng(check_seed))
-        validated = float(_summary(check, _log_factors(capacity, months, n_paths)
-                                   )[1].any(axis=0).mean())
-        in_sample = float((paths.critical > logf).any(axis=(0, 1)).mean())
-        target = in_sample - (validated - aim)
-        if validated <= aim or not feasible or target <= 0:
-            break
+    plan, logf, method, feasible, evaluations, validated = _validated_search(
+        paths, check, catalogue, risk=risk, fleet=inputs.instances, plan_seed=plan_seed,
+        check_seed=check_seed, budget=budget)
     feasible = feasible and validated <= risk
     gap = 0.0 if method == "exact" else float("nan")
     _, flags_without = _summary(paths, 0.0)

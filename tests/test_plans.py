@@ -301,15 +301,15 @@ def test_exact_search_finds_the_hand_computed_optimum(tmp_path):
     excess[RESOURCES.index("db_utilisation")] = 0.1 * np.arange(11)[:, None] - 1e-9
     catalogue = plans._catalogue(_catalogue(tmp_path, SMALL))
     plan, _, method, feasible, _ = plans._solve(
-        _paths(excess), catalogue, risk=0.05, fleet=10, rng=np.random.default_rng(0),
-        budget=None)
+        _paths(excess), catalogue, allowed=plans._allowed(0.05, 50), fleet=10,
+        rng=np.random.default_rng(0), budget=None)
     assert method == "exact" and feasible
     assert plan.actions == (Action("step", 0), Action("step", 5))
     assert plan.total_cost(10) == pytest.approx(1500.0)
     # with a budget of 1000 no plan gets there: the best within it is the most protective
     plan, _, _, feasible, _ = plans._solve(
-        _paths(excess), catalogue, risk=0.05, fleet=10, rng=np.random.default_rng(0),
-        budget=1000.0)
+        _paths(excess), catalogue, allowed=plans._allowed(0.05, 50), fleet=10,
+        rng=np.random.default_rng(0), budget=1000.0)
     assert not feasible and plan.total_cost(10) <= 1000.0
 
 
@@ -362,12 +362,14 @@ def test_heuristic_against_exact_on_a_small_catalogue(tmp_path, seed):
     assert plans._exact_size(catalogue, 8) == 3960
     paths = _paths(_random_excess(seed))
     plan, logf, method, feasible, _ = plans._solve(
-        paths, catalogue, risk=0.1, fleet=10, rng=np.random.default_rng(seed), budget=None)
+        paths, catalogue, allowed=plans._allowed(0.1, paths.n), fleet=10,
+        rng=np.random.default_rng(seed), budget=None)
     assert method == "exact" and feasible
     assert np.mean((paths.critical > logf).any(axis=(0, 1))) <= 0.1
-    search = plans._Search(paths, catalogue, 10, np.random.default_rng(seed), None, 0.1)
+    search = plans._Search(paths, catalogue, 10, np.random.default_rng(seed), None,
+                            plans._allowed(0.1, paths.n))
     baseline = (paths.critical > 0).any(axis=1).mean(axis=1)
-    actions, met = plans._heuristic(search, 0.1, baseline)
+    actions, met = plans._heuristic(search, baseline)
     assert met and search.breaches(actions) <= search.allowed
     exact, heuristic = plan.total_cost(8), search.cost(actions)
     print(f"seed {seed}: exact {exact:.0f}, heuristic {heuristic:.0f}, "
@@ -382,8 +384,9 @@ def test_infeasible_says_how_close(tmp_path):
     excess[RESOURCES.index("db_utilisation")] = 0.1 * np.arange(11)[:, None] - 1e-9
     body = SMALL.replace("max_count: 2", "max_count: 1").split("      - key: leap")[0]
     catalogue = plans._catalogue(_catalogue(tmp_path, body))
-    _, _, _, feasible, _ = plans._solve(_paths(excess), catalogue, risk=0.05, fleet=10,
-                                        rng=np.random.default_rng(0), budget=None)
+    _, _, _, feasible, _ = plans._solve(
+        _paths(excess), catalogue, allowed=plans._allowed(0.05, 50), fleet=10,
+        rng=np.random.default_rng(0), budget=None)
     assert not feasible
 
 
@@ -483,7 +486,8 @@ def test_heuristic_with_many_levers_uses_ranked_orders(tmp_path):
     excess[[0, 1, 3]] = -2.0  # only the database is at risk
     paths = _paths(excess)
     plan, logf, method, feasible, _ = plans._solve(
-        paths, catalogue, risk=0.1, fleet=10, rng=np.random.default_rng(4), budget=None)
+        paths, catalogue, allowed=plans._allowed(0.1, paths.n), fleet=10,
+        rng=np.random.default_rng(4), budget=None)
     assert method == "heuristic" and feasible
     assert np.mean((paths.critical > logf).any(axis=(0, 1))) <= 0.1
 
@@ -516,7 +520,126 @@ def test_units_of_one_action_compound_as_separate_actions(known):
     # the optimiser's capacity is the engine's: the search counts units the same way
     catalogue = plans._catalogue(known)
     excess = np.full((len(RESOURCES), 4, 3), -5.0)
-    search = plans._Search(_paths(excess), catalogue, 10, np.random.default_rng(0), None, 0.1)
+    search = plans._Search(_paths(excess), catalogue, 10, np.random.default_rng(0), None, 0)
     logf = plans._log_capacity(search.plan([Action("double_db", 0, 2)]), 3, 3, search.effect)
     np.testing.assert_allclose(np.exp(logf[RESOURCES.index("db_utilisation")][:, 0]),
                                [1, 1, 4, 4])
+
+
+TWO_FLEETS = """\
+    levers:
+      - key: cpu_instance
+        label: One more application instance
+        category: infrastructure
+        relieves: {cpu: {per_instance: 1.0}}
+        lead_time_months: 0
+        one_off_cost: 0
+        monthly_cost: 10
+        max_count: 100
+      - key: db_instance
+        label: One more database node
+        category: infrastructure
+        relieves: {db_utilisation: {per_instance: 1.0}}
+        lead_time_months: 0
+        one_off_cost: 0
+        monthly_cost: 10
+        max_count: 100
+"""
+
+
+def test_heuristic_shares_the_margin_not_the_risk_between_resources(tmp_path):
+    # CPU breaches on paths 0-199 and the database on paths 200-399, never together, each
+    # needing log capacity 0.01 x (rank + 1) in every month. The search on 400 paths for a
+    # 10 % risk allows 400 (0.1 - sqrt(0.1 x 0.9 / 400)) = 34 breaching paths (one standard
+    # error to spare). Breaches are disjoint, so the union bound is exact: each resource
+    # must keep to 17; k instances on a fleet of 10 leave #{0.01 (i + 1) > ln(1 + k/10)}
+    # paths breaching, 16 for k = 53 (ln 6.3 = 1.8405). Shares of the whole 10 % (20 paths
+    # each, 40 in all) never meet the 34, whatever the scale.
+    catalogue = plans._catalogue(_catalogue(tmp_path, TWO_FLEETS))
+    n, months = 400, 2
+    excess = np.full((len(RESOURCES), months + 1, n), -1.0)
+    rank = 0.01 * (np.arange(200) + 1.0)
+    excess[RESOURCES.index("cpu"), :, :200] = rank
+    excess[RESOURCES.index("db_utilisation"), :, 200:] = rank
+    paths = _paths(excess)
+    assert plans._allowed(0.1, n) == 34
+    plan, logf, method, feasible, _ = plans._solve(
+        paths, catalogue, allowed=34, fleet=10, rng=np.random.default_rng(0), budget=None)
+    assert method == "heuristic" and feasible
+    assert np.count_nonzero((paths.critical > logf).any(axis=(0, 1))) <= 34
+
+
+def _one_fleet(tmp_path, max_count: int) -> dict:
+    return plans._catalogue(_catalogue(tmp_path, f"""\
+    levers:
+      - key: node
+        label: One more database node
+        category: infrastructure
+        relieves: {{db_utilisation: {{per_instance: 1.0}}}}
+        lead_time_months: 0
+        one_off_cost: 0
+        monthly_cost: 1
+        max_count: {max_count}
+    """))
+
+
+def _validation_case():
+    """400 search paths needing log capacity 0.001 x (rank + 1) for the database, and 400
+    check paths needing 0.0105 more: a plan fitted to the search paths is too weak on the
+    check paths."""
+    n, months = 400, 1
+    need = 0.001 * (np.arange(n) + 1.0)
+    search = np.full((len(RESOURCES), months + 1, n), -1.0)
+    search[RESOURCES.index("db_utilisation")] = need
+    check = search.copy()
+    check[RESOURCES.index("db_utilisation")] += 0.0105
+    return _paths(search), _paths(check)
+
+
+def _instances_for(allowed: int, need: np.ndarray) -> int:
+    """Fewest nodes on a fleet of 1000 leaving at most ``allowed`` paths beyond the line."""
+    k = 0
+    while np.count_nonzero(need > np.log1p(k / 1000)) > allowed:
+        k += 1
+    return k
+
+
+def test_a_failed_validation_lowers_the_level_by_the_excess_only(tmp_path, monkeypatch):
+    # Target 10 % on 400 paths: aim = 0.1 - sqrt(0.1 x 0.9 / 400) = 0.085 (34 paths), and
+    # the first search allows 400 (0.085 - sqrt(0.085 x 0.915 / 400)) = 28.4 -> 28. The
+    # cheapest plan breaches 28 search paths and 28 + 11 = 39 check paths (0.0105 more
+    # need moves 11 paths past the line), 5 above the aim: the second search allows
+    # 28 - 5 = 23, not one more standard error below that.
+    paths, check = _validation_case()
+    need = paths.critical[RESOURCES.index("db_utilisation"), 0]
+    k1 = _instances_for(28, need)
+    assert np.count_nonzero(need > np.log1p(k1 / 1000)) == 28
+    assert np.count_nonzero(need + 0.0105 > np.log1p(k1 / 1000)) == 39
+    levels = []
+    solve = plans._solve
+
+    def recording(*args, **kwargs):
+        levels.append(kwargs["allowed"])
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(plans, "_solve", recording)
+    plan, _, _, feasible, _, validated = plans._validated_search(
+        paths, check, _one_fleet(tmp_path, 2_000), risk=0.1, fleet=1000, plan_seed=0,
+        check_seed=1, budget=None)
+    assert levels[:2] == [28, 23]
+    assert feasible and validated <= 0.1
+
+
+def test_a_stricter_search_the_catalogue_cannot_meet_keeps_the_plan_that_holds(tmp_path):
+    # As above, but the catalogue stops at 452 nodes: the first plan (451 nodes) holds on
+    # the check paths (39 / 400 = 9.75 % <= 10 %) though not with the aim's margin, and
+    # the second search (23 paths: 458 nodes) cannot be met. The result is the first plan,
+    # feasible, not the second search's best effort.
+    paths, check = _validation_case()
+    need = paths.critical[RESOURCES.index("db_utilisation"), 0]
+    assert _instances_for(28, need) == 451 and _instances_for(23, need) > 452
+    plan, _, _, feasible, _, validated = plans._validated_search(
+        paths, check, _one_fleet(tmp_path, 452), risk=0.1, fleet=1000, plan_seed=0,
+        check_seed=1, budget=None)
+    assert feasible and validated == pytest.approx(39 / 400)
+    assert sum(a.count for a in plan.actions) == 451
