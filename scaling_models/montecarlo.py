@@ -25,9 +25,11 @@ growth rate, churn, load elasticity, cost exponent... see :class:`Inputs`), then
    utilisation at which it crosses each line is solved once and compared on the log-load
    scale;
 5. instances needed to serve the CPU peak at the target utilisation plus redundancy;
-6. infrastructure cost :math:`C_0 L_t^{b}` (``cost.infrastructure_cost``) plus a plan's
-   spend, cost per user, per transaction, revenue (ARPU x MAU) and the infrastructure
-   share of revenue;
+6. infrastructure cost :math:`C_0 L_t^{b}` (``cost.infrastructure_cost``: the bill of the
+   load with the capacity scaled to it) and a plan's spend (the capacity it runs replaces
+   what the curve pays for: :math:`\\max(C_0 L_t^{b}, C_0 + R_t)` plus its one-offs), cost
+   per user, per transaction, revenue (ARPU x MAU) and the infrastructure share of
+   revenue;
 7. the team: the velocity the product needs, :math:`V_t = V_0 L_t^{\\beta}` (more users,
    more features, fixes and operations; exponent :math:`\\beta`), or a velocity path given
    by the user; the developers needed for it (``team.developers_needed``: teams of at most
@@ -715,13 +717,16 @@ def _elasticity_key(params: Mapping[str, Any], resource: str) -> str:
 
 @dataclass(frozen=True)
 class _PlanDraw:
-    """One chunk's draw of a plan: time-major (months, n) capacity factors and spend."""
+    """One chunk's draw of a plan: time-major (months, n) capacity factors and spend, and
+    of the spend the running capacity (0 when the plan does not say)."""
 
     capacity: dict[str, np.ndarray]
     cost: np.ndarray
+    running: np.ndarray
 
     def rows(self, index: np.ndarray) -> _PlanDraw:
-        return _PlanDraw({k: v[index] for k, v in self.capacity.items()}, self.cost[index])
+        return _PlanDraw({k: v[index] for k, v in self.capacity.items()}, self.cost[index],
+                         self.running[index])
 
 
 def _draw_plan(plan: Any, n: int, months: int, rng: np.random.Generator) -> _PlanDraw:
@@ -750,7 +755,17 @@ def _draw_plan(plan: Any, n: int, months: int, rng: np.random.Generator) -> _Pla
     if spend.shape != shape or not np.all(np.isfinite(spend)):
         raise ValueError(f"plan cost must be finite with shape (months + 1, n) = {shape}; got "
                          f"shape {spend.shape}")
-    return _PlanDraw(factors, spend)
+    running = np.zeros(shape)
+    if callable(getattr(plan, "running_cost", None)):
+        given = np.asarray(plan.running_cost(months), dtype=float)
+        if given.shape != (months + 1,) or not np.all(np.isfinite(given) & (given >= 0)):
+            raise ValueError(f"plan.running_cost(months) must be finite spend >= 0 with shape "
+                             f"(months + 1,) = {(months + 1,)}; got shape {given.shape}")
+        running = np.repeat(given[:, None], n, axis=1)
+        if np.any(running > spend + 1e-9 * np.abs(spend)):
+            raise ValueError("plan.running_cost(months) must be part of the plan's cost; it "
+                             "exceeds it in some month")
+    return _PlanDraw(factors, spend, running)
 
 
 class _Chain:
@@ -827,9 +842,18 @@ def _instances(q: _Chain) -> np.ndarray:
 
 
 def _infra_cost(q: _Chain) -> np.ndarray:
-    base = cost._infrastructure_cost(q.log_ratio, q.params["base_monthly_cost"],
-                                     q.params["scale_exponent"])
-    return base if q.plan is None else base + q.plan.cost
+    """The cost curve :math:`C_0 L^b`, with a plan :math:`\\max(C_0 L^b, C_0 + R) + O`.
+
+    The curve is the bill of the load with the capacity scaled to it, so the capacity a
+    plan runs (:math:`R`, its running cost) replaces what the curve's growth pays for
+    instead of adding to it; the rest of its spend (:math:`O`, one-off work) adds.
+    """
+    c0 = q.params["base_monthly_cost"]
+    base = cost._infrastructure_cost(q.log_ratio, c0, q.params["scale_exponent"])
+    if q.plan is None:
+        return base
+    running = q.plan.running
+    return np.maximum(base, c0 + running) + (q.plan.cost - running)
 
 
 def _developers(q: _Chain) -> np.ndarray:
@@ -1286,9 +1310,14 @@ def simulate(
         :math:`L^e` / capacity factor (breaches on that); the CPU factor grows the fleet
         in proportion (latency: each instance at the CPU utilisation, or an M/M/c fleet
         of round(instances x factor) servers sharing the demand); ``instances`` (the
-        instances of today's size the CPU peak needs) is unchanged; ``infra_cost``
-        includes the plan's cost, also reported alone as ``plan_cost``. Without a plan,
-        results are those of today's capacity.
+        instances of today's size the CPU peak needs) is unchanged; ``plan_cost`` is the
+        plan's cost. The plan may also have ``running_cost(months) -> ndarray (months +
+        1,)``: the part of ``cost`` that runs capacity in each month, which the cost
+        curve :math:`C_0 L^b` (the bill of the load with the capacity scaled to it)
+        already pays for as load grows; ``infra_cost`` is then
+        :math:`\\max(C_0 L^b, C_0 + \\text{running})` plus the rest of ``cost``, and
+        without it the curve plus ``cost``. Without a plan, results are those of today's
+        capacity.
     n_paths : int
         Number of paths (>= 1).
     months : int

@@ -20,15 +20,20 @@ How capacity factors compound, per resource and month, over the actions in effec
 (:math:`k_a` the action's count: instances of efficiency :math:`\\eta_a` added to a fleet
 of :math:`N`, so one more instance of full efficiency gives :math:`(N + 1)/N`; vertical
 steps and shards multiply, as many times as the count; offloads each move a share
-:math:`s_a` of what is left). Each uncertain effect is
-drawn once per action and path from its 90 % interval (lognormal, as
-:func:`scaling_models.distributions.between`; an offload through the share of load left,
-:math:`1 - s`, so that capacity stays > 0); a lever relieving several resources uses the
-same uniform for all of them. Costs: the one-off in the start month, the monthly cost from
-the effective month to the end of the horizon; the k-th unit of a lever costs
-``cost_step**(k - 1)`` times the first. Team levers (hiring) relieve no resource: their
-cost is counted in the plan's total and tables, not passed to the engine's
-infrastructure cost.
+:math:`s_a` of what is left). Each uncertain effect is drawn once per action and path
+from its 90 % interval (lognormal, as :func:`scaling_models.distributions.between`; an
+offload through the share of load left, :math:`1 - s`, so that capacity stays > 0); a
+lever relieving several resources uses the same uniform for all of them.
+
+Costs: the one-off in the start month, the monthly cost from the effective month to the
+end of the horizon; the k-th unit of a lever costs ``cost_step**(k - 1)`` times the first.
+:meth:`Plan.total_cost`, the plan's own spend, is what :func:`optimise` minimises. The
+engine's cost curve :math:`C_0 L^b` already pays for the capacity the load needs, so it
+bills a plan's running capacity (:meth:`Plan.running_cost`) once,
+:math:`\\max(C_0 L^b, C_0 + R)`, and adds the one-offs: the curve plus the whole spend
+would count the fleet twice (docs/levers.md, "Costs", works the numbers). Team levers
+(hiring) relieve no resource: their cost is counted in the plan's total and tables, not
+passed to the engine's infrastructure cost.
 
 :func:`optimise` finds the plan of lowest expected total cost whose probability that any
 resource is critical in any month of the horizon is at most ``risk``, on common random
@@ -283,25 +288,40 @@ class Plan:
                    "one_off_cost", "monthly_cost"]
         return pd.DataFrame(rows, columns=columns)
 
-    def _action_spend(self, months: int) -> np.ndarray:
+    def _action_spend(self, months: int, one_off: bool = True) -> np.ndarray:
         """(actions, months + 1) spend of each action, in :attr:`actions` order: its
-        one-off in the start month, its monthly cost from the effective month."""
+        one-off in the start month (unless ``one_off`` is False), its monthly cost from
+        the effective month."""
         months = require_integer("months", months, minimum=0)
         spend = np.zeros((len(self.actions), months + 1))
         for k, (a, _, first) in enumerate(self._numbered()):
-            one_off, monthly = self.levers[a.lever].unit_costs(first, a.count)
-            if a.start_month <= months:
-                spend[k, a.start_month] += one_off
+            once, monthly = self.levers[a.lever].unit_costs(first, a.count)
+            if one_off and a.start_month <= months:
+                spend[k, a.start_month] += once
             spend[k, min(self.effective_month(a), months + 1):] += monthly
         return spend
+
+    def _spend(self, months: int, category: str | None, one_off: bool) -> np.ndarray:
+        spend = self._action_spend(months, one_off)
+        keep = [category is None or self.levers[a.lever].category == category
+                for a in self.actions]
+        return spend[np.asarray(keep, dtype=bool)].sum(axis=0)
 
     def monthly_spend(self, months: int, category: str | None = None) -> np.ndarray:
         """Spend in months 0..``months``: one-offs in start months, monthly costs from the
         effective month; only levers of ``category`` when given. [currency/month]"""
-        spend = self._action_spend(months)
-        keep = [category is None or self.levers[a.lever].category == category
-                for a in self.actions]
-        return spend[np.asarray(keep, dtype=bool)].sum(axis=0)
+        return self._spend(months, category, one_off=True)
+
+    def running_cost(self, months: int) -> np.ndarray:
+        """The infrastructure the plan runs in months 0..``months``: the monthly costs of
+        its infrastructure levers in effect, without one-offs. [currency/month]
+
+        The engine's optional ``plan.running_cost`` hook: this is capacity, which the
+        engine's cost curve already pays for as load grows, so the engine bills
+        :math:`\\max(C_0 L^b, C_0 + \\text{running})` plus the one-offs rather than the
+        curve plus the whole spend (docs/levers.md, "Costs").
+        """
+        return self._spend(months, "infrastructure", one_off=False)
 
     def action_costs(self, months: int) -> np.ndarray:
         """What each action costs in months 0..``months`` (its one-off and its monthly

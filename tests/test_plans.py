@@ -643,3 +643,54 @@ def test_a_stricter_search_the_catalogue_cannot_meet_keeps_the_plan_that_holds(t
         check_seed=1, budget=None)
     assert feasible and validated == pytest.approx(39 / 400)
     assert sum(a.count for a in plan.actions) == 451
+
+
+# --- review: the plan's running costs and the engine's cost curve -----------------------------
+
+
+def test_the_bill_with_a_plan_counts_its_capacity_once(known):
+    # The engine's infrastructure cost C0 L^b is the bill of serving load L with the
+    # capacity scaled to it (the cost curve of a history in which capacity was added as
+    # load grew), so the capacity a plan runs replaces the capacity the curve pays for
+    # rather than adding to it: with a plan the bill is max(C0 L^b, C0 + running) plus
+    # the one-offs (docs/levers.md, "Costs"). Deterministic growth 15 %/month, b = 0.8,
+    # C0 = 10 000: the curve is 10 000 x 1.15^(0.8 t). The plan runs 20 instances at 100
+    # from month 0 and a database step at 50 a month from month 2 (lead 2), 1 000 one-off
+    # in month 0.
+    inputs = montecarlo.Inputs(growth_rate=0.15, growth_volatility=0.0, elasticity=1.0,
+                               scale_exponent=0.8, base_monthly_cost=10_000.0)
+    plan = Plan([Action("instance", 0, 20), Action("double_db", 0)], known)
+    months = 12
+    t = np.arange(months + 1)
+    curve = cost.infrastructure_cost(1.15 ** t, 10_000.0, 0.8)
+    running = 2_000.0 + np.where(t >= 2, 50.0, 0.0)
+    one_off = np.where(t == 0, 1_000.0, 0.0)
+    np.testing.assert_allclose(plan.running_cost(months), running)
+    np.testing.assert_allclose(plan.monthly_spend(months, "infrastructure"), running + one_off)
+    result = montecarlo.simulate(inputs, plan=plan, n_paths=5, months=months, rng=0,
+                                 keep_paths=True, outputs=["infra_cost", "plan_cost"])
+    expected = np.maximum(curve, 10_000.0 + running) + one_off
+    # month 1: the plan's 2 000 is above the curve's growth (1 183): 12 000; from month 2
+    # the curve's growth (2 506 and up) pays for the plan's running capacity
+    np.testing.assert_allclose(expected[:3], [13_000.0, 12_000.0, curve[2]])
+    np.testing.assert_allclose(result.paths["infra_cost"], np.tile(expected, (5, 1)),
+                               rtol=1e-12)
+    # the plan's own spend, one-offs and running, is still reported whole
+    np.testing.assert_allclose(result.paths["plan_cost"], np.tile(running + one_off, (5, 1)))
+
+
+def test_engine_refuses_a_running_cost_that_is_not_part_of_the_cost(known):
+    class Overstated(Plan):
+        def running_cost(self, months):
+            return super().running_cost(months) + 1.0  # more than the plan spends
+
+    plan = Overstated([Action("instance", 0, 2)], known)
+    with pytest.raises(ValueError, match="running_cost.*part of the plan's cost"):
+        montecarlo.simulate(plan=plan, n_paths=10, months=3, rng=0)
+
+    class Misshapen(Plan):
+        def running_cost(self, months):
+            return np.zeros(months)
+
+    with pytest.raises(ValueError, match=r"shape \(months \+ 1,\) = \(4,\); got shape \(3,\)"):
+        montecarlo.simulate(plan=Misshapen([], known), n_paths=10, months=3, rng=0)
