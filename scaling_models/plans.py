@@ -71,7 +71,6 @@ References
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -167,10 +166,12 @@ def _distribution(kind: str, low: float, high: float) -> Distribution:
 def _catalogue(levers) -> dict[str, _Lever]:
     if isinstance(levers, dict) and all(isinstance(v, _Lever) for v in levers.values()):
         return levers
-    table = load_levers(levers) if levers is None or isinstance(levers, (str, Path)) else levers
+    files = levers is None or isinstance(levers, (str, Path)) or (
+        isinstance(levers, Sequence) and all(isinstance(p, (str, Path)) for p in levers))
+    table = load_levers(levers) if files else levers
     if not isinstance(table, pd.DataFrame):
-        raise TypeError(f"levers must be a path or the table of load_levers(); got "
-                        f"{type(levers).__name__}")
+        raise TypeError(f"levers must be the table of load_levers(), a path or a list of "
+                        f"paths; got {type(levers).__name__}")
     missing = [c for c in loaders.LEVER_COLUMNS if c not in table.columns]
     if missing:
         raise ValueError(f"levers is missing column(s) {missing}; use load_levers()")
@@ -230,8 +231,9 @@ class Plan:
     ----------
     actions : sequence of Action
         The actions, in any order; one lever's units are numbered by start month.
-    levers : DataFrame, path or None
-        The catalogue (:func:`load_levers`); None reads the default.
+    levers : DataFrame, path, sequence of paths or None
+        The catalogue (:func:`load_levers`, or the file(s) it reads); None reads the
+        default.
     fleet_size : int, optional
         Application instances today, N of the per-instance effect; default
         ``Inputs().instances``. [instances]
@@ -334,7 +336,7 @@ class Plan:
         Costs are known figures, so this is also the expected total. [currency]"""
         return float(self.monthly_spend(months).sum())
 
-    def draw(self, n: int, months: int, rng: np.random.Generator
+    def draw(self, n: int, months: int, rng: np.random.Generator | int | None
              ) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The engine's contract: capacity factors and infrastructure spend per path.
 
@@ -344,10 +346,10 @@ class Plan:
             Paths.
         months : int
             Horizon; arrays have ``months + 1`` rows (month 0 = today). [month]
-        rng : numpy.random.Generator
-            One seed is drawn per lever of the catalogue (always all of them, so that the
-            same lever's j-th action gets the same numbers in every plan on the same
-            stream: common random numbers).
+        rng : Generator, int or None
+            One seed is drawn from it per lever of the catalogue (always all of them, so
+            that the same lever's j-th action gets the same numbers in every plan on the
+            same stream: common random numbers).
 
         Returns
         -------
@@ -359,7 +361,7 @@ class Plan:
         """
         n = require_integer("n", n, minimum=1)
         months = require_integer("months", months, minimum=0)
-        uniform = _lever_uniforms(self.levers, n, rng)
+        uniform = _lever_uniforms(self.levers, n, np.random.default_rng(rng))
 
         def effect(lever: str, j: int, r: str) -> np.ndarray:
             return self.levers[lever].log_effect(r, uniform(lever, j))
@@ -494,20 +496,15 @@ def _log_factors(capacity: Mapping[str, np.ndarray], months: int, n: int) -> np.
     return out
 
 
-def _engine_takes_plans() -> bool:
-    return "plan" in inspect.signature(simulate).parameters
-
-
 def evaluate(inputs: Inputs, plan: Plan | None, *, n_paths: int = 20_000, months: int = 12,
              rng: np.random.Generator | int | None = None,
              scheduler: Any = None) -> dict[str, Any]:
     """Simulate ``inputs`` with ``plan`` applied and measure its risk.
 
-    Uses the engine's ``plan=`` hook when the engine has it; otherwise the engine's
-    utilisation paths divided by :meth:`Plan.draw`'s capacity factors (the hook's
-    contract). Breaches are on average utilisation beyond the critical line, as in the
-    engine. ``scheduler`` runs the simulation's chunks on Dask
-    (:func:`montecarlo.simulate`); the figures are the same.
+    The engine runs the plan (``montecarlo.simulate(inputs, plan=plan)``, its draws last).
+    Breaches are on average utilisation beyond the critical line, as in the engine.
+    ``scheduler`` runs the simulation's chunks on Dask (:func:`montecarlo.simulate`); the
+    figures are the same.
 
     Returns
     -------
@@ -515,24 +512,15 @@ def evaluate(inputs: Inputs, plan: Plan | None, *, n_paths: int = 20_000, months
         ``p_critical`` (Series: resource -> probability of being critical in some month
         0..months, and ``any``), ``risk`` (the ``any`` figure), ``standard_error`` of it
         (binomial), ``breach_summary`` (the engine's layout, resources only),
-        ``total_cost`` [currency], ``engine_hook`` (bool).
+        ``total_cost`` [currency], ``engine_hook`` (True: the engine ran the plan; kept
+        for callers of the version that could not).
     """
-    gen = np.random.default_rng(rng)
-    seed = int(gen.integers(2**63))
-    hook = plan is not None and _engine_takes_plans()
-    if hook:
-        result = simulate(inputs, n_paths=n_paths, months=months, rng=seed, plan=plan,
-                          keep_paths=True, outputs=["infra_cost"], report_months=[0],
-                          scheduler=scheduler)
-        crit = result.breach_months[[f"{r}/critical" for r in RESOURCES]].notna().to_numpy()
-        flags = crit.T
-        summary = result.breach_summary.loc[list(RESOURCES)]
-    else:
-        paths = _base_paths(inputs, n_paths, months, seed, scheduler)
-        logf = 0.0
-        if plan is not None:
-            logf = _log_factors(plan.draw(n_paths, months, gen)[0], months, n_paths)
-        summary, flags = _summary(paths, logf)
+    seed = int(np.random.default_rng(rng).integers(2**63))
+    result = simulate(inputs, n_paths=n_paths, months=months, rng=seed, plan=plan,
+                      keep_paths=True, outputs=["infra_cost"], report_months=[0],
+                      scheduler=scheduler)
+    flags = result.breach_months[[f"{r}/critical" for r in RESOURCES]].notna().to_numpy().T
+    summary = result.breach_summary.loc[list(RESOURCES)]
     p = flags.mean(axis=1)
     risk = float(flags.any(axis=0).mean())
     return {
@@ -541,7 +529,7 @@ def evaluate(inputs: Inputs, plan: Plan | None, *, n_paths: int = 20_000, months
         "standard_error": math.sqrt(risk * (1.0 - risk) / n_paths),
         "breach_summary": summary,
         "total_cost": 0.0 if plan is None else plan.total_cost(months),
-        "engine_hook": hook,
+        "engine_hook": True,
     }
 
 
@@ -915,7 +903,7 @@ def _instances_needed(search: _Search, key: str, r: str, i: int, need: np.ndarra
     """Fewest instances in one action keeping resource ``r``'s breaches within allowed."""
     eta = search.effect(key, j, r)
     free = ~breached
-    # (N + A + k eta) / N >= exp(need - M)  <=>  k >= (N exp(need - M) - N - N A) / eta
+    # (N (1 + A) + k eta) / N >= exp(need - M)  <=>  k >= (N exp(need - M) - N - N A) / eta
     with np.errstate(over="ignore"):
         k = np.ceil(search.fleet * (np.exp(need[free] - logmult[free]) - 1.0 - additive[free])
                     / eta[free] - 1e-9)
@@ -1107,9 +1095,9 @@ def optimise(
     inputs : Inputs
         The company (e.g. ``report.simulation_inputs``); ``inputs.instances`` is the
         fleet of the per-instance effects.
-    levers : DataFrame, path or None
-        The catalogue (:func:`load_levers`); None reads ``data/levers.yaml``. Team levers
-        relieve no resource and are never chosen.
+    levers : DataFrame, path, sequence of paths or None
+        The catalogue (:func:`load_levers`, or the file(s) it reads); None reads
+        ``data/levers.yaml``. Team levers relieve no resource and are never chosen.
     risk : float
         Target probability that some resource's average utilisation is beyond its
         critical line in some month 0..``months``, in (0, 1).
@@ -1136,9 +1124,14 @@ def optimise(
     ------
     ValueError
         A risk outside (0, 1), a negative budget, a bad catalogue (before anything runs).
+    TypeError
+        A budget that is not a number, inputs that are not :class:`Inputs`.
     """
     if isinstance(risk, bool) or not isinstance(risk, (int, float)) or not 0 < risk < 1:
         raise ValueError(f"risk must be a probability in (0, 1); got {risk!r}")
+    if budget is not None and (isinstance(budget, bool)
+                               or not isinstance(budget, (int, float, np.number))):
+        raise TypeError(f"budget must be a number [currency] or None; got {budget!r}")
     if budget is not None and (not np.isfinite(budget) or budget < 0):
         raise ValueError(f"budget must be >= 0 [currency] or None; got {budget!r}")
     months = require_integer("months", months, minimum=1)

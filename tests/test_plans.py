@@ -451,8 +451,6 @@ def test_risk_must_be_a_probability(sample_inputs, risk):
         plans.optimise(sample_inputs, risk=risk)
 
 
-@pytest.mark.skipif(not plans._engine_takes_plans(),
-                    reason="montecarlo.simulate has no plan= hook yet")
 def test_engine_applies_a_plan_as_the_optimiser_does(sample_inputs, known):
     # Known effects (no draw): the engine with the plan and the optimiser's evaluation of
     # the engine's paths without it must give the same breaches, level by level.
@@ -694,3 +692,28 @@ def test_engine_refuses_a_running_cost_that_is_not_part_of_the_cost(known):
 
     with pytest.raises(ValueError, match=r"shape \(months \+ 1,\) = \(4,\); got shape \(3,\)"):
         montecarlo.simulate(plan=Misshapen([], known), n_paths=10, months=3, rng=0)
+
+
+# --- review: the edges of the public API ----------------------------------------------------
+
+
+def test_draw_takes_a_seed_as_every_function_that_draws():
+    plan = Plan([Action("db_vertical", 0)], plans.load_levers())
+    by_seed, _ = plan.draw(100, 2, 5)
+    by_generator, _ = plan.draw(100, 2, np.random.default_rng(5))
+    np.testing.assert_array_equal(by_seed["db_utilisation"], by_generator["db_utilisation"])
+
+
+def test_plans_take_the_catalogue_as_a_list_of_files(tmp_path):
+    # load_levers reads several files (the defaults plus one's own); Plan and optimise
+    # take the same list
+    mine = _write(tmp_path, _lever(key="my_cache"))
+    plan = Plan([Action("my_cache", 0), Action("cdn", 0)], [loaders.DEFAULT_LEVERS_PATH, mine])
+    assert {"my_cache", "cdn", "app_instance"} <= set(plan.levers)
+
+
+@pytest.mark.parametrize(("budget", "kind"), [("lots", TypeError), (True, TypeError),
+                                              (-1.0, ValueError), (float("nan"), ValueError)])
+def test_budget_must_be_a_number_of_currency(budget, kind):
+    with pytest.raises(kind, match="budget"):
+        plans.optimise(montecarlo.Inputs(), budget=budget)
