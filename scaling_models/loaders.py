@@ -30,12 +30,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from scaling_models import periods
 from scaling_models import resources as resource_registry
 from scaling_models._checks import closest_names, require_integer
-from scaling_models.parameters import load_yaml
+from scaling_models.parameters import ParameterError, load_yaml
 
 __all__ = [
     "DATA_DIR",
@@ -1328,10 +1327,11 @@ def load_levers(path: str | Path | Sequence[str | Path] | None = None, *,
     Raises
     ------
     DataError
-        Naming the file, the lever and the field: invalid YAML, unknown or missing
-        fields, an unknown resource (with the closest names), a negative cost or lead
-        time, an effect interval that is not one (low >= high, text) or that would make
-        capacity <= 0, an unknown prerequisite, a prerequisite cycle, a duplicate key.
+        Naming the file, the lever and the field: invalid YAML or a key written twice
+        (with its lines), unknown or missing fields, an unknown resource (with the
+        closest names), a negative cost or lead time, an effect interval that is not one
+        (low >= high, text) or that would make capacity <= 0, an unknown prerequisite, a
+        prerequisite cycle, a lever defined twice.
     FileNotFoundError
         If a file does not exist.
     """
@@ -1354,9 +1354,15 @@ def load_levers(path: str | Path | Sequence[str | Path] | None = None, *,
         if not file.is_file():
             raise FileNotFoundError(f"levers: no such file {str(file)!r}")
         try:
-            document = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise DataError(file, f"not a valid UTF-8 YAML file ({exc})") from None
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(file, f"not UTF-8 text ({exc}); save the file as UTF-8") from None
+        try:
+            # safe loading that also refuses a key written twice (plain YAML keeps the
+            # last one: a lever renamed, a figure replaced, a list dropped, silently)
+            document = load_yaml(text, str(file))
+        except ParameterError as exc:
+            raise DataError(file, str(exc).removeprefix(f"{file}: ")) from None
         if not isinstance(document, dict) or set(document) != {"levers"}:
             raise DataError(file, "expected a mapping with one key, 'levers', holding the "
                                   "list of levers (see docs/levers.md)")

@@ -466,3 +466,53 @@ def test_funnel_rules(tmp_path):
     path.write_text(f"{header}\n2024-Q1,100,30,15,8,4,2,1\n2024-Q3,90,30,15,8,4,2,1\n")
     with pytest.raises(DataError, match="gap in the quarters"):
         loaders.load_funnel(path)
+
+
+# --- the lever catalogue: a key written twice ------------------------------------------------
+
+_LEVER = """\
+  - key: {key}
+    label: A bigger database
+    category: infrastructure
+    relieves: {{db_utilisation: {{factor: [1.6, 2.0]}}}}
+    lead_time_months: 0
+    one_off_cost: 100
+    monthly_cost: 10
+    max_count: 2
+"""
+
+
+@pytest.mark.parametrize(("body", "key", "lines"), [
+    # the same lever name in one entry: plain YAML keeps the last, a lever renamed
+    (_LEVER.format(key="big_db").replace("    label:", "    key: small_db\n    label:", 1),
+     "key", (2, 3)),
+    # a field written twice: plain YAML keeps the last figure silently
+    (_LEVER.format(key="big_db") + "    monthly_cost: 1000\n", "monthly_cost", (8, 10)),
+    # a resource written twice in the effects
+    (_LEVER.format(key="big_db").replace(
+        "{db_utilisation: {factor: [1.6, 2.0]}}",
+        "{db_utilisation: {factor: [1.6, 2.0]}, db_utilisation: {offload: 0.5}}"),
+     "db_utilisation", (5, 5)),
+])
+def test_levers_refuse_a_key_written_twice(tmp_path, body, key, lines):
+    path = tmp_path / "levers.yaml"
+    path.write_text("levers:\n" + body, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        loaders.load_levers(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ")
+    assert f"key {key!r} is written twice (lines {lines[0]} and {lines[1]})" in message
+
+
+def test_levers_refuse_the_list_written_twice_and_a_lever_defined_twice(tmp_path):
+    # a second `levers:` would silently drop the first list
+    path = tmp_path / "levers.yaml"
+    path.write_text("levers:\n" + _LEVER.format(key="a") + "levers:\n" + _LEVER.format(key="b"),
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"key 'levers' is written twice \(lines 1 and 10\)"):
+        loaders.load_levers(path)
+    # two entries of one lever name: the catalogue's own rule
+    path.write_text("levers:\n" + _LEVER.format(key="a") + _LEVER.format(key="a"),
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"lever 'a', field 'key': duplicate"):
+        loaders.load_levers(path)
