@@ -39,6 +39,7 @@ from scipy import special
 from scaling_models import resources as _resources
 from scaling_models._checks import (
     as_float_array,
+    renamed,
     require_between,
     require_growth_rate,
     require_integer,
@@ -89,10 +90,10 @@ class GrowthCalibration:
         Mean of the monthly log growth ratios ``log(MAU_t / MAU_{t-1})``. [month⁻¹]
     log_std : float
         Month-to-month volatility: standard deviation (ddof=1) of those ratios. [month⁻¹]
-    log_mean_samples : ndarray, shape (n_boot,)
+    log_mean_samples : ndarray, shape (n_paths,)
         Draws of the mean log growth from its sampling law (Student t or bootstrap),
         centred on ``log_mean``. [month⁻¹]
-    step_std_samples : ndarray, shape (n_boot,)
+    step_std_samples : ndarray, shape (n_paths,)
         With each draw of the mean, the long-run standard deviation of one month's log
         growth: the spread of an ``H``-month log growth is ``sqrt(H)`` times it. Equal to
         ``log_std`` for the bootstrap. [month⁻¹]
@@ -204,13 +205,13 @@ def _cosine_long_run_variance(x: np.ndarray, dof: int) -> float:
 
 
 def _moving_block_means(
-    x: np.ndarray, block_length: int, n_boot: int, rng: np.random.Generator
+    x: np.ndarray, block_length: int, n_paths: int, rng: np.random.Generator
 ) -> np.ndarray:
     """Bootstrap means of ``x`` from overlapping blocks, recentred on the sample mean."""
     n, b = x.size, block_length
     n_blocks = math.ceil(n / b)
-    starts = rng.integers(0, n - b + 1, size=(n_boot, n_blocks))
-    idx = (starts[:, :, None] + np.arange(b)).reshape(n_boot, n_blocks * b)[:, :n]
+    starts = rng.integers(0, n - b + 1, size=(n_paths, n_blocks))
+    idx = (starts[:, :, None] + np.arange(b)).reshape(n_paths, n_blocks * b)[:, :n]
     means = x[idx].mean(axis=1)
     # The MBB under-samples both ends of the series, so E*[mean*] differs from the sample
     # mean; recentring on the exact E*[mean*] (Lahiri 2003, sec. 3.2) removes that shift.
@@ -224,10 +225,11 @@ def growth_distribution(
     mau: ArrayLike,
     *,
     window: int = 12,
-    n_boot: int = 2000,
+    n_paths: int = 2000,
     block_length: int | None = None,
     credibility: float = 0.90,
     rng: np.random.Generator | int | None = None,
+    n_boot: int | None = None,
 ) -> GrowthCalibration:
     r"""Fit the distribution of monthly MAU growth on the last ``window`` months.
 
@@ -239,8 +241,8 @@ def growth_distribution(
         [users]
     window : int, default 12
         Number of monthly growth ratios to use; needs ``window + 1`` months of MAU. [month]
-    n_boot : int, default 2000
-        Draws of the mean (at least 100).
+    n_paths : int, default 2000
+        Draws of the mean (at least 100), the project's name for a number of draws.
     block_length : int, optional
         Ask for the moving-block bootstrap with blocks of this length (1 = iid
         bootstrap) instead of the default Student t interval; its percentile interval
@@ -250,6 +252,8 @@ def growth_distribution(
         Coverage of the interval ``(rate_low, rate_high)``.
     rng : numpy.random.Generator, int or None
         Random generator or seed for the draws.
+    n_boot : int, optional
+        Deprecated name of ``n_paths`` (DeprecationWarning; removed in the next release).
 
     Returns
     -------
@@ -259,8 +263,10 @@ def growth_distribution(
     ------
     ValueError
         If ``mau`` holds NaN, a non-positive value, or fewer than ``window + 1`` months;
-        if ``window < 3``, ``n_boot < 100``, ``block_length`` is not in [1, window], or
+        if ``window < 3``, ``n_paths < 100``, ``block_length`` is not in [1, window], or
         ``credibility`` is not in (0, 1).
+    TypeError
+        If both ``n_paths`` and the deprecated ``n_boot`` are given.
 
     Notes
     -----
@@ -304,7 +310,8 @@ def growth_distribution(
        doi:10.1007/978-1-4757-3803-2
     """
     window = require_integer("window", window, minimum=3)
-    n_boot = require_integer("n_boot", n_boot, minimum=100)
+    n_paths = renamed("growth_distribution", "n_boot", n_boot, "n_paths", n_paths, 2000)
+    n_paths = require_integer("n_paths", n_paths, minimum=100)
     require_between("credibility", credibility, 0.0, 1.0,
                     low_inclusive=False, high_inclusive=False)
     values, periods = monthly_values("mau", mau, min_length=4, positive=True)
@@ -327,13 +334,13 @@ def growth_distribution(
     if block_length is None:
         dof = long_run_dof(window)
         omega = math.sqrt(_cosine_long_run_variance(log_growth, dof))
-        step_std = omega * np.sqrt(dof / rng.chisquare(dof, size=n_boot))
-        samples = log_mean + step_std * rng.standard_normal(n_boot) / math.sqrt(window)
+        step_std = omega * np.sqrt(dof / rng.chisquare(dof, size=n_paths))
+        samples = log_mean + step_std * rng.standard_normal(n_paths) / math.sqrt(window)
         half = float(special.stdtrit(dof, 1.0 - tail)) * omega / math.sqrt(window)
         low, high = log_mean - half, log_mean + half
     else:
-        samples = _moving_block_means(log_growth, block_length, n_boot, rng)
-        step_std = np.full(n_boot, log_std)
+        samples = _moving_block_means(log_growth, block_length, n_paths, rng)
+        step_std = np.full(n_paths, log_std)
         low, high = np.quantile(samples, [tail, 1.0 - tail])
     return GrowthCalibration(
         mean_rate=math.expm1(log_mean),

@@ -49,7 +49,7 @@ def test_draws_are_reproducible_with_a_seed(block_length):
 def test_iid_bootstrap_standard_error_matches_the_textbook_formula():
     # block_length=1 is Efron's bootstrap: Var*(mean) = sum((x - mean)^2) / n^2
     mau = exponential_mau(0.1, noise=0.05, seed=2)
-    fit = calibration.growth_distribution(mau, window=20, n_boot=20_000, block_length=1,
+    fit = calibration.growth_distribution(mau, window=20, n_paths=20_000, block_length=1,
                                           rng=0)
     x = np.diff(np.log(mau.to_numpy()[-21:]))
     assert_allclose(fit.log_mean_se, x.std(ddof=0) / math.sqrt(20), rtol=0.03)
@@ -60,7 +60,7 @@ def test_iid_bootstrap_standard_error_matches_the_textbook_formula():
 def test_block_bootstrap_is_centred_on_the_sample_mean():
     # without recentring the edge effect of the MBB shifts E*[mean*] for a trending series
     mau = pd.Series(np.exp(np.cumsum(np.linspace(0.02, 0.30, 13))))
-    fit = calibration.growth_distribution(mau, block_length=4, n_boot=20_000, rng=0)
+    fit = calibration.growth_distribution(mau, block_length=4, n_paths=20_000, rng=0)
     assert abs(fit.log_mean_samples.mean() - fit.log_mean) < 4 * fit.log_mean_se / 141
 
 
@@ -77,7 +77,7 @@ def test_interval_covers_the_true_rate_about_90_percent_of_the_time():
     true_rate, hits, reps = 0.15, 0, 200
     for seed in range(reps):
         mau = exponential_mau(true_rate, months=37, noise=0.05, seed=seed)
-        fit = calibration.growth_distribution(mau, window=36, n_boot=400, block_length=1,
+        fit = calibration.growth_distribution(mau, window=36, n_paths=400, block_length=1,
                                               rng=seed)
         hits += fit.rate_low <= true_rate <= fit.rate_high
     # percentile bootstrap, n = 36: close to nominal; binomial sd is 0.021 at 200 reps
@@ -106,7 +106,7 @@ def test_default_interval_is_honest_for_iid_and_autocorrelated_growth(phi):
     for window in hits:
         for seed in range(reps):
             mau = ar1_mau(window + 1, phi, seed=window * 1000 + seed)
-            fit = calibration.growth_distribution(mau, window=window, n_boot=100, rng=seed)
+            fit = calibration.growth_distribution(mau, window=window, n_paths=100, rng=seed)
             hits[window] += fit.rate_low <= 0.10 <= fit.rate_high
     pooled = sum(hits.values()) / (3 * reps)
     assert 0.87 <= pooled <= 0.93, hits
@@ -137,7 +137,7 @@ def test_growth_tails_hold_five_percent_with_autocorrelated_growth():
     reps = 600
     for seed in range(reps):
         mau = ar1_mau(37, 0.5, seed=seed)
-        fit = calibration.growth_distribution(mau[:25], window=24, n_boot=400, rng=seed)
+        fit = calibration.growth_distribution(mau[:25], window=24, n_paths=400, rng=seed)
         p = float(calibration.probability_of_growth(fit, mau[36] / mau[24] - 1, 12))
         upper += p < 0.05
         lower += p > 0.95
@@ -172,7 +172,7 @@ def test_sample_rates_come_from_the_draws():
         ({"mau": [1.0, 2.0, 3.0]}, ValueError, "mau needs at least 4"),
         ({"mau": np.arange(1.0, 11.0)}, ValueError, "window must be <= 9.*got 12"),
         ({"mau": np.arange(1.0, 30.0), "window": 2}, ValueError, "window must be >= 3"),
-        ({"mau": np.arange(1.0, 30.0), "n_boot": 10}, ValueError, "n_boot must be >= 100"),
+        ({"mau": np.arange(1.0, 30.0), "n_paths": 10}, ValueError, "n_paths must be >= 100"),
         ({"mau": np.arange(1.0, 30.0), "block_length": 13}, ValueError,
          "block_length must be <= window"),
         ({"mau": np.arange(1.0, 30.0), "credibility": 90}, ValueError, "credibility"),
@@ -265,7 +265,7 @@ def test_probability_matches_lognormal_closed_form():
     # iid bootstrap the mean is ~ N(mu_hat, s_ml^2 / n), so the predictive is
     # N(H mu_hat, H s^2 + H^2 s_ml^2 / n) (normal approximation of the bootstrap).
     mau = exponential_mau(0.08, months=49, noise=0.06, seed=5)
-    fit = calibration.growth_distribution(mau, window=48, n_boot=20_000, block_length=1,
+    fit = calibration.growth_distribution(mau, window=48, n_paths=20_000, block_length=1,
                                           rng=0)
     x = np.diff(np.log(mau.to_numpy()))
     horizon = np.array([6.0, 12.0, 18.0, 24.0])
@@ -305,7 +305,7 @@ def test_zero_volatility_gives_a_step():
 @given(rate=st.floats(-0.05, 0.4), noise=st.floats(0.0, 0.2), seed=st.integers(0, 100))
 def test_bands_sum_to_one_and_probability_falls_with_the_target(rate, noise, seed):
     fit = calibration.growth_distribution(exponential_mau(rate, noise=noise, seed=seed),
-                                          n_boot=200, rng=seed)
+                                          n_paths=200, rng=seed)
     bands = calibration.band_probabilities(fit)
     assert np.all(bands["probability"] >= -1e-12)
     assert_allclose(bands["probability"].sum(), 1.0, atol=1e-12)
@@ -604,3 +604,15 @@ def test_sample_history_latency_is_within_ten_percent(sample_history):
 def test_fit_latency_rejects_bad_input(change, kwargs, error, match):
     with pytest.raises(error, match=match):
         calibration.fit_latency(change(queue_history("mm1", "avg", 0.2)), **kwargs)
+
+
+def test_n_boot_is_a_deprecated_alias_of_n_paths():
+    mau = exponential_mau(0.1, months=30, noise=0.05, seed=5)
+    with pytest.warns(DeprecationWarning,
+                      match=r"growth_distribution\(n_boot=\.\.\.\) is deprecated"):
+        old = calibration.growth_distribution(mau, n_boot=300, rng=4)
+    new = calibration.growth_distribution(mau, n_paths=300, rng=4)
+    np.testing.assert_array_equal(old.log_mean_samples, new.log_mean_samples)
+    assert new.log_mean_samples.shape == (300,)
+    with pytest.raises(TypeError, match="both n_boot= and n_paths="):
+        calibration.growth_distribution(mau, n_paths=300, n_boot=300)
