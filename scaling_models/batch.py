@@ -25,7 +25,6 @@ rename) is completed or rolled back as a whole. Temporary folders left by a kill
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as _dt
 import errno
 import json
@@ -179,13 +178,21 @@ class ReportResult:
 
 
 def parse_quarter(quarter: str) -> tuple[int, int]:
-    """Return ``(year, q)`` of a ``YYYY-Qn`` string; raise ReportInputError otherwise."""
+    """Return ``(year, q)`` of a ``YYYY-Qn`` string; raise ReportInputError otherwise.
+
+    The whole string: the quarter names the report's folder, so a trailing newline or a
+    path (``2024-Q2/../..``) is refused too.
+    """
     from scaling_models import periods
 
     try:
-        return periods.parse_quarter(quarter, "--quarter")
+        year_q = periods.parse_quarter(quarter, "--quarter")
     except ValueError as exc:
         raise ReportInputError(str(exc)) from None
+    if not QUARTER_NAME.fullmatch(quarter):
+        raise ReportInputError(f"--quarter must look like 2024-Q2 (year, dash, Q1 to Q4); "
+                               f"got {quarter!r}")
+    return year_q
 
 
 def previous_quarter(quarter: str) -> str:
@@ -479,6 +486,11 @@ def plan_jobs(
             raise ReportInputError(f"--seed: {exc}") from None
 
     names = [Path(p).stem for p in params_files] if len(params_files) > 1 else [""]
+    for name, path in zip(names, params_files, strict=True) if len(names) > 1 else ():
+        if name.startswith("."):  # ".", ".." or hidden: not a sub-folder of the quarter
+            raise ReportInputError(
+                f"--params {path}: its name {name!r} cannot name a report folder (each "
+                f"file's name becomes its sub-folder of the quarter); rename the file")
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ReportInputError(
@@ -666,6 +678,19 @@ def _check_out_dir(out_dir: Path) -> None:
         raise ReportInputError(f"--out {out_dir}: {where} is not writable")
 
 
+def _check_data_outside(planned: Sequence[ReportJob], target: Path) -> None:
+    """A data folder inside the quarter's folder would move to its backup with --force."""
+    if not target.exists():
+        return
+    replaced = target.resolve()
+    for job in planned:
+        folder = job.parameters.get("data_dir")
+        if folder and Path(folder).resolve().is_relative_to(replaced):
+            raise ReportInputError(
+                f"data folder {folder} ({job.source}): it is inside {target}, the report "
+                f"--force replaces, and would move into its backup; put the data elsewhere")
+
+
 def _lock_or_refuse(lock: _QuarterLock, target: Path) -> None:
     if not lock.acquire():
         raise ReportLockedError(
@@ -799,6 +824,7 @@ def _build_locked(quarter: str, target: Path, signals: _Signals, *, params_files
         _lock_or_refuse(lock, target)
     if target.exists() and not force:  # written by a run that finished meanwhile
         raise ReportExistsError(f"{target} already exists; pass --force to replace it")
+    _check_data_outside(planned, target)
     _clean_leftovers(out_dir, quarter, lock)
     if progress is None:
         progress = sys.stderr.isatty()
@@ -822,12 +848,13 @@ def _build_locked(quarter: str, target: Path, signals: _Signals, *, params_files
             failed_dir = _free_path(out_dir / f"{quarter}.failed-{_timestamp()}")
             os.replace(work, failed_dir)
             first = failures[0]
-            where = f" ({first['job']})" if first["job"] else ""
-            raise NotebookFailedError(
-                f"report notebook failed{where}: {first['error']}; executed notebook kept "
-                f"in {failed_dir / first['job'] / Path(notebook).name}",
-                failed_dir,
-            )
+            source = next(j.source for j in planned if j.name == first["job"])
+            where = f" ({first['job']}, --params {source})" if first["job"] else ""
+            executed = failed_dir / first["job"] / Path(notebook).name
+            kept = (f"executed notebook kept in {executed}" if executed.is_file()
+                    else f"the run kept in {failed_dir}")
+            raise NotebookFailedError(f"report notebook failed{where}: {first['error']}; "
+                                      f"{kept}", failed_dir)
         backup = _swap(work, target, out_dir, quarter, force, signals)
     except OSError as exc:  # the output folder failed us (full, read-only...): one line
         shutil.rmtree(work, ignore_errors=True)
@@ -899,24 +926,101 @@ def _run_all(
     workers = min(jobs or os.cpu_count() or 1, len(planned))
     if workers <= 1:
         return [_run_job(*a) for a in _progress(args, progress and len(planned) > 1)]
+    return _run_in_processes(args, workers, progress)
+
+
+def _run_in_processes(args: list[tuple], workers: int, progress: bool) -> list[dict]:
+    """:func:`_run_job` for each job in its own process, ``workers`` at a time.
+
+    A process per job rather than a pool: when one dies outright (killed, out of memory,
+    ``os._exit``) its job, and its job only, is a failed job whose error says how the
+    process ended; a pool would break every job still running with no name or status.
+    """
+    from multiprocessing.connection import wait
+
     # spawn: the parent may hold threads (tqdm, zmq) that fork would copy half-locked
     context = multiprocessing.get_context("spawn")
-    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=context)
+    outcomes: list[dict | None] = [None] * len(args)
+    waiting = list(range(len(args)))
+    running: dict[int, tuple[Any, Any]] = {}
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(args), desc="notebooks", unit="notebook")
     try:
-        futures = [pool.submit(_run_job, *a) for a in args]
-        done = concurrent.futures.as_completed(futures)
-        for _ in _progress(done, progress, total=len(futures)):
-            pass
-        outcomes = [f.result() for f in futures]
-    except BaseException:
-        # interrupted (or a worker died): stop the other notebooks now rather than
-        # waiting for them to finish writing into a folder about to be removed
-        for process in list(getattr(pool, "_processes", {}).values()):
+        while waiting or running:
+            while waiting and len(running) < workers:
+                i = waiting.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_job_process, args=(send, _run_job, args[i]),
+                                          name=f"report job {args[i][0] or 'report'}")
+                process.start()
+                send.close()  # the child holds the other end: EOF when it dies
+                running[i] = (process, receive)
+            wait([x for process, receive in running.values()
+                  for x in (receive, process.sentinel)])
+            for i, (process, receive) in list(running.items()):
+                outcome = None
+                if receive.poll():
+                    try:
+                        outcome = receive.recv()
+                    except EOFError:  # it died before sending its outcome
+                        pass
+                elif process.is_alive():
+                    continue
+                process.join()
+                outcomes[i] = outcome or _died(args[i][0], process.exitcode)
+                receive.close()
+                del running[i]
+                if bar is not None:
+                    bar.update()
+    finally:
+        # interrupted: stop the other notebooks now rather than waiting for them to
+        # finish writing into a folder about to be removed
+        for process, _ in running.values():
             process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
+        for process, receive in running.values():
+            process.join(timeout=10)
+            if process.is_alive():
+                process.kill()
+                process.join()
+            receive.close()
+        if bar is not None:
+            bar.close()
     return outcomes
+
+
+def _job_process(send: Any, run: Callable[..., dict], args: tuple) -> None:
+    """A worker process: ``run(*args)``, its outcome sent back through ``send``."""
+    # Ctrl-C at a terminal reaches the whole process group: the parent handles it and
+    # stops the workers; SIGTERM (from the parent) unwinds, so papermill stops its kernel
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        outcome = run(*args)
+    except Exception as exc:  # an error outside the notebook: the job failed, in one line
+        outcome = _outcome(args[0], f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
+    send.send(outcome)
+    send.close()
+
+
+def _outcome(job: str, error: str) -> dict:
+    """The outcome of a failed job."""
+    return {"job": job, "error": error, "summary": None, "pdf": False, "warnings": [],
+            "write_error": None}
+
+
+def _died(job: str, exitcode: int | None) -> dict:
+    """The outcome of a job whose process ended without sending one."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"killed by signal {-exitcode}"
+    else:
+        how = f"exit status {exitcode}"
+    return _outcome(job, f"its worker process died ({how}) before the report was written")
 
 
 def _run_on_dask(args: list[tuple], scheduler: Any, progress: bool) -> list[dict]:
@@ -950,8 +1054,7 @@ def _run_on_dask(args: list[tuple], scheduler: Any, progress: bool) -> list[dict
         if bar is not None:
             bar.close()
     return [
-        {"job": item[0], "error": f"{type(r).__name__}: {' '.join(str(r).split())[:300]}",
-         "summary": None, "pdf": False, "warnings": []}
+        _outcome(item[0], f"{type(r).__name__}: {' '.join(str(r).split())[:300]}")
         if isinstance(r, BaseException) else r
         for item, r in zip(items, results, strict=True)
     ]

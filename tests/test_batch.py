@@ -339,3 +339,38 @@ def test_print_pdf_reports_chromium_failure(tmp_path):
 
     with pytest.raises(RuntimeError, match="status 1 without writing .*boom"):
         batch.print_pdf(html, tmp_path / "r.pdf", chromium="/bin/false", run=fake_run)
+
+
+def test_a_notebook_that_kills_its_worker_fails_in_one_line_naming_the_run(tmp_path,
+                                                                             capsys):
+    # With --jobs each notebook's kernel is a child of its worker process; the notebook of
+    # b.yaml kills that worker outright (SIGKILL: no exception, no outcome sent back).
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("seed = 0\nn_paths = 1000\nquarter = None\ndata_dir = None",
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import os, signal\nif seed == 13:\n"
+                                  "    os.kill(os.getppid(), signal.SIGKILL)"),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    notebook = tmp_path / "board_report.ipynb"
+    nbformat.write(nb, notebook)
+    files = []
+    for name, seed in (("a", 1), ("b", 13)):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"{FAST}seed: {seed}\n")
+        files += ["--params", str(path)]
+    out = tmp_path / "out"
+    (out / "2024-Q2").mkdir(parents=True)
+    (out / "2024-Q2" / "report.html").write_text("previous report")
+    code = main(["report", "--quarter", "2024-Q2", *files, "--out", str(out), "--jobs", "2",
+                 "--notebook", str(notebook), "--force", "--no-pdf"])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1 and "Traceback" not in err, err
+    assert (f"error: report notebook failed (b, --params {tmp_path / 'b.yaml'}): its worker "
+            "process died (killed by SIGKILL)") in err
+    assert [p.name for p in (out / "2024-Q2").iterdir()] == ["report.html"]
+    assert (out / "2024-Q2" / "report.html").read_text() == "previous report"
+    failed = list(out.glob("2024-Q2.failed-*"))
+    assert len(failed) == 1 and (failed[0] / "a" / "summary.json").is_file()

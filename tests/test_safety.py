@@ -729,3 +729,117 @@ def test_bad_source_date_epoch_is_refused_naming_it(monkeypatch, tmp_path):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(batch.ReportInputError, match="SOURCE_DATE_EPOCH .*'yesterday'"):
         batch.build_report("2024-Q2", out_dir=tmp_path)
+
+
+# --- review: worker processes, report folder names, quarters ---------------------------
+
+
+def _job_outcome(name: str, job_dir: str) -> dict:
+    Path(job_dir).mkdir(parents=True, exist_ok=True)
+    return {"job": name, "error": None, "summary": {"quarter": "2024-Q2"}, "pdf": False,
+            "warnings": [], "write_error": None}
+
+
+def _crashing_job(name, params, effective, notebook, job_dir, chromium, cell_bar):
+    """A worker that dies outright on the job named "b" (spawned processes import this
+    module by name: it must stay at module level)."""
+    if name != "b":
+        return _job_outcome(name, job_dir)
+    if params.get("seed") == 9:
+        os.kill(os.getpid(), signal.SIGKILL)
+    os._exit(7)
+
+
+@pytest.mark.parametrize(("seed", "how"), [(1, "exit status 7"), (9, "killed by SIGKILL")])
+def test_a_worker_process_that_dies_fails_in_one_line_naming_its_params_file(
+        tmp_path, capsys, monkeypatch, seed, how):
+    out = tmp_path / "out"
+    before = _previous_report(out)
+    files = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"{FAST}seed: {seed}\n")
+        files.append(str(path))
+    monkeypatch.setattr(batch, "_run_job", _crashing_job)
+    code = run_cli("--out", str(out), "--params", files[0], "--params", files[1], "--jobs",
+                   "2", "--force", "--no-pdf")
+    err = one_line_error(capsys)
+    assert code == 1
+    assert f"report notebook failed (b, --params {files[1]}): its worker process died " \
+           f"({how})" in err
+    # the previous report is intact, the run is kept for debugging, no temporary folder
+    assert {p.name: p.read_bytes() for p in (out / "2024-Q2").iterdir()} == before
+    assert len(list(out.glob("2024-Q2.failed-*"))) == 1
+    assert not list(out.glob(".2024-Q2.tmp-*")) and not list(out.glob("2024-Q2.backup-*"))
+
+
+def test_params_files_with_the_same_name_are_refused(tmp_path, capsys):
+    files = []
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "acme.yaml").write_text(FAST)
+        files += ["--params", str(tmp_path / folder / "acme.yaml")]
+    assert run_cli("--out", str(tmp_path / "out"), *files) == 2
+    assert "several files named 'acme'" in one_line_error(capsys)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["...yaml", "..yaml", ".hidden.yaml"])
+def test_a_params_file_whose_name_cannot_name_a_report_folder_is_refused(tmp_path, capsys,
+                                                                        name):
+    # "...yaml" is the stem "..": its report would be written beside the quarter's folder
+    odd, plain = tmp_path / name, tmp_path / "plain.yaml"
+    odd.write_text(FAST)
+    plain.write_text(FAST)
+    out = tmp_path / "reports" / "out"
+    assert run_cli("--out", str(out), "--params", str(plain), "--params", str(odd)) == 2
+    err = one_line_error(capsys)
+    assert f"--params {odd}: " in err and "report folder" in err
+    assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.parametrize("quarter", ["2024-Q5", "../x", "2024-Q2\n", "2024-Q2/../..",
+                                     " 2024-Q2"])
+def test_a_quarter_that_is_not_one_exits_2_and_writes_nothing(tmp_path, capsys, quarter):
+    out = tmp_path / "nest" / "out"
+    assert main(["report", "--quarter", quarter, "--out", str(out)]) == 2
+    assert "--quarter must look like 2024-Q2" in one_line_error(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _quick_notebook(monkeypatch):
+    """papermill replaced by a copy of the notebook: the driver's work without a kernel."""
+    import papermill
+
+    def copy(notebook, executed, **kwargs):
+        shutil.copy(notebook, executed)
+
+    monkeypatch.setattr(papermill, "execute_notebook", copy)
+
+
+def test_out_inside_data_is_fine(tmp_path, capsys, monkeypatch):
+    # the data folder holds named files only: reports written inside it disturb nothing,
+    # and the next quarter's run finds last quarter's there
+    _quick_notebook(monkeypatch)
+    data = sample_copy(tmp_path)
+    out = data / "reports"
+    assert run_cli("--data", str(data), "--out", str(out), "--no-pdf") == 0
+    assert (out / "2024-Q2" / "summary.json").is_file()
+    capsys.readouterr()
+    assert main(["report", "--quarter", "2024-Q3", "--data", str(data), "--out", str(out),
+                 "--no-pdf"]) == 2  # the history ends in 2024-06
+    assert "has no row for 2024-07" in one_line_error(capsys)
+
+
+def test_data_inside_the_quarter_that_force_replaces_is_refused(tmp_path, capsys,
+                                                                 monkeypatch):
+    # --force moves the old quarter folder to a backup: data inside it would move with it
+    _quick_notebook(monkeypatch)
+    out = tmp_path / "out"
+    data = sample_copy(out / "2024-Q2")
+    before = sorted(p.name for p in data.iterdir())
+    assert run_cli("--data", str(data), "--out", str(out), "--force", "--no-pdf") == 2
+    err = one_line_error(capsys)
+    assert f"data folder {data}" in err and f"inside {out / '2024-Q2'}" in err
+    assert sorted(p.name for p in data.iterdir()) == before
+    assert sorted(p.name for p in out.iterdir()) == ["2024-Q2"]
