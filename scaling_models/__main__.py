@@ -7,8 +7,9 @@
 Exit status (every failure is one line on stderr naming the file or parameter):
 
 - 0 report written;
-- 1 a notebook failed (the failed run is kept for debugging) or the report could not be
-  written (disk full, permissions); earlier reports are untouched;
+- 1 a notebook failed or its worker process died (the failed run is kept for debugging)
+  or the report could not be written (disk full, permissions); earlier reports are
+  untouched;
 - 2 bad input (parameter, parameters file, data folder, last quarter's summary named in a
   parameters file, quarter, ``--out``), reported before anything runs;
 - 3 the quarter's report exists and ``--force`` was not given, or another run is writing

@@ -12,7 +12,9 @@ Everything is written into a temporary folder beside the target and renamed into
 ``<out>/<quarter>/`` only when every notebook succeeded, so a failure never leaves a half
 report and never touches an earlier one. An existing quarter is replaced only with
 ``force=True``, and then kept as ``<quarter>.backup-<timestamp>``. A failed run is kept as
-``<quarter>.failed-<timestamp>`` with its executed notebook(s) for debugging.
+``<quarter>.failed-<timestamp>`` with its executed notebook(s) for debugging; with several
+notebooks in parallel, each runs in its own process, so one whose process dies outright
+fails its own run, named, as a notebook error does.
 
 One writer per quarter: a run holds an exclusive lock (``fcntl.flock``, released by the
 kernel when the process dies, so a lock is never stale) on ``<out>/.<quarter>.lock``; a
