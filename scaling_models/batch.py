@@ -955,8 +955,10 @@ def _run_in_processes(args: list[tuple], workers: int, progress: bool) -> list[d
             while waiting and len(running) < workers:
                 i = waiting.pop(0)
                 receive, send = context.Pipe(duplex=False)
+                # daemonic: never left running past this process, however it ends
                 process = context.Process(target=_job_process, args=(send, _run_job, args[i]),
-                                          name=f"report job {args[i][0] or 'report'}")
+                                          name=f"report job {args[i][0] or 'report'}",
+                                          daemon=True)
                 process.start()
                 send.close()  # the child holds the other end: EOF when it dies
                 running[i] = (process, receive)

@@ -843,3 +843,46 @@ def test_data_inside_the_quarter_that_force_replaces_is_refused(tmp_path, capsys
     assert f"data folder {data}" in err and f"inside {out / '2024-Q2'}" in err
     assert sorted(p.name for p in data.iterdir()) == before
     assert sorted(p.name for p in out.iterdir()) == ["2024-Q2"]
+
+
+def _sleeping_job(name, params, effective, notebook, job_dir, chromium, cell_bar):
+    """A worker that says it started (its PID in a file beside the job) and waits."""
+    Path(job_dir).parent.joinpath(f"{name}.started").write_text(str(os.getpid()))
+    time.sleep(120)
+
+
+def test_sigterm_during_parallel_jobs_stops_the_workers_and_keeps_the_report(tmp_path,
+                                                                              monkeypatch):
+    out = tmp_path / "out"
+    before = _previous_report(out)
+    files = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(FAST)
+        files.append(str(path))
+    monkeypatch.setattr(batch, "_run_job", _sleeping_job)
+    pids = []
+
+    def terminate_once_both_run():
+        for _ in range(1200):
+            started = list(out.glob(".2024-Q2.tmp-*/*.started"))
+            if len(started) == 2:
+                pids.extend(int(p.read_text()) for p in started)
+                break
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    import threading
+
+    killer = threading.Thread(target=terminate_once_both_run)
+    killer.start()
+    with pytest.raises(batch.ReportInterrupted):
+        batch.build_report("2024-Q2", params_files=files, out_dir=out, jobs=2, force=True,
+                           pdf=False)
+    killer.join()
+    assert len(pids) == 2
+    for pid in pids:  # stopped and reaped
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert {p.name: p.read_bytes() for p in (out / "2024-Q2").iterdir()} == before
+    assert sorted(p.name for p in out.iterdir()) == ["2024-Q2"]
