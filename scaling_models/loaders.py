@@ -966,6 +966,19 @@ def _scenario_row(entry: Any, where: str, default_spread: float) -> tuple[str, d
     return key, row
 
 
+def _file_list(path: str | Path | Sequence[str | Path] | None, default: Path,
+               what: str) -> list[Path]:
+    """The files a YAML reader reads: ``default`` for None, one path, or several."""
+    if path is None:
+        return [default]
+    if isinstance(path, (str, Path)):
+        return [Path(path)]
+    paths = [Path(p) for p in path]
+    if not paths:
+        raise ValueError(f"path must name at least one {what} file; got an empty list")
+    return paths
+
+
 def _read_scenario_file(path: Path) -> list[tuple[str, dict]]:
     name = str(path)
     try:
@@ -1023,14 +1036,7 @@ def load_scenarios(path: str | Path | Sequence[str | Path] | None = None) -> pd.
     FileNotFoundError
         A file that does not exist.
     """
-    if path is None:
-        paths = [DEFAULT_SCENARIOS_PATH]
-    elif isinstance(path, (str, Path)):
-        paths = [Path(path)]
-    else:
-        paths = [Path(p) for p in path]
-        if not paths:
-            raise ValueError("path must name at least one scenario file; got an empty list")
+    paths = _file_list(path, DEFAULT_SCENARIOS_PATH, "scenario")
     keys: list[str] = []
     rows: list[dict] = []
     origin: dict[str, Path] = {}
@@ -1340,14 +1346,7 @@ def load_levers(path: str | Path | Sequence[str | Path] | None = None, *,
     if isinstance(resources, str) or not all(isinstance(r, str) for r in resources):
         raise TypeError(f"resources must be a sequence of resource names; got {resources!r}")
     resources = tuple(resources)
-    if path is None:
-        paths = [DEFAULT_LEVERS_PATH]
-    elif isinstance(path, (str, Path)):
-        paths = [Path(path)]
-    else:
-        paths = [Path(p) for p in path]
-        if not paths:
-            raise ValueError("path must name at least one lever file; got an empty list")
+    paths = _file_list(path, DEFAULT_LEVERS_PATH, "lever")
     rows: dict[str, dict] = {}
     origin: dict[str, Path] = {}
     for file in paths:
