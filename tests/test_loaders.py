@@ -516,3 +516,14 @@ def test_levers_refuse_the_list_written_twice_and_a_lever_defined_twice(tmp_path
                     encoding="utf-8")
     with pytest.raises(DataError, match=r"lever 'a', field 'key': duplicate"):
         loaders.load_levers(path)
+
+
+def test_levers_not_utf8_or_not_yaml_name_the_file(tmp_path):
+    path = tmp_path / "levers.yaml"
+    path.write_bytes(("levers:\n" + _LEVER.format(key="big_db")).replace(
+        "A bigger database", "Base de donn\xe9es").encode("latin-1"))
+    with pytest.raises(DataError, match=r"levers\.yaml: not UTF-8 text .*save the file as UTF-8"):
+        loaders.load_levers(path)
+    path.write_text("levers: [\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"levers\.yaml: not valid YAML"):
+        loaders.load_levers(path)
