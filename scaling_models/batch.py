@@ -72,6 +72,7 @@ __all__ = [
     "check_inputs",
     "plan_jobs",
     "build_report",
+    "run_in_processes",
     "export_html",
     "print_pdf",
     "find_chromium",
@@ -188,13 +189,9 @@ def parse_quarter(quarter: str) -> tuple[int, int]:
     from scaling_models import periods
 
     try:
-        year_q = periods.parse_quarter(quarter, "--quarter")
+        return periods.parse_quarter(quarter, "--quarter")
     except ValueError as exc:
         raise ReportInputError(str(exc)) from None
-    if not QUARTER_NAME.fullmatch(quarter):
-        raise ReportInputError(f"--quarter must look like 2024-Q2 (year, dash, Q1 to Q4); "
-                               f"got {quarter!r}")
-    return year_q
 
 
 def previous_quarter(quarter: str) -> str:
@@ -928,60 +925,93 @@ def _run_all(
     workers = min(jobs or os.cpu_count() or 1, len(planned))
     if workers <= 1:
         return [_run_job(*a) for a in _progress(args, progress and len(planned) > 1)]
-    return _run_in_processes(args, workers, progress)
+    return run_in_processes(_run_job, args, workers, failed=lambda a, error: _outcome(a[0], error),
+                            progress=progress)
 
 
-def _run_in_processes(args: list[tuple], workers: int, progress: bool) -> list[dict]:
-    """:func:`_run_job` for each job in its own process, ``workers`` at a time.
+def run_in_processes(
+    run: Callable[..., Any],
+    args: Sequence[tuple],
+    workers: int,
+    *,
+    failed: Callable[[tuple, str], Any],
+    desc: str = "notebooks",
+    progress: bool = False,
+) -> list[Any]:
+    """``run(*a)`` for each ``a`` of ``args`` in its own process, ``workers`` at a time.
 
-    A process per job rather than a pool: when one dies outright (killed, out of memory,
-    ``os._exit``) its job, and its job only, is a failed job whose error says how the
-    process ended; a pool would break every job still running with no name or status.
+    A process per item rather than a pool: when one dies outright (killed, out of memory,
+    ``os._exit``) its item, and its item only, fails with an error that says how the
+    process ended; a pool would break every item still running with no name or status.
+
+    Parameters
+    ----------
+    run : callable
+        A module-level function (spawned processes import it by name) returning a
+        picklable outcome.
+    args : sequence of tuple
+        One tuple of arguments per item.
+    workers : int
+        Processes at a time (>= 1).
+    failed : callable
+        ``failed(a, error)``: the outcome of the item of arguments ``a`` whose ``run``
+        raised or whose process died, ``error`` saying what happened in one line.
+    desc : str
+        What the progress bar counts.
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    list
+        The outcomes, in the order of ``args``.
     """
     from multiprocessing.connection import wait
 
     # spawn: the parent may hold threads (tqdm, zmq) that fork would copy half-locked
     context = multiprocessing.get_context("spawn")
-    outcomes: list[dict | None] = [None] * len(args)
+    outcomes: list[Any] = [None] * len(args)
     waiting = list(range(len(args)))
     running: dict[int, tuple[Any, Any]] = {}
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(args), desc="notebooks", unit="notebook")
+        bar = tqdm(total=len(args), desc=desc, unit=desc.rstrip("s"))
     try:
         while waiting or running:
             while waiting and len(running) < workers:
                 i = waiting.pop(0)
                 receive, send = context.Pipe(duplex=False)
-                # daemonic: never left running past this process, however it ends
-                process = context.Process(target=_job_process, args=(send, _run_job, args[i]),
-                                          name=f"report job {args[i][0] or 'report'}",
-                                          daemon=True)
+                process = context.Process(target=_item_process, args=(send, run, args[i]),
+                                          name=f"{desc} {i}")
                 process.start()
                 send.close()  # the child holds the other end: EOF when it dies
                 running[i] = (process, receive)
             wait([x for process, receive in running.values()
                   for x in (receive, process.sentinel)])
             for i, (process, receive) in list(running.items()):
-                outcome = None
+                message = None
                 if receive.poll():
                     try:
-                        outcome = receive.recv()
+                        message = receive.recv()
                     except EOFError:  # it died before sending its outcome
                         pass
                 elif process.is_alive():
                     continue
                 process.join()
-                outcomes[i] = outcome or _died(args[i][0], process.exitcode)
+                if message is None:
+                    outcomes[i] = failed(args[i], _how_it_died(process.exitcode))
+                else:
+                    ok, value = message
+                    outcomes[i] = value if ok else failed(args[i], value)
                 receive.close()
                 del running[i]
                 if bar is not None:
                     bar.update()
     finally:
-        # interrupted: stop the other notebooks now rather than waiting for them to
-        # finish writing into a folder about to be removed
+        # interrupted: stop the other items now rather than waiting for them to finish
+        # writing into a folder about to be removed
         for process, _ in running.values():
             process.terminate()
         for process, receive in running.values():
@@ -995,17 +1025,18 @@ def _run_in_processes(args: list[tuple], workers: int, progress: bool) -> list[d
     return outcomes
 
 
-def _job_process(send: Any, run: Callable[..., dict], args: tuple) -> None:
-    """A worker process: ``run(*args)``, its outcome sent back through ``send``."""
+def _item_process(send: Any, run: Callable[..., Any], args: tuple) -> None:
+    """A worker process: ``(True, run(*args))`` sent back through ``send``, or ``(False,
+    error)`` when it raises."""
     # Ctrl-C at a terminal reaches the whole process group: the parent handles it and
     # stops the workers; SIGTERM (from the parent) unwinds, so papermill stops its kernel
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
-        outcome = run(*args)
-    except Exception as exc:  # an error outside the notebook: the job failed, in one line
-        outcome = _outcome(args[0], f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
-    send.send(outcome)
+        message = (True, run(*args))
+    except Exception as exc:  # an error outside the notebook: the item failed, in one line
+        message = (False, f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
+    send.send(message)
     send.close()
 
 
@@ -1015,8 +1046,8 @@ def _outcome(job: str, error: str) -> dict:
             "write_error": None}
 
 
-def _died(job: str, exitcode: int | None) -> dict:
-    """The outcome of a job whose process ended without sending one."""
+def _how_it_died(exitcode: int | None) -> str:
+    """One line on a worker process that ended without sending its outcome."""
     if exitcode is not None and exitcode < 0:
         try:
             how = f"killed by {signal.Signals(-exitcode).name}"
@@ -1024,7 +1055,7 @@ def _died(job: str, exitcode: int | None) -> dict:
             how = f"killed by signal {-exitcode}"
     else:
         how = f"exit status {exitcode}"
-    return _outcome(job, f"its worker process died ({how}) before the report was written")
+    return f"its worker process died ({how}) before the report was written"
 
 
 def _run_on_dask(args: list[tuple], scheduler: Any, progress: bool) -> list[dict]:

@@ -16,9 +16,7 @@ Company folder names and texts are data: the HTML escapes them.
 
 from __future__ import annotations
 
-import concurrent.futures
 import html
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -103,6 +101,13 @@ def _company_report(name: str, quarter: str, options: dict) -> dict:
             "report": str(result.report_dir)}
 
 
+def _failed(item: tuple, error: str) -> dict:
+    """The outcome of a company whose report process raised or died (``item`` its
+    :func:`_company_report` arguments)."""
+    return {"company": item[0], "status": "failed", "error": error, "summary": None,
+            "report": ""}
+
+
 def build_portfolio(
     quarter: str,
     portfolio_dir: str | os.PathLike[str],
@@ -177,32 +182,27 @@ def build_portfolio(
 
 
 def _run(items: list[tuple], jobs: int | None, progress: bool, scheduler: Any) -> list[dict]:
+    """Each company's :func:`_company_report`, on the Dask cluster or in local processes
+    (one process per company, so one that dies fails its company only)."""
+    if scheduler is None:
+        workers = min(jobs or os.cpu_count() or 1, len(items))
+        return batch.run_in_processes(_company_report, items, workers, failed=_failed,
+                                      desc="companies", progress=progress)
+    from scaling_models import cluster
+
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(items), desc="companies", unit="company")
     try:
-        if scheduler is not None:
-            from scaling_models import cluster
-
-            try:
-                cluster.check_scheduler(scheduler)
-                return cluster.run_tasks(
-                    _company_report, items, scheduler=scheduler, name="portfolio-company",
-                    on_done=None if bar is None else lambda _: bar.update())
-            except (ValueError, TypeError, cluster.SchedulerUnreachableError,
-                    cluster.WorkerEnvironmentError) as exc:
-                raise batch.ReportInputError(f"--scheduler {scheduler}: {exc}") from None
-        workers = min(jobs or os.cpu_count() or 1, len(items))
-        # spawn: the parent may hold threads (tqdm, zmq) that fork would copy half-locked
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_company_report, *item) for item in items]
-            for _ in concurrent.futures.as_completed(futures):
-                if bar is not None:
-                    bar.update()
-            return [f.result() for f in futures]
+        cluster.check_scheduler(scheduler)
+        return cluster.run_tasks(
+            _company_report, items, scheduler=scheduler, name="portfolio-company",
+            on_done=None if bar is None else lambda _: bar.update())
+    except (ValueError, TypeError, cluster.SchedulerUnreachableError,
+            cluster.WorkerEnvironmentError) as exc:
+        raise batch.ReportInputError(f"--scheduler {scheduler}: {exc}") from None
     finally:
         if bar is not None:
             bar.close()

@@ -2,6 +2,8 @@
 escaped HTML (the end-to-end runs are in test_scale_out.py)."""
 
 import html
+import os
+import signal
 
 import pandas as pd
 import pytest
@@ -68,3 +70,24 @@ def test_the_summary_files_escape_company_text(tmp_path):
     back = pd.read_csv(csv, keep_default_na=False)
     assert list(back["company"]) == ['<img src=x onerror="alert(1)">', "ok"]
     assert not list(tmp_path.glob(".portfolio.*"))  # no temporary file left
+
+
+def _company_that_dies(name, quarter, options):
+    """Stands in for one company's report (module level: spawned processes import it)."""
+    if name == "beta":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if name == "gamma":
+        raise RuntimeError("disk\nfull")
+    return {"company": name, "status": "written", "error": "", "summary": None,
+            "report": ""}
+
+
+def test_a_company_whose_process_dies_fails_alone_in_one_line(monkeypatch):
+    monkeypatch.setattr(portfolio, "_company_report", _company_that_dies)
+    items = [(name, "2024-Q2", {}) for name in ("alpha", "beta", "gamma", "delta")]
+    outcomes = portfolio._run(items, jobs=2, progress=False, scheduler=None)
+    assert [o["company"] for o in outcomes] == ["alpha", "beta", "gamma", "delta"]
+    assert [o["status"] for o in outcomes] == ["written", "failed", "failed", "written"]
+    assert outcomes[1]["error"] == ("its worker process died (killed by SIGKILL) before the "
+                                    "report was written")
+    assert outcomes[2]["error"] == "RuntimeError: disk full"
