@@ -598,7 +598,7 @@ def _period_index(path: Path, frame: pd.DataFrame, col: Column) -> pd.PeriodInde
     """Parse a month/quarter key and check it is unique, sorted and without gaps."""
     pattern, freq, example = _PERIOD_FORMATS[col.kind]
     text = frame[col.name].astype(object)
-    bad = ~np.array([isinstance(v, str) and bool(pattern.match(v)) for v in text])
+    bad = ~np.array([isinstance(v, str) and bool(pattern.fullmatch(v)) for v in text])
     if bad.any():
         lines = [f"line {frame.index[i]} ({text.iloc[i]!r})" for i in np.flatnonzero(bad)]
         raise DataError(path, f"must be written {example}", column=col.name, rows=lines)

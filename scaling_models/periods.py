@@ -48,11 +48,11 @@ DAYS_PER_MONTH: float = 365.25 / 12
 #: the year's 1.25 days beyond 52 weeks). [week/month]
 WEEKS_PER_MONTH: float = DAYS_PER_MONTH / 7
 
-#: A month label as data files write it: ``YYYY-MM``.
-MONTH_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+#: A month label as data files write it: ``YYYY-MM`` (use ``fullmatch``: the whole text).
+MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
-#: A quarter label: ``YYYY-Qn``, n from 1 to 4.
-QUARTER_PATTERN = re.compile(r"^(\d{4})-Q([1-4])$")
+#: A quarter label: ``YYYY-Qn``, n from 1 to 4 (use ``fullmatch``).
+QUARTER_PATTERN = re.compile(r"(\d{4})-Q([1-4])")
 
 
 # --------------------------------------------------------------------------- rates
@@ -250,7 +250,7 @@ def parse_quarter(quarter: Any, name: str = "quarter") -> tuple[int, int]:
     >>> parse_quarter("2024-Q2")
     (2024, 2)
     """
-    match = QUARTER_PATTERN.match(quarter) if isinstance(quarter, str) else None
+    match = QUARTER_PATTERN.fullmatch(quarter) if isinstance(quarter, str) else None
     if match is None:
         raise ValueError(
             f"{name} must look like 2024-Q2 (year, dash, Q1 to Q4); got {quarter!r}"

@@ -66,7 +66,8 @@ def test_quarters(quarter, year, n, end):
     assert periods.quarter_of(periods.to_month(end) - 2) == quarter
 
 
-@pytest.mark.parametrize("bad", ["2024Q2", "Q2-2024", "2024-Q5", "2024-q2", 2024, None])
+@pytest.mark.parametrize("bad", ["2024Q2", "Q2-2024", "2024-Q5", "2024-q2", "2024-Q2\n", 2024,
+                                 None])
 def test_parse_quarter_rejects_other_spellings(bad):
     with pytest.raises(ValueError, match=r"--quarter must look like 2024-Q2.*got"):
         periods.parse_quarter(bad, "--quarter")

@@ -389,8 +389,7 @@ def test_quarter_name_reads_quarters_as_periods_does(text):
     from scaling_models import periods
 
     assert bool(batch.QUARTER_NAME.fullmatch(text)) == bool(
-        periods.QUARTER_PATTERN.match(text) and periods.QUARTER_PATTERN.match(text).end()
-        == len(text))
+        periods.QUARTER_PATTERN.fullmatch(text))
 
 
 def _previous_report(out: Path) -> dict:
