@@ -20,6 +20,7 @@ This module imports :mod:`~scaling_models.report`, never the other way round.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import math
@@ -682,83 +683,162 @@ def _change_row(key, label, unit, now, before, current, previous, currency, reso
             "Why": _why(key, resource, now, before, current, previous, currency)}
 
 
-def _why(key, resource, now, before, current, previous, currency) -> str:  # noqa: C901
+def _why(key, resource, now, before, current, previous, currency) -> str:
     """One sentence on the drivers of a change, from the two summaries only."""
-    users = _growth(current, previous, "mau")
-    if key == "mau":
-        months = _months_between(previous.get("month"), current.get("month"))
-        if months and not math.isnan(users):
-            rate = (1 + users) ** (1 / months) - 1
-            return f"{percent(rate, 1)} a month on average over {months} months"
+    explain = _WHY.get(key)
+    if explain is None:
         return ""
-    if key == "revenue":
-        arpu = (_ratio(previous, "revenue", "mau"), _ratio(current, "revenue", "mau"))
-        return (f"users {percent(users, 1, signed=True)}; revenue per user "
-                f"{money(arpu[0], currency)} → {money(arpu[1], currency)}")
-    if key == "transactions_per_day":
-        per = (_ratio(previous, "transactions_per_day", "mau"),
-               _ratio(current, "transactions_per_day", "mau"))
-        return (f"users {percent(users, 1, signed=True)}; transactions per user and day "
-                f"{per[0]:.3f} → {per[1]:.3f}")
-    if key == "team_size":
-        planned = previous.get("hires_planned")
-        return f"last quarter's plan asked for {planned} hires" if is_number(planned) else ""
-    if key in ("infra_cost", "cost_per_user"):
-        cost = _growth(current, previous, "infra_cost")
-        trend = "economies of scale" if cost < users else "cost grew faster than users"
-        return (f"infrastructure cost {percent(cost, 1, signed=True)} for users "
-                f"{percent(users, 1, signed=True)}: {trend}")
-    if key == "infra_cost_share":
-        cost = _growth(current, previous, "infra_cost")
-        revenue = _growth(current, previous, "revenue")
-        return (f"infrastructure cost {percent(cost, 1, signed=True)}, revenue "
-                f"{percent(revenue, 1, signed=True)}")
-    if key == "monthly_growth_rate":
-        months = _months_between(previous.get("month"), current.get("month"))
-        if months and not math.isnan(users) and is_number(before):
-            rate = (1 + users) ** (1 / months) - 1
-            side = "above" if rate > float(before) else "below"
-            return (f"the quarter grew {percent(rate, 1)} a month, {side} last quarter's "
-                    f"12-month average; the window now includes it")
+    return explain(_Change(key, resource, now, before, current, previous, currency))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Change:
+    """One figure of :func:`what_changed`: its key (and resource), both values and both
+    summaries, for the functions of :data:`_WHY` that explain it."""
+
+    key: str
+    resource: str | None
+    now: Any
+    before: Any
+    current: Mapping[str, Any]
+    previous: Mapping[str, Any]
+    currency: str
+
+    @property
+    def users(self) -> float:
+        """Growth of MAU between the two summaries [fraction]."""
+        return _growth(self.current, self.previous, "mau")
+
+    @property
+    def quarter_rate(self) -> float | None:
+        """MAU's average monthly growth between the two summaries [fraction/month]."""
+        months = _months_between(self.previous.get("month"), self.current.get("month"))
+        if not months or math.isnan(self.users):
+            return None
+        return (1 + self.users) ** (1 / months) - 1
+
+
+def _why_users(c: _Change) -> str:
+    rate = c.quarter_rate
+    if rate is None:
         return ""
-    if key in ("metrics_critical", "metrics_attention"):
-        level = "critical" if key == "metrics_critical" else "attention"
-        return _status_moves(current.get("dashboard_status"), previous.get("dashboard_status"),
-                             level)
-    if key in ("p_critical_next_quarter", "remedy_start_by") and resource is not None:
-        parts = []
-        u_now = (current.get("utilisation_avg") or {}).get(resource)
-        u_before = (previous.get("utilisation_avg") or {}).get(resource)
-        if is_number(u_now) and is_number(u_before):
-            parts.append(f"utilisation {percent(u_before)} → {percent(u_now)}")
-        g_now, g_before = current.get("monthly_growth_rate"), previous.get("monthly_growth_rate")
-        if is_number(g_now) and is_number(g_before):
-            parts.append(f"growth {percent(g_before, 1)} → {percent(g_now, 1)} a month")
-        if key == "remedy_start_by":
-            p_now = (current.get("p_critical_next_quarter") or {}).get(resource)
-            p_before = (previous.get("p_critical_next_quarter") or {}).get(resource)
-            if is_number(p_now) and is_number(p_before):
-                parts.append(f"P(critical next quarter) {probability(p_before)} → "
-                             f"{probability(p_now)}")
-        return "; ".join(parts)
-    if key == "signals_detected":
-        label = {k: v.lower() for k, v in SIGNAL_LABELS.items()}
-        new = [label.get(x, x) for x in now if x not in before]
-        gone = [label.get(x, x) for x in before if x not in now]
-        parts = ([f"new: {', '.join(new)}"] if new else []) + (
-            [f"no longer: {', '.join(gone)}"] if gone else [])
-        return "; ".join(parts) or ("the same signals" if now else "")
-    if key == "debt_items_treat_now":
-        top = current.get("debt_top_item")
-        return f"best return now: {top}" if top else ""
-    if key == "hires_planned":
-        team = (previous.get("team_size"), current.get("team_size"))
-        return (f"team {team[0]:g} → {team[1]:g} developers"
-                if is_number(team[0]) and is_number(team[1]) else "")
-    if key == "investment_total":
-        hires = (previous.get("hires_planned"), current.get("hires_planned"))
-        return f"hires planned {hires[0]} → {hires[1]}" if None not in hires else ""
-    return ""
+    months = _months_between(c.previous.get("month"), c.current.get("month"))
+    return f"{percent(rate, 1)} a month on average over {months} months"
+
+
+def _why_revenue(c: _Change) -> str:
+    arpu = (_ratio(c.previous, "revenue", "mau"), _ratio(c.current, "revenue", "mau"))
+    return (f"users {percent(c.users, 1, signed=True)}; revenue per user "
+            f"{money(arpu[0], c.currency)} → {money(arpu[1], c.currency)}")
+
+
+def _why_transactions(c: _Change) -> str:
+    per = (_ratio(c.previous, "transactions_per_day", "mau"),
+           _ratio(c.current, "transactions_per_day", "mau"))
+    return (f"users {percent(c.users, 1, signed=True)}; transactions per user and day "
+            f"{per[0]:.3f} → {per[1]:.3f}")
+
+
+def _why_team(c: _Change) -> str:
+    planned = c.previous.get("hires_planned")
+    return f"last quarter's plan asked for {planned} hires" if is_number(planned) else ""
+
+
+def _why_infra_cost(c: _Change) -> str:
+    cost = _growth(c.current, c.previous, "infra_cost")
+    trend = "economies of scale" if cost < c.users else "cost grew faster than users"
+    return (f"infrastructure cost {percent(cost, 1, signed=True)} for users "
+            f"{percent(c.users, 1, signed=True)}: {trend}")
+
+
+def _why_infra_share(c: _Change) -> str:
+    cost = _growth(c.current, c.previous, "infra_cost")
+    revenue = _growth(c.current, c.previous, "revenue")
+    return (f"infrastructure cost {percent(cost, 1, signed=True)}, revenue "
+            f"{percent(revenue, 1, signed=True)}")
+
+
+def _why_growth_rate(c: _Change) -> str:
+    rate = c.quarter_rate
+    if rate is None or not is_number(c.before):
+        return ""
+    side = "above" if rate > float(c.before) else "below"
+    return (f"the quarter grew {percent(rate, 1)} a month, {side} last quarter's "
+            f"12-month average; the window now includes it")
+
+
+def _why_status_counts(c: _Change) -> str:
+    level = "critical" if c.key == "metrics_critical" else "attention"
+    return _status_moves(c.current.get("dashboard_status"),
+                         c.previous.get("dashboard_status"), level)
+
+
+def _why_resource(c: _Change) -> str:
+    """Utilisation and measured growth behind a probability or a remedy date (and, for a
+    date, the probability behind it)."""
+    if c.resource is None:
+        return ""
+    parts = []
+    u_now = (c.current.get("utilisation_avg") or {}).get(c.resource)
+    u_before = (c.previous.get("utilisation_avg") or {}).get(c.resource)
+    if is_number(u_now) and is_number(u_before):
+        parts.append(f"utilisation {percent(u_before)} → {percent(u_now)}")
+    g_now, g_before = c.current.get("monthly_growth_rate"), c.previous.get("monthly_growth_rate")
+    if is_number(g_now) and is_number(g_before):
+        parts.append(f"growth {percent(g_before, 1)} → {percent(g_now, 1)} a month")
+    if c.key == "remedy_start_by":
+        p_now = (c.current.get("p_critical_next_quarter") or {}).get(c.resource)
+        p_before = (c.previous.get("p_critical_next_quarter") or {}).get(c.resource)
+        if is_number(p_now) and is_number(p_before):
+            parts.append(f"P(critical next quarter) {probability(p_before)} → "
+                         f"{probability(p_now)}")
+    return "; ".join(parts)
+
+
+def _why_signals(c: _Change) -> str:
+    label = {k: v.lower() for k, v in SIGNAL_LABELS.items()}
+    new = [label.get(x, x) for x in c.now if x not in c.before]
+    gone = [label.get(x, x) for x in c.before if x not in c.now]
+    parts = ([f"new: {', '.join(new)}"] if new else []) + (
+        [f"no longer: {', '.join(gone)}"] if gone else [])
+    return "; ".join(parts) or ("the same signals" if c.now else "")
+
+
+def _why_debt(c: _Change) -> str:
+    top = c.current.get("debt_top_item")
+    return f"best return now: {top}" if top else ""
+
+
+def _why_hires(c: _Change) -> str:
+    team = (c.previous.get("team_size"), c.current.get("team_size"))
+    return (f"team {team[0]:g} → {team[1]:g} developers"
+            if is_number(team[0]) and is_number(team[1]) else "")
+
+
+def _why_investments(c: _Change) -> str:
+    hires = (c.previous.get("hires_planned"), c.current.get("hires_planned"))
+    return f"hires planned {hires[0]} → {hires[1]}" if None not in hires else ""
+
+
+#: summary key -> the function explaining its change (keys without one get no "why")
+_WHY = {
+    "mau": _why_users,
+    "revenue": _why_revenue,
+    "transactions_per_day": _why_transactions,
+    "team_size": _why_team,
+    "infra_cost": _why_infra_cost,
+    "cost_per_user": _why_infra_cost,
+    "infra_cost_share": _why_infra_share,
+    "monthly_growth_rate": _why_growth_rate,
+    "metrics_critical": _why_status_counts,
+    "metrics_attention": _why_status_counts,
+    "p_critical_next_quarter": _why_resource,
+    "remedy_start_by": _why_resource,
+    "signals_detected": _why_signals,
+    "debt_items_treat_now": _why_debt,
+    "hires_planned": _why_hires,
+    "investment_total": _why_investments,
+}
 
 
 def _months_between(first: Any, last: Any) -> int | None:

@@ -1808,7 +1808,7 @@ def breach_side(row: pd.Series) -> str:
 # --- headline figures ---------------------------------------------------------------------
 
 
-def summary(  # noqa: C901
+def summary(
     *,
     growth: pd.DataFrame,
     dashboard: pd.DataFrame,
@@ -1857,69 +1857,114 @@ def summary(  # noqa: C901
         digits so that summary.json stays readable and diffs stay quiet.
     """
     out: dict[str, Any] = {"month": growth.attrs.get("current_month")}
+    out.update(_summary_growth(growth))
+    out.update(_summary_dashboard(dashboard))
+    parts = (
+        (debt, _summary_debt), (scenarios, _summary_scenarios),
+        (breaches, _summary_breaches),
+        (remedies, lambda t: {"remedy_start_by": {str(k): str(v)
+                                                  for k, v in t["start_by"].items()}}),
+        (hiring, lambda t: _summary_hiring(t, hiring_target_months)),
+        (invest, _summary_investments),
+        (ranked, lambda t: {"actions_critical": int((t["priority"] == "critical").sum())}),
+        (signals, lambda t: {"signals_detected": [str(s)
+                                                  for s in t.loc[t["detected"], "signal"]]}),
+        (trend, lambda t: {"trend_critical_month": {str(k): str(v)
+                                                    for k, v in t["critical_month"].items()}}),
+        (elasticity, _summary_elasticity),
+        (measured, lambda m: {"model_vs_measured": {
+            str(k): {"measured": float(v["measured"]), "modelled": float(v["modelled"])}
+            for k, v in m.items()}}),
+    )
+    for table, part in parts:
+        if table is not None:
+            out.update(part(table))
+    return notebook_io.to_jsonable(out, significant=6)
 
+
+# --- the parts of summary(), one per input table -------------------------------------------
+
+
+def _summary_growth(growth: pd.DataFrame) -> dict[str, Any]:
+    """Today's figures and the quarter's changes (:func:`growth_achieved`)."""
     def current(metric: str) -> float:
         return float(growth.at[metric, "current"]) if metric in growth.index else math.nan
 
-    for metric in ("mau", "revenue", "transactions_per_day", "team_size", "infra_cost",
-                   "cost_per_user"):
-        out[metric] = current(metric)
+    out: dict[str, Any] = {metric: current(metric) for metric in (
+        "mau", "revenue", "transactions_per_day", "team_size", "infra_cost", "cost_per_user")}
     for metric in ("mau", "revenue"):
         change = growth.at[metric, "pct_change"] if metric in growth.index else math.nan
         out[f"{metric}_qoq_change"] = float(change)
     out["infra_cost_share"] = out["infra_cost"] / out["revenue"] if out["revenue"] else math.nan
+    return out
+
+
+def _summary_dashboard(dashboard: pd.DataFrame) -> dict[str, Any]:
+    """Status counts, statuses and utilisation of :func:`status_dashboard`."""
     status = dashboard["status"].astype(str)
-    out["metrics_critical"] = int((status == "critical").sum())
-    out["metrics_attention"] = int((status == "attention").sum())
-    out["critical_metrics"] = sorted(dashboard.loc[status == "critical", "metric"])
-    out["dashboard_status"] = dict(sorted(zip(dashboard["metric"], status, strict=True)))
     values = dict(zip(dashboard["metric"], dashboard["value"], strict=True))
-    out["utilisation_avg"] = {r: float(values[r]) for r in RESOURCE_COLUMNS if r in values}
-    if debt is not None:
-        out["debt_items_treat_now"] = int(debt.attrs.get("n_treat_now", 0))
-        if len(debt):
-            out["debt_top_item"] = str(debt.index[0])
-            out["debt_top_roi"] = float(debt["roi"].iloc[0])
-    if scenarios is not None:
-        fit = scenarios.attrs.get("calibration")
-        if fit is not None:
-            out["monthly_growth_rate"] = float(fit.mean_rate)
-            out["measured_growth_low"] = float(fit.rate_low)
-            out["measured_growth_high"] = float(fit.rate_high)
-        out["scenario_probabilities"] = {
-            str(k): float(v) for k, v in scenarios["probability"].items()
-        }
-    if breaches is not None and breaches.shape[1]:
-        crit = breaches.xs("critical", level="level")
-        out["p_critical_next_quarter"] = {str(k): float(v) for k, v in crit.iloc[:, 0].items()}
-        out["p_critical_4_quarters"] = {str(k): float(v) for k, v in crit.iloc[:, -1].items()}
-    if remedies is not None:
-        out["remedy_start_by"] = {str(k): str(v) for k, v in remedies["start_by"].items()}
-    if hiring is not None:
-        out["hires_planned"] = int(hiring.attrs.get("hires", len(hiring)))
-        if "applications_needed" in hiring.attrs:
-            out["applications_needed"] = int(hiring.attrs["applications_needed"])
-            out["applications_last_quarter"] = int(hiring.attrs["applications_last_quarter"])
-            if hiring_target_months is not None:
-                out["hiring_feasible"] = hiring_feasible(hiring, hiring_target_months)
-    if invest is not None and "total" in invest.index:
-        out["investment_total"] = float(invest.at["total", "cost"])
-    if ranked is not None:
-        out["actions_critical"] = int((ranked["priority"] == "critical").sum())
-    if signals is not None:
-        out["signals_detected"] = [str(s) for s in signals.loc[signals["detected"], "signal"]]
-    if trend is not None:
-        out["trend_critical_month"] = {str(k): str(v)
-                                       for k, v in trend["critical_month"].items()}
-    if elasticity is not None:
-        for key, column in (("elasticity", "elasticity"), ("elasticity_low", "low"),
-                            ("elasticity_high", "high")):
-            out[key] = {str(r): float(v) for r, v in elasticity[column].items()}
-    if measured is not None:
-        out["model_vs_measured"] = {str(k): {"measured": float(v["measured"]),
-                                             "modelled": float(v["modelled"])}
-                                    for k, v in measured.items()}
-    return notebook_io.to_jsonable(out, significant=6)
+    return {
+        "metrics_critical": int((status == "critical").sum()),
+        "metrics_attention": int((status == "attention").sum()),
+        "critical_metrics": sorted(dashboard.loc[status == "critical", "metric"]),
+        "dashboard_status": dict(sorted(zip(dashboard["metric"], status, strict=True))),
+        "utilisation_avg": {r: float(values[r]) for r in RESOURCE_COLUMNS if r in values},
+    }
+
+
+def _summary_debt(debt: pd.DataFrame) -> dict[str, Any]:
+    """The debt items to treat now and the best one (:func:`debt_table`)."""
+    out: dict[str, Any] = {"debt_items_treat_now": int(debt.attrs.get("n_treat_now", 0))}
+    if len(debt):
+        out["debt_top_item"] = str(debt.index[0])
+        out["debt_top_roi"] = float(debt["roi"].iloc[0])
+    return out
+
+
+def _summary_scenarios(scenarios: pd.DataFrame) -> dict[str, Any]:
+    """The measured growth and each scenario's probability (:func:`scenario_table`)."""
+    out: dict[str, Any] = {}
+    fit = scenarios.attrs.get("calibration")
+    if fit is not None:
+        out["monthly_growth_rate"] = float(fit.mean_rate)
+        out["measured_growth_low"] = float(fit.rate_low)
+        out["measured_growth_high"] = float(fit.rate_high)
+    out["scenario_probabilities"] = {str(k): float(v)
+                                     for k, v in scenarios["probability"].items()}
+    return out
+
+
+def _summary_breaches(breaches: pd.DataFrame) -> dict[str, Any]:
+    """The chance of critical by next quarter and by the fourth (:func:`breach_table`)."""
+    if not breaches.shape[1]:
+        return {}
+    crit = breaches.xs("critical", level="level")
+    return {"p_critical_next_quarter": {str(k): float(v) for k, v in crit.iloc[:, 0].items()},
+            "p_critical_4_quarters": {str(k): float(v) for k, v in crit.iloc[:, -1].items()}}
+
+
+def _summary_hiring(hiring: pd.DataFrame, target_months: int | None) -> dict[str, Any]:
+    """The hires and the funnel effort behind them (:func:`hiring_table`)."""
+    out: dict[str, Any] = {"hires_planned": int(hiring.attrs.get("hires", len(hiring)))}
+    if "applications_needed" in hiring.attrs:
+        out["applications_needed"] = int(hiring.attrs["applications_needed"])
+        out["applications_last_quarter"] = int(hiring.attrs["applications_last_quarter"])
+        if target_months is not None:
+            out["hiring_feasible"] = hiring_feasible(hiring, target_months)
+    return out
+
+
+def _summary_investments(invest: pd.DataFrame) -> dict[str, Any]:
+    """The total of :func:`investments`."""
+    return ({"investment_total": float(invest.at["total", "cost"])}
+            if "total" in invest.index else {})
+
+
+def _summary_elasticity(elasticity: pd.DataFrame) -> dict[str, Any]:
+    """Each resource's load elasticity and its 90 % interval."""
+    return {key: {str(r): float(v) for r, v in elasticity[column].items()}
+            for key, column in (("elasticity", "elasticity"), ("elasticity_low", "low"),
+                                ("elasticity_high", "high"))}
 
 
 def qoq_deltas(current: Mapping[str, Any], previous: Mapping[str, Any]) -> pd.DataFrame:
