@@ -172,7 +172,8 @@ def build(data: loaders.DataBundle, params: Mapping[str, Any]) -> BoardReport:
     plan = plan_report.board_plan(
         calibrated.inputs, data.levers, risk=p["plan_risk"], budget=p["plan_budget"],
         months=p["horizon_months"], n_paths=p["n_paths"], seed=seed, end_month=end)
-    ranked = report.actions(dashboard, debt=debt, remedies=remedies, plan_costs=plan.costs)
+    ranked = report.actions(dashboard, debt=debt, remedies=remedies, plan_costs=plan.costs,
+                            plan_shares=plan.shares, trend=trend, end_month=end)
     try:
         hiring = report.hiring_table(history, target_velocity=p["target_velocity"],
                                      target_month=p["hiring_target_months"],
@@ -184,10 +185,12 @@ def build(data: loaders.DataBundle, params: Mapping[str, Any]) -> BoardReport:
         result, hires=0 if hiring is None else hiring.attrs["hires"],
         developer_annual_cost=p["developer_annual_cost"],
         current_velocity=float(history["velocity"].iloc[-1]),
-        target_velocity=p["target_velocity"], debt=debt)
+        target_velocity=p["target_velocity"], debt=debt,
+        plan_cost=plan.result.total_cost, plan_actions=len(plan.schedule),
+        plan_risk=tuple(plan.comparison.table.loc["p_any", ["without_plan", "with_plan"]]))
     team_row = next((i for i in invest.index if str(i).startswith("team")), None)
     status = report.status_table(
-        result, dashboard, remedies, costs=plan.costs, hiring=hiring,
+        result, dashboard, remedies, costs=plan.costs, shares=plan.shares, hiring=hiring,
         hiring_target_months=p["hiring_target_months"],
         team_cost=float(invest.at[team_row, "cost"]) if team_row is not None else float("nan"))
     headline = report.summary(
@@ -221,7 +224,7 @@ def build(data: loaders.DataBundle, params: Mapping[str, Any]) -> BoardReport:
                                                 risk=p["plan_risk"])),
     }
     messages = presentation.key_messages(headline, ranked=ranked, hiring=hiring,
-                                         signals=signals, currency=currency)
+                                         signals=signals, invest=invest, currency=currency)
     return BoardReport(
         quarter=quarter, end=end, parameters=p, history=history, calibrated=calibrated,
         result=result, tables=tables, headline=headline, messages=messages, texts=texts,

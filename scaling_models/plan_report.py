@@ -15,8 +15,10 @@ notebook ``06_remedy_plan``:
   other draw is the same), the month-by-month probability of each resource having been
   critical, and a table of risk and cost over the horizon;
 * :func:`risk_appetite`: the cheapest plan and its risk for other risk targets;
-* :func:`risk_figure`, :func:`summary_fields` and :func:`remedy_costs` (the cost of the
-  plan's actions on each resource, for :func:`scaling_models.report.actions`);
+* :func:`risk_figure`, :func:`summary_fields`, :func:`remedy_costs` (the cost of the
+  plan's actions on each resource, for :func:`scaling_models.report.actions`) and
+  :func:`remedy_shares` (where the cost of an action relieving several resources is
+  counted);
 * :func:`board_plan`: all of them at once, as the board report runs them;
 * :func:`present_schedule`, :func:`present_comparison` and :func:`present_appetite`: the
   same three tables written for the board (strings in their units, headers in words), for
@@ -52,6 +54,7 @@ __all__ = [
     "primary_resource",
     "plan_schedule",
     "remedy_costs",
+    "remedy_shares",
     "compare",
     "risk_appetite",
     "risk_figure",
@@ -128,6 +131,24 @@ def remedy_costs(plan: Plan, months: int) -> dict[str, float]:
         if resource in costs:
             costs[resource] += float(cost)
     return costs
+
+
+def remedy_shares(plan: Plan) -> dict[str, tuple[str, ...]]:
+    """For every resource of the engine, the other resources under which the plan counts
+    actions that also relieve it (their primary resources, :func:`primary_resource`), in
+    the engine's order: ``()`` when every action relieving it is counted under it.
+
+    With :func:`remedy_costs`, a resource whose own cost is 0 but which an action counted
+    elsewhere relieves (memory, relieved by application instances counted under CPU)
+    reads "with CPU", never as free.
+    """
+    shared: dict[str, set[str]] = {r: set() for r in RESOURCES}
+    for action in plan.actions:
+        primary = primary_resource(plan, action.lever)
+        for resource in plan.levers[action.lever].effects:
+            if resource in shared and resource != primary:
+                shared[resource].add(primary)
+    return {r: tuple(p for p in RESOURCES if p in others) for r, others in shared.items()}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -293,7 +314,7 @@ def risk_figure(curves: pd.DataFrame, end_month: str | pd.Period, *,
 
     end = periods.to_month(end_month)
     months = int(curves["month"].max())
-    fig, axes = charts.board_figure(3.6, ncols=2, nrows=2, sharex=True, sharey=True)
+    fig, axes = charts.board_figure(3.0, ncols=2, nrows=2, sharex=True, sharey=True)
     sentences = []
     for i, (ax, resource) in enumerate(zip(axes, RESOURCES, strict=True)):
         rows = curves[curves["resource"] == resource]
@@ -309,7 +330,7 @@ def risk_figure(curves: pd.DataFrame, end_month: str | pd.Period, *,
         ax.set_ylim(0, 1.02)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         charts.month_axis(ax, end, months)
-        ax.set_ylabel("P(critical by then) [%]" if i % 2 == 0 else "")
+        ax.set_ylabel("")
         if i < 2:
             ax.set_xlabel("")
         sentences.append(f"{label}: {probability(rows['without_plan'].iloc[-1])} of futures "
@@ -320,6 +341,8 @@ def risk_figure(curves: pd.DataFrame, end_month: str | pd.Period, *,
                fontsize=charts.BOARD_FONT_PT, frameon=False)
     fig.suptitle("Probability that each resource has been critical, without and with the "
                  "plan", fontsize=charts.BOARD_FONT_PT + 2)
+    # one label for both rows: a label per row does not fit beside a panel this short
+    fig.supylabel("futures critical by then [%]", fontsize=charts.BOARD_FONT_PT)
     fig.set_label(f"Share of simulated futures in which each resource has been critical, "
                   f"month by month from {end.strftime('%b %Y')} to "
                   f"{(end + months).strftime('%b %Y')}, without and with the remedy plan. "
@@ -364,6 +387,9 @@ class BoardPlan:
         :func:`remedy_costs`: resource -> cost of the plan's actions on it. [currency]
     summary : dict
         :func:`summary_fields`.
+    shares : dict
+        :func:`remedy_shares`: resource -> the resources its shared actions are counted
+        under.
     """
 
     result: PlanResult
@@ -372,6 +398,7 @@ class BoardPlan:
     appetite: pd.DataFrame
     costs: Mapping[str, float]
     summary: Mapping[str, Any]
+    shares: Mapping[str, tuple[str, ...]]
 
 
 def board_plan(inputs: Inputs, levers=None, *, risk: float, budget: float | None,
@@ -411,6 +438,7 @@ def board_plan(inputs: Inputs, levers=None, *, risk: float, budget: float | None
         comparison=comparison, appetite=appetite,
         costs=remedy_costs(result.plan, months),
         summary=summary_fields(result.plan, comparison, end_month, months),
+        shares=remedy_shares(result.plan),
     )
 
 
@@ -436,7 +464,7 @@ def present_schedule(schedule: pd.DataFrame, currency: str = "EUR") -> pd.DataFr
         first, last = group.iloc[0], group.iloc[-1]
         start = when(int(first["start_month"]), str(first["start_by"]))
         if len(group) > 1:
-            start += f" to {last['start_by']}"
+            start += f"\nto {last['start_by']}"
         total = int(group["count"].sum())
         rows.append({
             "Start by": start, "In effect from": str(first["in_effect"]),

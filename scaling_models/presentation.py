@@ -47,6 +47,7 @@ from scaling_models.report import (
 
 __all__ = [
     "STATUS_COLOURS",
+    "TIER_COLOURS",
     "markdown_text",
     "view",
     "styled",
@@ -59,16 +60,21 @@ __all__ = [
     "present_remedies",
     "present_debt",
     "present_actions",
+    "cost_text",
     "present_hiring",
     "present_scenarios",
     "present_investments",
     "present_signals",
+    "present_signal_tests",
     "present_trends",
     "what_changed",
+    "unchanged_text",
     "key_messages",
     "board_texts",
     "elasticity_words",
     "present_parameters",
+    "parameters_text",
+    "trend_summary",
 ]
 
 
@@ -82,6 +88,15 @@ STATUS_COLOURS: Mapping[str, str] = {
     "attention": "#fde8b0",
     "critical": "#f4b6b0",
     NO_DATA: "#e6e6e6",
+}
+
+#: Background of a tier cell of the ranked actions (:func:`.report.action_tier`): act now
+#: red, this quarter amber, plan blue, watch grey (the words are in the cell too).
+TIER_COLOURS: Mapping[str, str] = {
+    "act now": STATUS_COLOURS["critical"],
+    "this quarter": STATUS_COLOURS["attention"],
+    "plan": "#dbe9f6",
+    "watch": STATUS_COLOURS[NO_DATA],
 }
 
 
@@ -128,14 +143,18 @@ def _safe_style(table: pd.DataFrame, *extra: Any):
 
 
 def view(table: pd.DataFrame, *, left: tuple[str, ...] | None = None,
-         status: str | None = None):
+         status: str | None = None, colours: Mapping[str, str] = STATUS_COLOURS,
+         widths: Mapping[str, str] | None = None):
     """A pandas Styler of a presentation table: no index, text columns left-aligned.
 
     ``left`` names the columns to align left (default: every column whose values are
     mostly longer than 12 characters; names the table lacks are ignored, so an optional
     column such as the ``Note`` of :func:`present_trends` can be named). ``status`` names
     a column of ok / attention / critical words to colour (:data:`STATUS_COLOURS`; the
-    first word decides, any case). Use on the ``present_*`` tables, whose cells are
+    first word decides, any case; ``colours`` maps other words, e.g.
+    :data:`TIER_COLOURS`). ``widths`` gives columns a CSS minimum width (``{"Item":
+    "10em"}``), so that a text column does not wrap into a tall narrow cell while numbers
+    take the page's width. Use on the ``present_*`` tables, whose cells are
     already formatted strings. Cells and headers are HTML-escaped and the table id is
     derived from the content, so the same table always gives the same HTML.
     """
@@ -148,7 +167,11 @@ def view(table: pd.DataFrame, *, left: tuple[str, ...] | None = None,
     left = tuple(c for c in left if c in table.columns)
     # cells are text from data files, shown as text (escaped), under an id that depends
     # on the content only
-    style = _safe_style(table, left, status).hide(axis="index")
+    widths = {c: w for c, w in (widths or {}).items() if c in table.columns}
+    style = _safe_style(table, left, status, sorted(colours.items()),
+                        sorted(widths.items())).hide(axis="index")
+    for column, width in widths.items():
+        style = style.set_properties(subset=[column], **{"min-width": width})
     if left:
         style = style.set_properties(subset=list(left), **{"text-align": "left"})
     # short cells (numbers, dates) never break inside: "2024-07" or "70 %" on two lines
@@ -163,8 +186,8 @@ def view(table: pd.DataFrame, *, left: tuple[str, ...] | None = None,
     if status is not None and len(table):
         def colour(text: Any) -> str:
             word = str(text).lower()
-            key = next((k for k in STATUS_COLOURS if word.startswith(k)), None)
-            return f"background-color: {STATUS_COLOURS[key]}" if key else ""
+            key = next((k for k in colours if word.startswith(k)), None)
+            return f"background-color: {colours[key]}" if key else ""
 
         style = style.map(colour, subset=[status])
     return style
@@ -294,8 +317,8 @@ def present_status(status: pd.DataFrame, end: Any, horizon: int,
         if team:
             feasible = row.get("feasible")
             sure = ("" if feasible is None or pd.isna(feasible)
-                    else "feasible at last quarter's pace of applications" if feasible
-                    else "not feasible at last quarter's pace of applications")
+                    else "feasible at last quarter's hiring pace" if feasible
+                    else "not feasible at last quarter's hiring pace")
             critical = "no critical line"
         else:
             sure = ("measured today" if current == "critical"
@@ -306,16 +329,31 @@ def present_status(status: pd.DataFrame, end: Any, horizon: int,
         attention = ("now" if current in ("attention", "critical") and not team
                      else crossing_text(end, row["attention_P5"], row["attention_P50"],
                                         row["attention_P95"], horizon))
+        # a long range goes on a line of its own, so that the table fits an A4 page
+        attention, critical = (_two_lines(t) for t in (attention, critical))
         rows.append({
             "Area": row["label"],
             "Now": _now_text(row, current, team, currency),
             "Attention from": attention,
             "Critical from": critical,
             "Start remedy by": start_text,
-            "Cost": "" if pd.isna(row["cost"]) else money(row["cost"], currency),
+            "Cost": cost_text(row["cost"], row.get("cost_with", ""), currency),
             "How sure": sure,
         })
     return pd.DataFrame(rows)
+
+
+def _two_lines(text: str, longest: int = 20) -> str:
+    """A crossing text in lines of at most about ``longest`` characters: 'Jan 2025 (Oct
+    2024–after Mar 2025)' -> 'Jan 2025', '(Oct 2024–', 'after Mar 2025)'."""
+    if len(text) <= longest or " (" not in text:
+        return text
+    head, _, tail = text.partition(" (")
+    tail = "(" + tail
+    if len(tail) > longest - 4 and "–" in tail:
+        first, _, rest = tail.partition("–")
+        tail = f"{first}–\n{rest}"
+    return f"{head}\n{tail}"
 
 
 # --- presentation: tables a board reads (formatted strings, human headers) ----------------
@@ -408,7 +446,7 @@ def present_debt(debt: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
         rows.append({
             "Item": str(item),
             "Priority": str(row.get("priority", "")),
-            "Cost of the fix": f"{money(row['resolution_cost'], currency)} "
+            "Cost of the fix": f"{money(row['resolution_cost'], currency)}\n"
                                f"({row['effort_days']:g} days)",
             "Costs a month": money(row["monthly_cost"], currency),
             "Saves a month once fixed": money(row["monthly_savings"], currency),
@@ -430,16 +468,62 @@ def _start_text(start: Any) -> str:
 
 
 def present_actions(ranked: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
-    """:func:`.report.actions` for the board (start month in words, cost in money)."""
-    table = ranked.rename(columns={"rank": "#", "priority": "Priority", "action": "Action",
-                                   "why": "Why", "start_by": "Start by", "cost": "Cost"})
-    if not len(table):
-        return table
-    table = table.astype({"#": str})
-    table["Start by"] = table["Start by"].map(_start_text)
-    if "Cost" in table:
-        table["Cost"] = table["Cost"].map(lambda v: "" if pd.isna(v) else money(v, currency))
-    return table
+    """:func:`.report.actions` for the board.
+
+    Columns ``#``, ``When`` (the tier, :func:`.report.action_tier`), ``Action``,
+    ``Why``, ``Start by`` (a calendar month, "now", "not dated" for a watch item, "to
+    schedule" for debt to plan) and ``Cost`` (:func:`cost_text`).
+    """
+    columns = ["#", "When", "Action", "Why", "Start by", "Cost"]
+    if not len(ranked):
+        return pd.DataFrame(columns=columns)
+    with_ = ranked["cost_with"] if "cost_with" in ranked else pd.Series("", ranked.index)
+    return pd.DataFrame({
+        "#": ranked["rank"].astype(str),
+        "When": ranked["tier"].astype(str),
+        "Action": ranked["action"].astype(str),
+        "Why": ranked["why"].astype(str),
+        "Start by": [_start_text(s) or ("not dated" if t == "watch" else "to schedule")
+                     for s, t in zip(ranked["start_by"], ranked["tier"], strict=True)],
+        "Cost": [cost_text(c, w, currency) for c, w in zip(ranked["cost"], with_,
+                                                             strict=True)],
+    }, columns=columns)
+
+
+def cost_text(cost: float, cost_with: str = "", currency: str = "EUR") -> str:
+    """A cost cell that never reads as free when it is counted elsewhere.
+
+    Parameters
+    ----------
+    cost : float
+        The cost counted here [currency]; NaN when nothing prices it.
+    cost_with : str
+        Comma-separated resources under which the cost of an action shared with this
+        one is counted (``cost_with`` of :func:`.report.status_table` and
+        :func:`.report.actions`).
+    currency : str
+        Label of money.
+
+    Returns
+    -------
+    str
+        The money when ``cost`` is above 0; else "with CPU" (the resources' board labels)
+        when shared; "none in the plan" for 0; "not costed" for NaN.
+
+    Examples
+    --------
+    >>> cost_text(78_900.0, "bandwidth"), cost_text(0.0, "cpu"), cost_text(0.0)
+    ('78.9 K EUR', 'with CPU', 'none in the plan')
+    >>> cost_text(float("nan")), cost_text(float("nan"), "cpu")
+    ('not costed', 'with CPU')
+    """
+    if is_number(cost) and cost > 0:
+        return money(cost, currency)
+    shared = [RESOURCE_LABELS.get(r.strip(), r.strip())
+              for r in str(cost_with or "").split(",") if r.strip()]
+    if shared:
+        return "with " + _and(shared)
+    return "none in the plan" if is_number(cost) else "not costed"
 
 
 def present_hiring(hiring: pd.DataFrame) -> pd.DataFrame:
@@ -456,7 +540,11 @@ def present_hiring(hiring: pd.DataFrame) -> pd.DataFrame:
 
 
 def present_scenarios(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
-    """:func:`.report.scenario_table` for the board (with ``infra_spend_model`` when joined)."""
+    """:func:`.report.scenario_table` for the board (with ``infra_spend_model`` when joined).
+
+    The ``Users`` column (growth over the scenario's horizon) is left out when every
+    scenario's label already says it.
+    """
     rows = []
     for _, row in table.iterrows():
         entry = {
@@ -476,7 +564,11 @@ def present_scenarios(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFram
                          else (money(team, currency) if pd.notna(team) else "not stated"))
         entry["Risk"] = row["risk"] or ""
         rows.append(entry)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    # labels such as "Conservative (+50 % in 12 months)" already say it: said once
+    if len(out) and all(u in str(s) for s, u in zip(out["Scenario"], out["Users"], strict=True)):
+        out = out.drop(columns="Users")
+    return out
 
 
 def present_investments(invest: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
@@ -491,14 +583,46 @@ def present_investments(invest: pd.DataFrame, currency: str = "EUR") -> pd.DataF
 # --- what the history itself says: early-warning signals and trends -----------------------
 
 
-def present_signals(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`.report.signals_table` for the board: detected yes/no, severity, evidence, rule."""
-    return pd.DataFrame({
+# the statistics of a signal's evidence: its last parenthesis holding a p-value
+_STATISTICS = re.compile(r"\s*\(([^()]*\bp = [^()]*)\)(?=[^()]*$)")
+
+
+def _evidence_parts(evidence: Any) -> tuple[str, str]:
+    """A signal's evidence in words, and its statistics ("" when it has none)."""
+    text = str(evidence)
+    found = _STATISTICS.search(text)
+    if found is None:
+        return _capital(text), ""
+    return _capital(text[:found.start()] + text[found.end():]), found.group(1)
+
+
+def present_signals(table: pd.DataFrame, *, statistics: bool = True) -> pd.DataFrame:
+    """:func:`.report.signals_table` for the board: detected yes/no, severity, evidence.
+
+    With ``statistics`` (the analyst's view), the evidence keeps its slope and p-value and
+    a ``Rule`` column follows; without (the board's), the evidence is in words only and
+    the rules and statistics are :func:`present_signal_tests`, for an appendix.
+    """
+    out = pd.DataFrame({
         "Signal": list(table["label"]),
         "Detected": ["yes" if d else "no" for d in table["detected"]],
         "Severity": [str(s).upper() if s == "critical" else str(s) for s in table["severity"]],
-        "Evidence": [str(e)[:1].upper() + str(e)[1:] for e in table["evidence"]],
-        "Rule": [str(r)[:1].upper() + str(r)[1:] for r in table["rule"]],
+        "Evidence": [_capital(str(e)) if statistics else _evidence_parts(e)[0]
+                     for e in table["evidence"]],
+    })
+    if statistics:
+        out["Rule"] = [_capital(str(r)) for r in table["rule"]]
+    return out
+
+
+def present_signal_tests(table: pd.DataFrame) -> pd.DataFrame:
+    """The technical side of :func:`present_signals`, for the appendix: each signal's rule
+    and the statistics of its evidence (slope, one-sided p-value; "none" for a rule that
+    reads a threshold)."""
+    return pd.DataFrame({
+        "Signal": list(table["label"]),
+        "Rule": [_capital(str(r)) for r in table["rule"]],
+        "Statistics": [_evidence_parts(e)[1] or "none" for e in table["evidence"]],
     })
 
 
@@ -509,7 +633,7 @@ def _trend_date(row: Mapping[str, Any], level: str, horizon: Any) -> str:
     if status == "already crossed":
         return "already crossed"
     if status == "poor fit":
-        return "poor fit: no date"
+        return "poor fit"  # the note says why there is no date
     if status != "forecast":
         return f"not within {horizon} months"
     month, low, high = (row[f"{level}{s}"] for s in ("_month", "_low", "_high"))
@@ -554,12 +678,61 @@ def present_trends(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFrame:
             "Agree?": row["agreement"] or "n/a",
         }
         if row["warning"]:
-            # the row already names the metric: "cpu: poor fit..." -> "Poor fit..."
+            # the row already names the metric ("cpu: poor fit..." -> "Poor fit...") and
+            # its cells say "no date"
+            # and its cells say "poor fit: no date": the note keeps the reasons only
             note = str(row["warning"]).removeprefix(f"{row.name}: ")
-            entry["Note"] = note[:1].upper() + note[1:]
+            note = re.sub(r"^poor log-linear fit over the last \d+ months?: ", "", note)
+            entry["Note"] = _capital(note.removesuffix("; no crossing date is given"))
         rows.append(entry)
     out = pd.DataFrame(rows)
     return out.fillna("") if "Note" in out.columns else out
+
+
+def trend_summary(table: pd.DataFrame) -> str:
+    """One Markdown sentence for the board: where each capacity metric's own trend crosses
+    its critical line (:func:`.report.trend_table`), which trends date nothing, and where
+    the simulation disagrees.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"label": ["CPU", "Database", "Memory"],
+    ...                   "critical_status": ["forecast", "already crossed", "poor fit"],
+    ...                   "critical_month": ["2024-08", "now", ""],
+    ...                   "agreement": ["yes (inside the trend's interval)",
+    ...                                 "no: simulation 2 months later",
+    ...                                 "cannot tell (no trend date)"]},
+    ...                  index=["cpu", "db_utilisation", "memory"])
+    >>> print(trend_summary(t))
+    At the pace of the last months, the critical line is crossed in Aug 2024 (CPU) and \
+already (Database); too irregular to date: Memory. The simulation disagrees for Database \
+(simulation 2 months later).
+    """
+    dated, undated, off = [], {}, []
+    for _, row in table.iterrows():
+        status, label = str(row["critical_status"]), markdown_text(row["label"])
+        if status == NOT_ASSESSED:
+            continue
+        if status == "forecast":
+            dated.append(f"in {_start_text(row['critical_month'])} ({label})")
+        elif status == "already crossed":
+            dated.append(f"already ({label})")
+        else:
+            why = ("too irregular to date" if status == "poor fit"
+                   else "not within the horizon")
+            undated.setdefault(why, []).append(label)
+        agreement = str(row["agreement"])
+        if agreement.startswith("no"):
+            off.append(f"{label} ({markdown_text(agreement.removeprefix('no: '))})")
+    parts = [f"{why}: {_and(labels)}" for why, labels in undated.items()]
+    if dated:
+        parts.insert(0, "the critical line is crossed " + _and(dated))
+    if not parts:
+        return ""
+    text = "At the pace of the last months, " + "; ".join(parts) + "."
+    if off:
+        text += f" The simulation disagrees for {_and(off)}."
+    return text
 
 
 # --- what changed since last quarter ------------------------------------------------------
@@ -576,18 +749,19 @@ _CHANGE_ROWS: tuple[tuple[str, str, str], ...] = (
     ("monthly_growth_rate", "Measured monthly growth (12 months)", "fraction/month"),
     ("metrics_critical", "Dashboard metrics critical", "count"),
     ("metrics_attention", "Dashboard metrics at attention", "count"),
-    ("p_critical_next_quarter", "P(critical by end of next quarter)", "probability"),
+    ("p_critical_next_quarter", "P(critical next quarter)", "probability"),
     ("remedy_start_by", "Start remedy by", "month"),
     ("debt_items_treat_now", "Debt items to treat now", "count"),
     ("hires_planned", "Hires planned", "count"),
     ("investment_total", "Investments required", "currency"),
     ("signals_detected", "Early-warning signals detected", "signals"),
-    ("trend_critical_month", "Critical line on the trend", "trend month"),
+    ("trend_critical_month", "Trend crosses critical", "trend month"),
 )
 
 
 def what_changed(
-    current: Mapping[str, Any], previous: Mapping[str, Any], currency: str = "EUR"
+    current: Mapping[str, Any], previous: Mapping[str, Any], currency: str = "EUR", *,
+    only_changed: bool = False,
 ) -> pd.DataFrame:
     """What changed since last quarter, and why, from two sets of headline figures.
 
@@ -599,6 +773,10 @@ def what_changed(
         Last quarter's ``summary.json``.
     currency : str
         Label of money.
+    only_changed : bool
+        Keep only the figures whose value as shown changed, or whose members changed
+        (the metrics at a status, the signals detected); the labels of those left out
+        are in ``attrs["unchanged"]``.
 
     Returns
     -------
@@ -611,20 +789,63 @@ def what_changed(
         missing from either summary are left out.
     """
     rows: list[dict[str, str]] = []
+    changed: list[bool] = []
     for key, label, unit in _CHANGE_ROWS:
         now, before = current.get(key), previous.get(key)
         if isinstance(now, Mapping) and isinstance(before, Mapping):
-            for resource in now:
-                if resource not in before:
-                    continue
-                name = f"{label}: {metric_label(resource)}"
-                rows.append(_change_row(key, name, unit, now[resource], before[resource],
-                                        current, previous, currency, resource))
+            pairs = [(f"{label}: {metric_label(r)}", now[r], before[r], r)
+                     for r in now if r in before]
         elif now is not None and before is not None:
-            rows.append(_change_row(key, label, unit, now, before, current, previous,
-                                    currency, None))
+            pairs = [(label, now, before, None)]
+        else:
+            pairs = []
+        for name, a, b, resource in pairs:
+            row = _change_row(key, name, unit, a, b, current, previous, currency, resource)
+            rows.append(row)
+            changed.append(row["Last quarter"] != row["This quarter"]
+                           or _members_changed(key, current, previous))
     columns = ["Figure", "Last quarter", "This quarter", "Change", "Why"]
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    if only_changed:
+        keep = pd.Series(changed, index=table.index, dtype=bool)
+        unchanged = list(table.loc[~keep, "Figure"])
+        table = table[keep].reset_index(drop=True)
+        table.attrs["unchanged"] = unchanged
+    return table
+
+
+def _members_changed(key: str, current: Mapping[str, Any], previous: Mapping[str, Any]) -> bool:
+    """Whether a count's members changed while the count may not have: the metrics at a
+    dashboard status, the signals detected."""
+    if key in ("metrics_critical", "metrics_attention"):
+        level = "critical" if key == "metrics_critical" else "attention"
+        now, before = (current.get("dashboard_status") or {},
+                       previous.get("dashboard_status") or {})
+        return ({m for m, s in now.items() if s == level}
+                != {m for m, s in before.items() if s == level})
+    if key == "signals_detected":
+        return set(current.get(key) or ()) != set(previous.get(key) or ())
+    return False
+
+
+def unchanged_text(table: pd.DataFrame) -> str:
+    """The line under :func:`what_changed` (``only_changed=True``) naming the figures left
+    out because they did not change, or "" when none was.
+
+    Examples
+    --------
+    >>> t = what_changed({"mau": 10, "team_size": 3}, {"mau": 8, "team_size": 3},
+    ...                  only_changed=True)
+    >>> unchanged_text(t)
+    '1 figure did not change and is left out: Team.'
+    """
+    left = table.attrs.get("unchanged") or []
+    if not left:
+        return ""
+    n = len(left)
+    return (f"{n} figure{' did' if n == 1 else 's did'} not change and "
+            f"{'is' if n == 1 else 'are'} left out: "
+            + "; ".join(markdown_text(x) for x in left) + ".")
 
 
 def _change_text(unit: str, now: Any, before: Any, currency: str) -> tuple[str, str, str]:
@@ -774,8 +995,8 @@ def _why_status_counts(c: _Change) -> str:
 
 
 def _why_resource(c: _Change) -> str:
-    """Utilisation and measured growth behind a probability or a remedy date (and, for a
-    date, the probability behind it)."""
+    """Utilisation behind a probability or a remedy date (and, for a date, the probability
+    behind it); the measured growth behind them all is the growth row's."""
     if c.resource is None:
         return ""
     parts = []
@@ -783,9 +1004,6 @@ def _why_resource(c: _Change) -> str:
     u_before = (c.previous.get("utilisation_avg") or {}).get(c.resource)
     if is_number(u_now) and is_number(u_before):
         parts.append(f"utilisation {percent(u_before)} → {percent(u_now)}")
-    g_now, g_before = c.current.get("monthly_growth_rate"), c.previous.get("monthly_growth_rate")
-    if is_number(g_now) and is_number(g_before):
-        parts.append(f"growth {percent(g_before, 1)} → {percent(g_now, 1)} a month")
     if c.key == "remedy_start_by":
         p_now = (c.current.get("p_critical_next_quarter") or {}).get(c.resource)
         p_before = (c.previous.get("p_critical_next_quarter") or {}).get(c.resource)
@@ -816,8 +1034,14 @@ def _why_hires(c: _Change) -> str:
 
 
 def _why_investments(c: _Change) -> str:
+    parts = []
+    plan = (c.previous.get("plan_total_cost"), c.current.get("plan_total_cost"))
+    if is_number(plan[0]) and is_number(plan[1]):
+        parts.append(f"remedy plan {money(plan[0], c.currency)} → {money(plan[1], c.currency)}")
     hires = (c.previous.get("hires_planned"), c.current.get("hires_planned"))
-    return f"hires planned {hires[0]} → {hires[1]}" if None not in hires else ""
+    if None not in hires:
+        parts.append(f"hires planned {hires[0]} → {hires[1]}")
+    return "; ".join(parts)
 
 
 #: summary key -> the function explaining its change (keys without one get no "why")
@@ -871,6 +1095,7 @@ def key_messages(
     ranked: pd.DataFrame | None = None,
     hiring: pd.DataFrame | None = None,
     signals: pd.DataFrame | None = None,
+    invest: pd.DataFrame | None = None,
     currency: str = "EUR",
 ) -> list[str]:
     """The report's first lines: a few Markdown sentences built from the headline figures.
@@ -880,12 +1105,15 @@ def key_messages(
     headline : mapping
         This quarter's :func:`.report.summary`.
     ranked : pandas.DataFrame, optional
-        From :func:`.report.actions`: the most urgent action is quoted.
+        From :func:`.report.actions`: the actions to act on now, and those of this
+        quarter, are named with their start month.
     hiring : pandas.DataFrame, optional
         From :func:`.report.hiring_table`: the funnel effort behind the plan is quoted.
     signals : pandas.DataFrame, optional
         From :func:`.report.signals_table`: every signal detected at critical severity is quoted
         with its evidence.
+    invest : pandas.DataFrame, optional
+        From :func:`.report.investments`: the total's parts are named with their costs.
     currency : str
         Label of money.
 
@@ -944,23 +1172,47 @@ def key_messages(
             lines.append(f"**Early warning (critical).** {markdown_text(row['label'])}: "
                          f"{markdown_text(row['evidence'])}")
     if ranked is not None and len(ranked):
-        first = ranked.iloc[0]
-        lines.append(f"**First action.** {markdown_text(first['action'])} (start: "
-                     f"{markdown_text(first['start_by'])}; {markdown_text(first['why'])}).")
+        lines.extend(_tier_messages(ranked))
     if is_number(headline.get("investment_total")):
-        text = (f"**Investments required:** {money(headline['investment_total'], currency)} "
-                f"over the forecast (infrastructure, hires and technical debt: see the "
-                f"investments section)")
-        if is_number(headline.get("hires_planned")):
-            text += f", including {headline['hires_planned']} hires"
+        lines.append(_investment_message(headline, invest, hiring, currency))
+    return lines
+
+
+def _tier_messages(ranked: pd.DataFrame) -> list[str]:
+    """"Act now" and "this quarter": the actions of each tier with their start month."""
+    lines = []
+    for tier, title in (("act now", "Act now"), ("this quarter", "This quarter")):
+        rows = ranked[ranked["tier"] == tier]
+        names = [markdown_text(r["action"])
+                 + (f" (start {_start_text(r['start_by'])})" if r["start_by"] else "")
+                 for _, r in rows.iterrows()]
+        if names:
+            lines.append(f"**{title}.** " + "; ".join(names) + ".")
+    return lines
+
+
+def _investment_message(headline: Mapping[str, Any], invest: pd.DataFrame | None,
+                        hiring: pd.DataFrame | None, currency: str) -> str:
+    """The investments' total, what it is made of, and the hiring effort behind it."""
+    text = (f"**Investments required:** {money(headline['investment_total'], currency)} "
+            "over the forecast")
+    if invest is not None:
+        parts = [f"{markdown_text(name)} {money(cost, currency)}"
+                 for name, cost in invest["cost"].items() if name != "total"]
+        text += " (" + "; ".join(parts) + ")"
+    if is_number(headline.get("hires_planned")):
+        text += f". The {headline['hires_planned']} hires"
         if hiring is not None and "applications_needed" in hiring.attrs:
-            text += (f", which at the company's conversion rate need about "
-                     f"{hiring.attrs['applications_needed']:,} applications (the funnel "
-                     f"received {hiring.attrs['applications_last_quarter']:,} last quarter)")
+            text += (f" need about {hiring.attrs['applications_needed']:,} applications at "
+                     f"the company's conversion rate (the funnel received "
+                     f"{hiring.attrs['applications_last_quarter']:,} last quarter)")
             if headline.get("hiring_feasible") is False:
                 text += ": **not feasible at last quarter's pace**"
-        lines.append(text + ".")
-    return lines
+            elif headline.get("hiring_feasible") is True:
+                text += ": feasible at last quarter's pace"
+        else:
+            text += " are planned"
+    return text + "."
 
 
 def _critical_next_quarter(headline: Mapping[str, Any]) -> dict[str, str]:
@@ -1005,6 +1257,22 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def parameters_text(values: Mapping[str, Any]) -> str:
+    """The parameters of :func:`present_parameters` as one compact Markdown paragraph
+    (``**name** value: meaning``, separated by middle dots), for the report's appendix.
+
+    Examples
+    --------
+    >>> parameters_text({"seed": 7, "data_dir": "/x"})
+    '**seed** 7: random seed of the Monte Carlo run.'
+    """
+    table = present_parameters(values)
+    parts = [f"**{markdown_text(r['Parameter'])}** {markdown_text(r['Value'])}"
+             + (f": {markdown_text(r['Meaning'])}" if r["Meaning"] else "")
+             for _, r in table.iterrows()]
+    return " · ".join(parts) + ("." if parts else "")
+
+
 def board_texts(
     headline: Mapping[str, Any],
     *,
@@ -1037,9 +1305,13 @@ def board_texts(
     Returns
     -------
     dict
-        ``confidence``, ``status``, ``forecast``, ``signals``, ``hiring``, ``debt``,
-        ``remedy_rule``, ``previous_problem`` (Markdown, "" when there is nothing to say;
-        text from data and error messages escaped with :func:`markdown_text`).
+        ``confidence``, ``status``, ``actions`` (the tiers of the ranked actions, with
+        their months), ``forecast``, ``model_check`` (the latency fit and the
+        simulation's first month against the last measured one, for the appendix),
+        ``signals``, ``trend`` (:func:`trend_summary`), ``hiring``, ``debt``,
+        ``parameters`` (:func:`parameters_text`), ``previous_problem`` (Markdown, "" when
+        there is nothing to say; text from data and error messages escaped with
+        :func:`markdown_text`).
     """
     currency = params["currency"]
     sources = calibrated.sources
@@ -1047,8 +1319,10 @@ def board_texts(
         f"{markdown_text(_capital(sources['growth']))}; {params['n_paths']:,} simulated "
         f"futures over {params['horizon_months']} months. How utilisation follows users (the "
         f"load elasticity: utilisation grows as users to that power, 1 meaning in "
-        f"proportion): {markdown_text(sources['elasticity'].removeprefix('elasticity: '))}. "
-        f"{markdown_text(_capital(sources['latency'].removeprefix('latency: ')))}.")
+        f"proportion): {markdown_text(sources['elasticity'].removeprefix('elasticity: '))}.")
+    model_check = (
+        f"{markdown_text(_capital(sources['latency'].removeprefix('latency: ')))}. "
+        + _model_vs_measured(headline.get("model_vs_measured") or {}))
     signals = tables["signals"]
     detected = signals[signals["detected"]]
     signals_text = (f"**{len(detected)} of {len(signals)} signals detected**"
@@ -1078,23 +1352,45 @@ def board_texts(
         f"{debt.attrs['n_treat_now']} of the {debt.attrs['n_items']} items in the backlog pay "
         f"back more than three times their cost in a year (developer hour at "
         f"{money(params['hourly_cost'], currency)}). The top {len(debt)}:")
-    end_text = _month(periods.to_month(headline["month"]), params["horizon_months"])
+    end = periods.to_month(headline["month"])
+    horizon = params["horizon_months"]
     status = (
-        "Per area: today's value and status; the month by which half of the simulated "
-        "futures cross the attention and the critical line if no capacity is added, and in "
-        "brackets the months between which nine futures in ten cross it; the latest month to "
-        "start the remedy so that it is in place in time; its cost; *how sure*: the share "
-        f"of the simulated futures critical by {end_text}, in words. *P95 response time* "
-        "is the time within which 95 % of requests are answered.")
+        "The month by which half of the simulated futures cross each line if no capacity is "
+        "added (nine in ten between the bracketed months); *start remedy by*: its lead time "
+        f"before {percent(params['remedy_risk'])} of futures are critical; *cost*: the remedy "
+        f"plan's spend on it over {horizon} months (\"with CPU\": counted under CPU), for "
+        "the team a year of hires; *how sure*: the share of futures critical by "
+        f"{_month(end, horizon)}. *P95 response time*: 95 % of requests are answered within it.")
+    actions = (
+        f"**Act now**: critical today, or start by {_month(end, 1)}. **This quarter**: start "
+        f"by {_month(end, 3)}, and debt paying back over 3 times its cost in a year. "
+        f"**Plan**: start from {_month(end, 4)}, and debt worth planning. **Watch**: at "
+        "attention, nothing dates it: no date or cost yet. A trend date has no lead time: "
+        "the month the line is crossed.")
     forecast += " " + elasticity_words(headline.get("elasticity") or {})
-    remedy_rule = (f"Dating rule: the month by which {percent(params['remedy_risk'])} of the "
-                   f"simulated futures are critical.")
     return {"confidence": f"**{markdown_text(confidence)}**\n\n" if confidence else "",
-            "status": status, "forecast": forecast, "signals": signals_text,
-            "hiring": hiring_text, "debt": debt_text, "remedy_rule": remedy_rule,
+            "status": status, "actions": actions, "forecast": forecast,
+            "model_check": model_check, "signals": signals_text,
+            "trend": trend_summary(tables["trend"]),
+            "hiring": hiring_text, "debt": debt_text,
+            "parameters": parameters_text(params),
             "previous_problem": (
                 "No comparison: last quarter's summary could not be used "
                 f"({markdown_text(previous_problem)})." if previous_problem else "")}
+
+
+def _model_vs_measured(pairs: Mapping[str, Mapping[str, float]]) -> str:
+    """The simulation's first month against the history's last, in one sentence."""
+    parts = []
+    for metric, pair in pairs.items():
+        unit = "s" if metric not in RESOURCE_LABELS else "fraction"
+        shown = [format_value(pair[k], unit) if unit == "s" else percent(pair[k], 1)
+                 for k in ("modelled", "measured")]
+        parts.append(f"{metric_label(metric)} {shown[0]} against {shown[1]}")
+    if not parts:
+        return ""
+    return ("The simulation's first month (median future) against the last measured month: "
+            + markdown_text(", ".join(parts)) + ".")
 
 
 def elasticity_words(elasticity: Mapping[str, float]) -> str:

@@ -75,6 +75,8 @@ __all__ = [
     "trend_table",
     "hiring_table",
     "investments",
+    "ACTION_TIERS",
+    "action_tier",
     "actions",
     "summary",
     "qoq_deltas",
@@ -172,7 +174,7 @@ SUMMARY_KEYS: Mapping[str, str] = {
                          "utilisation [fraction] and the P95 response time [s] [metric -> "
                          "{measured, modelled}]",
     "investment_total": "total of the investments table [currency]",
-    "actions_critical": "ranked actions of priority 'critical' [count]",
+    "actions_critical": "ranked actions in the tier 'act now' (report.action_tier) [count]",
     "signals_detected": "early-warning signals of the source article detected on the history "
                         "(names from signals.detect_signals, most severe first) [list of str]",
     "trend_critical_month": "month the log-linear trend of the last months crosses each "
@@ -844,6 +846,7 @@ def status_table(
     remedies: pd.DataFrame,
     *,
     costs: Mapping[str, float] | None = None,
+    shares: Mapping[str, Collection[str]] | None = None,
     hiring: pd.DataFrame | None = None,
     hiring_target_months: int | None = None,
     team_cost: float = math.nan,
@@ -860,6 +863,9 @@ def status_table(
         From :func:`remedy_schedule` (start-by month).
     costs : mapping of resource -> float, optional
         Cost of each resource's remedy (e.g. the remedy plan's) [currency]; NaN without.
+    shares : mapping of resource -> resources, optional
+        The resources under which the cost of actions that also relieve a resource is
+        counted (:func:`scaling_models.plan_report.remedy_shares`).
     hiring : pandas.DataFrame, optional
         From :func:`hiring_table`: adds a ``team`` row.
     hiring_target_months : int, optional
@@ -879,7 +885,9 @@ def status_table(
         ten, and ``p_<level>``, the share crossing within the horizon [fraction];
         ``start_by`` (YYYY-MM, "now" or ""; for the P95 response time, CPU's: its queue
         runs at CPU utilisation), ``remedy_of`` (the resource whose remedy dates it),
-        ``lead_months`` and ``cost`` [currency].
+        ``lead_months``, ``cost`` [currency] and ``cost_with`` (comma-separated resources
+        under which the cost of its remedy is counted when shared with them: from
+        ``shares``, and CPU for the P95 response time; "" otherwise).
         The ``team`` row (with ``hiring``) has today's developers as ``value``, the months
         in which the developers needed pass today's team as its ``attention`` crossing
         (``P5`` read on the 95th percentile of developers needed, ``P95`` on the 5th: the
@@ -913,6 +921,8 @@ def status_table(
         out["remedy_of"] = source
         out["lead_months"] = math.nan if remedy is None else float(remedy["lead_months"])
         out["cost"] = float((costs or {}).get(metric, math.nan))
+        out["cost_with"] = (source if source != metric
+                            else ", ".join((shares or {}).get(metric, ())))
         rows.append(out)
     if hiring is not None:
         rows.append(_team_status(result, hiring, hiring_target_months, team_cost))
@@ -936,6 +946,7 @@ def _team_status(result, hiring: pd.DataFrame, target_months: int | None,
     out["remedy_of"] = "team"
     out["lead_months"] = math.nan
     out["cost"] = float(team_cost)
+    out["cost_with"] = ""
     out["feasible"] = (None if target_months is None
                        else hiring_feasible(hiring, target_months))
     return out
@@ -1037,7 +1048,7 @@ def fan_figure(result, end_month: str | pd.Period, remedies: pd.DataFrame | None
     if history is not None:
         history = periods.monthly_frame(history).loc[:end]
         first = -min(int(history_months), len(history) - 1)
-    fig, axes = charts.board_figure(5.4, ncols=2, nrows=2, sharex=True)
+    fig, axes = charts.board_figure(4.7, ncols=2, nrows=2, sharex=True)
     attention, critical = result.inputs.thresholds()
     sentences = []
     for i, (ax, resource) in enumerate(zip(axes, montecarlo.RESOURCES, strict=True)):
@@ -1134,7 +1145,7 @@ def team_figure(result, end_month: str | pd.Period, hiring: pd.DataFrame | None 
     from scaling_models import charts
 
     end = periods.to_month(end_month, "end_month")
-    fig, (ax,) = charts.board_figure(2.5)
+    fig, (ax,) = charts.board_figure(2.3)
     charts.fan_chart(result, "developers", ax=ax, show_thresholds=False, start=end)
     ax.get_legend().remove()
     ax.set_title("")
@@ -1189,7 +1200,7 @@ def cost_figure(result, end_month: str | pd.Period, thresholds: pd.DataFrame | N
     from scaling_models import charts
 
     end = periods.to_month(end_month, "end_month")
-    fig, axes = charts.board_figure(2.6, ncols=2)
+    fig, axes = charts.board_figure(2.4, ncols=2)
     charts.fan_chart(result, "infra_cost", ax=axes[0], show_thresholds=False, start=end)
     charts.fan_chart(result, "infra_share", ax=axes[1], show_thresholds=False, start=end)
     for ax in axes:
@@ -1619,24 +1630,48 @@ def investments(
     current_velocity: float,
     target_velocity: float,
     debt: pd.DataFrame | None = None,
+    plan_cost: float | None = None,
+    plan_actions: int = 0,
+    plan_risk: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """Investments required over the horizon and the capacity they buy (docs/domain.md section 7).
 
     Rows:
 
-    * infrastructure: the extra spend of the median path over the horizon
-      (sum of ``infra_cost[t] - infra_cost[0]``) for the capacity that keeps the
-      90th-percentile average utilisation of the most loaded resource at its attention
-      line at the horizon (``P90 / attention - 1``);
+    * infrastructure bill growth: the extra spend of the median path over the horizon
+      (sum of ``infra_cost[t] - infra_cost[0]``, the bill growing with the load) for the
+      capacity that keeps the 90th-percentile average utilisation of the most loaded
+      resource at its attention line at the horizon (``P90 / attention - 1``);
+    * remedy plan (with ``plan_cost``): the architecture actions of the remedy plan over
+      the horizon (:func:`scaling_models.plan_report.board_plan`), on top of the bill,
+      for the chance of a critical resource ``plan_risk`` (without, with the plan);
     * team: one year of the planned hires (the article's convention,
       :func:`scaling_models.cost.team_cost`) for the velocity gained;
     * technical debt: the resolution cost of the items recommended "now", for the hours
       they give back (as hours per sprint).
 
+    Parameters
+    ----------
+    result : scaling_models.montecarlo.SimulationResult
+        The forecast, without the plan.
+    hires, developer_annual_cost, current_velocity, target_velocity
+        The hiring plan's hires, a developer's yearly cost [currency/year] and the
+        velocities before and after [story points/sprint].
+    debt : pandas.DataFrame, optional
+        From :func:`debt_table`.
+    plan_cost : float, optional
+        The remedy plan's cost over the horizon [currency].
+    plan_actions : int
+        Its number of actions.
+    plan_risk : (float, float), optional
+        Probability that some resource is critical within the horizon without and with
+        the plan [fraction].
+
     Returns
     -------
     pandas.DataFrame
-        Indexed by investment: ``cost`` [currency] and ``capacity`` (text).
+        Indexed by investment: ``cost`` [currency] and ``capacity`` (text); the last row,
+        ``total``, adds them up.
     """
     from scaling_models import cost, montecarlo
 
@@ -1649,9 +1684,16 @@ def investments(
         p90 = result.percentile(f"{resource}_avg", 90)
         needs.append((float(p90.iloc[-1]) / float(att) - 1.0, resource))
     need, worst = max(needs)
-    rows.append({"investment": "infrastructure", "cost": extra,
+    rows.append({"investment": "infrastructure bill growth", "cost": extra,
                  "capacity": f"+{max(need, 0.0) * 100:.0f} % capacity ({metric_label(worst)} "
                              f"is the bottleneck) over {result.months} months"})
+    if plan_cost is not None:
+        buys = "" if plan_risk is None else (
+            f"chance of a critical resource within {result.months} months "
+            f"{probability(plan_risk[0])} → {probability(plan_risk[1])}")
+        rows.append({"investment": f"remedy plan ({plan_actions} "
+                                   f"action{'' if plan_actions == 1 else 's'})",
+                     "cost": float(plan_cost), "capacity": buys})
     team_cost = float(cost.team_cost(hires, 1.0, developer_annual_cost))
     gain = target_velocity / current_velocity - 1.0 if current_velocity > 0 else math.nan
     rows.append({"investment": f"team (+{hires} developers, one year)", "cost": team_cost,
@@ -1676,127 +1718,266 @@ def investments(
 # --- actions ------------------------------------------------------------------------------
 
 
+#: The tiers of the ranked actions, most urgent first (:func:`action_tier`).
+ACTION_TIERS: tuple[str, ...] = ("act now", "this quarter", "plan", "watch")
+
+#: Debt recommendations (:func:`scaling_models.debt.recommend`) that make an action, and
+#: their tier: "now" (ROI above 300 %) this quarter, "plan" (above 150 %) plan.
+_DEBT_TIERS: Mapping[str, str] = MappingProxyType({"now": "this quarter", "plan": "plan"})
+
+
+def action_tier(start_month: int | None, *, critical_now: bool = False,
+                debt: str | None = None) -> str:
+    """The tier of one ranked action: when the board must act on it.
+
+    Month 0 is the reported quarter's last month; the board reads the report in month 1,
+    the first month of the next quarter.
+
+    * ``"act now"``: a metric critical today (``critical_now``), or work that must start by
+      month 1 (``start_month`` 0 or 1: "now", or the month the report is read);
+    * ``"this quarter"``: work that must start in month 2 or 3 (by the end of the quarter
+      the report is read in), and the technical-debt items recommended "now" (ROI above
+      300 %: they pay back within months, so they wait no longer than a quarter);
+    * ``"plan"``: work that must start in month 4 or later, and the debt items recommended
+      "plan" (ROI above 150 %);
+    * ``"watch"``: a metric at attention that nothing dates (``start_month`` None): no
+      start date and no cost yet; it is looked at again next quarter.
+
+    Parameters
+    ----------
+    start_month : int or None
+        Months after month 0 by which the work must start (0 when overdue); None when
+        nothing dates it. Ignored for a debt item. [month]
+    critical_now : bool
+        The metric the action treats is critical today.
+    debt : {"now", "plan"}, optional
+        The action is technical-debt work with this recommendation.
+
+    Returns
+    -------
+    str
+        One of :data:`ACTION_TIERS`.
+
+    Raises
+    ------
+    ValueError
+        For a negative ``start_month`` or an unknown ``debt`` recommendation.
+
+    Examples
+    --------
+    >>> [action_tier(m) for m in (0, 1, 2, 3, 4, None)]
+    ['act now', 'act now', 'this quarter', 'this quarter', 'plan', 'watch']
+    >>> action_tier(None, critical_now=True), action_tier(None, debt="now")
+    ('act now', 'this quarter')
+    """
+    if debt is not None and debt not in _DEBT_TIERS:
+        raise ValueError(f"debt must be one of {sorted(_DEBT_TIERS)} or None; got {debt!r}")
+    if start_month is not None and (isinstance(start_month, bool)
+                                    or not float(start_month).is_integer() or start_month < 0):
+        raise ValueError(f"start_month must be a whole number of months >= 0 or None; "
+                         f"got {start_month!r}")
+    if critical_now:
+        return "act now"
+    if debt is not None:
+        return _DEBT_TIERS[debt]
+    if start_month is None:
+        return "watch"
+    return "act now" if start_month <= 1 else "this quarter" if start_month <= 3 else "plan"
+
+
 def actions(
     dashboard: pd.DataFrame,
     *,
     debt: pd.DataFrame | None = None,
     remedies: pd.DataFrame | None = None,
     plan_costs: Mapping[str, float] | None = None,
+    plan_shares: Mapping[str, Collection[str]] | None = None,
+    trend: pd.DataFrame | None = None,
+    end_month: str | pd.Period | None = None,
 ) -> pd.DataFrame:
-    """Actions required, ranked (docs/domain.md section 4: critical, important, nice to have).
+    """Actions required, ranked by tier (:func:`action_tier`), then by start month.
+
+    docs/domain.md section 4 ranks actions critical, important and nice to have; the
+    tiers say the same by date: act now, this quarter, plan, and watch for what no date
+    supports yet.
 
     Parameters
     ----------
     dashboard : pandas.DataFrame
-        From :func:`status_dashboard`; every metric not ``ok`` gives its action.
+        From :func:`status_dashboard`; every metric not ``ok`` gives its action (a metric
+        critical today: act now; at attention: dated by its trend when ``trend`` dates
+        its critical line, else watch).
     debt : pandas.DataFrame, optional
         From :func:`debt_table`: the items of the backlog recommended ``now`` are one
-        important action (their number, cost and savings from its ``attrs``), the items
-        shown recommended ``plan`` one nice-to-have action each.
+        action (their number, cost and savings from its ``attrs``), the items shown
+        recommended ``plan`` one action each.
     remedies : pandas.DataFrame, optional
-        Per resource, with columns ``resource``, ``action``, ``start_by`` (YYYY-MM or
-        ``"now"``), ``probability`` of reaching critical, indexed by resource (as from
-        :func:`remedy_schedule`): a remedy that must start now, or for a metric already
-        critical, is critical; one that must start later within the horizon important.
+        Per resource, with columns ``action``, ``start_by`` (YYYY-MM or ``"now"``),
+        ``critical_month``, ``probability`` of reaching critical, ``lead_months``,
+        indexed by resource (as from :func:`remedy_schedule`): each dated remedy is an
+        action, tiered by its start month (act now for a resource critical today).
     plan_costs : mapping, optional
         Resource -> cost of the remedy plan's actions on it over the horizon
         (:func:`scaling_models.plan_report.remedy_costs`) [currency]: each remedy row
         then carries its resource's cost.
+    plan_shares : mapping, optional
+        Resource -> the resources under which the plan counts actions that also relieve
+        it (:func:`scaling_models.plan_report.remedy_shares`).
+    trend : pandas.DataFrame, optional
+        From :func:`trend_table`: the month its trend crosses critical dates an
+        attention metric that no remedy dates (the work must be done by then).
+    end_month : str or Period, optional
+        Month 0 (``YYYY-MM``); default the dashboard's month (``attrs["month"]``).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``rank``, ``priority`` (critical / important / nice to have), ``action``,
-        ``why``, ``start_by`` and ``cost`` [currency]: a remedy row's resource's cost in
-        the plan when ``plan_costs`` is given, a debt action's resolution cost, NaN
-        where none is known; one row per action, most urgent first.
+        Columns ``rank``, ``tier`` (:data:`ACTION_TIERS`), ``action``, ``why``,
+        ``start_by`` (YYYY-MM, "now", or "" for an undated action), ``cost``
+        [currency] (a remedy row's resource's cost in the plan when ``plan_costs`` is
+        given, a debt action's resolution cost, NaN where none is known) and
+        ``cost_with`` (comma-separated resources under which the plan counts the cost of
+        a remedy shared with them, "" otherwise); one row per action, most urgent first.
     """
-    rows = []
-    # a resource with a dated remedy is listed once, with its remedy
-    dated = set() if remedies is None else set(remedies.index)
-    status_of = dict(zip(dashboard["metric"], dashboard["status"].astype(str), strict=True))
-    row_of = {row["metric"]: row for _, row in dashboard.iterrows()}
-    for _, row in dashboard.iterrows():
-        status = str(row["status"])
-        if status not in ("attention", "critical") or row["metric"] in dated:
-            continue
-        rows.append({
-            "priority": "critical" if status == "critical" else "important",
-            "action": f"{row['action']}: {row['label']}",
-            "why": f"{row['label']} is {status} ({format_value(row['value'], row['unit'])}; "
-                   f"{status} {breach_side(row)} {format_value(row[status], row['unit'])})",
-            "start_by": "now",
-        })
+    month = end_month if end_month is not None else dashboard.attrs.get("month")
+    end = None if month is None else periods.to_month(month)
+    rows = _dashboard_actions(dashboard, remedies, trend, end)
     if remedies is not None:
-        for resource, row in remedies.iterrows():
-            if not isinstance(row.get("start_by"), str) or not row["start_by"]:
-                continue
-            urgent = row["start_by"] == "now" or status_of.get(resource) == "critical"
-            lead = f"lead time {_months(int(row['lead_months']))}" \
-                if float(row["lead_months"]).is_integer() else \
-                f"lead time {row['lead_months']:g} months"
-            share = (f"{percent(row['risk'])} of the futures" if "risk" in row.index
-                     else "the first futures")
-            why = (f"critical from {_in_words(periods.to_month(row['critical_month']), 0)} "
-                   f"in {share}, in {probability(row['probability'])} of them within the "
-                   f"forecast; {lead}")
-            current = row_of.get(resource)
-            if current is not None and str(current["status"]) == "critical":
-                why = (f"{current['label']} is critical now "
-                       f"({format_value(current['value'], current['unit'])}); {lead}")
-            elif current is not None and str(current["status"]) == "attention":
-                why = (f"{current['label']} is at attention now "
-                       f"({format_value(current['value'], current['unit'])}); " + why)
-            rows.append({
-                "priority": "critical" if urgent else "important",
-                "action": row["action"],
-                "why": why,
-                "start_by": row["start_by"],
-                "cost": math.nan if plan_costs is None
-                else float(plan_costs.get(resource, math.nan)),
-            })
+        rows += _remedy_actions(dashboard, remedies, plan_costs, plan_shares, end)
     if debt is not None:
-        now = debt[debt["recommendation"].astype(str) == "now"]
-        if len(now):
-            # one action for every item of the backlog to treat now (the count and cost
-            # of the debt section and the investments), the best one named
-            n = int(debt.attrs.get("n_treat_now", len(now)))
-            best = now.iloc[0]
-            saves = float(debt.attrs.get("treat_now_savings", now["monthly_savings"].sum()))
-            items = "item that pays" if n == 1 else "items that pay"
-            rows.append({
-                "priority": "important",
-                "action": f"fix the {n} technical-debt {items} back more than 3 times the "
-                          f"cost in a year",
-                "why": (f"the best, {now.index[0]}, returns {best['roi'] + 1:.0f} times its "
-                        f"cost in a year; together they save {money(saves, '')}".rstrip()
-                        + " a month once fixed"),
-                "start_by": "now",
-                "cost": float(debt.attrs.get("treat_now_cost", now["resolution_cost"].sum())),
-            })
-        for item, row in debt.iterrows():
-            if str(row["recommendation"]) == "plan":
-                rows.append({
-                    "priority": "nice to have",
-                    "action": f"plan technical debt: {item}",
-                    "why": f"returns {row['roi'] + 1:.1f} times its cost in a year",
-                    "start_by": "within 3 months",
-                    "cost": float(row["resolution_cost"]),
-                })
-    columns = ["rank", "priority", "action", "why", "start_by", "cost"]
+        rows += _debt_actions(debt, end)
+    columns = ["rank", "tier", "action", "why", "start_by", "cost", "cost_with"]
     if not rows:
         return pd.DataFrame(columns=columns)
     table = pd.DataFrame(rows)
-    if "cost" not in table:
-        table["cost"] = math.nan
-    rank = {"critical": 0, "important": 1, "nice to have": 2}
+    for column, empty in (("cost", math.nan), ("cost_with", "")):
+        table[column] = table[column].fillna(empty) if column in table else empty
+    rank = {tier: k for k, tier in enumerate(ACTION_TIERS)}
     table = table.assign(
-        _p=table["priority"].map(rank),
+        _p=table["tier"].map(rank),
         _t=table["start_by"].map(lambda s: "" if s == "now" else s),
     )
     table = table.drop_duplicates("action").sort_values(["_p", "_t"], kind="stable")
     table["rank"] = np.arange(1, len(table) + 1)
     return table[columns].reset_index(drop=True)
+
+
+def _start_month(end: pd.Period | None, start_by: str) -> int | None:
+    """Months from ``end`` to a start-by month (0 for "now" or overdue; None for "")."""
+    if start_by == "now":
+        return 0
+    if not start_by:
+        return None
+    if end is None:
+        raise ValueError(f"end_month is needed to tier an action starting {start_by}: pass "
+                         f"it, or a dashboard from status_dashboard (its attrs['month'])")
+    return max(0, (periods.to_month(start_by) - end).n)
+
+
+def _dashboard_actions(dashboard: pd.DataFrame, remedies: pd.DataFrame | None,
+                       trend: pd.DataFrame | None, end: pd.Period | None) -> list[dict]:
+    """The actions of the dashboard metrics not ok that no remedy dates."""
+    dated = set() if remedies is None else set(remedies.index)
+    trend_month = {} if trend is None else trend["critical_month"].astype(str).to_dict()
+    rows = []
+    for _, row in dashboard.iterrows():
+        status = str(row["status"])
+        if status not in ("attention", "critical") or row["metric"] in dated:
+            continue
+        # the action names the metric: the reason gives its value and line
+        why = (f"{status} now: {format_value(row['value'], row['unit'])} ({status} "
+               f"{breach_side(row)} {format_value(row[status], row['unit'])})")
+        start_by = "now" if status == "critical" else ""
+        crossing = trend_month.get(row["metric"], "")
+        ahead = None if end is None or crossing == "now" else _months_after(end, crossing)
+        if status == "attention" and ahead:
+            # no lead time is known: the work must be done by the month the trend
+            # crosses the critical line
+            start_by = crossing
+            why += f"; its trend crosses the critical line in {_in_words(end, ahead)}"
+        elif status == "attention":
+            why += "; nothing dates it yet"
+        rows.append({
+            "tier": action_tier(_start_month(end, start_by),
+                                critical_now=status == "critical"),
+            "action": f"{row['action']}: {row['label']}",
+            "why": why,
+            "start_by": start_by,
+        })
+    return rows
+
+
+def _remedy_actions(dashboard: pd.DataFrame, remedies: pd.DataFrame,
+                    plan_costs: Mapping[str, float] | None,
+                    plan_shares: Mapping[str, Collection[str]] | None,
+                    end: pd.Period | None) -> list[dict]:
+    """One action per resource whose remedy the forecast dates."""
+    row_of = {row["metric"]: row for _, row in dashboard.iterrows()}
+    rows = []
+    for resource, row in remedies.iterrows():
+        if not isinstance(row.get("start_by"), str) or not row["start_by"]:
+            continue
+        current = row_of.get(resource)
+        status = "" if current is None else str(current["status"])
+        lead = f"lead time {_months(int(row['lead_months']))}" \
+            if float(row["lead_months"]).is_integer() else \
+            f"lead time {row['lead_months']:g} months"
+        share = (f"{percent(row['risk'])} of futures" if "risk" in row.index
+                 else "the first futures")
+        why = (f"critical from {_in_words(periods.to_month(row['critical_month']), 0)} "
+               f"in {share} ({probability(row['probability'])} within the forecast); "
+               f"{lead}")
+        if status == "critical":
+            why = (f"{current['label']} is critical now "
+                   f"({format_value(current['value'], current['unit'])}); {lead}")
+        elif status == "attention":
+            why = (f"{current['label']} is at attention now "
+                   f"({format_value(current['value'], current['unit'])}); " + why)
+        rows.append({
+            "tier": action_tier(_start_month(end, row["start_by"]),
+                                critical_now=status == "critical"),
+            "action": row["action"],
+            "why": why,
+            "start_by": row["start_by"],
+            "cost": math.nan if plan_costs is None
+            else float(plan_costs.get(resource, math.nan)),
+            "cost_with": ", ".join((plan_shares or {}).get(resource, ())),
+        })
+    return rows
+
+
+def _debt_actions(debt: pd.DataFrame, end: pd.Period | None) -> list[dict]:
+    """One action for every item to treat now, one per item shown to plan."""
+    rows = []
+    now = debt[debt["recommendation"].astype(str) == "now"]
+    if len(now):
+        # one action for every item of the backlog to treat now (the count and cost of
+        # the debt section and the investments), the best one named; started by the end
+        # of the quarter the report is read in
+        n = int(debt.attrs.get("n_treat_now", len(now)))
+        best = now.iloc[0]
+        saves = float(debt.attrs.get("treat_now_savings", now["monthly_savings"].sum()))
+        items = "item that pays" if n == 1 else "items that pay"
+        rows.append({
+            "tier": action_tier(None, debt="now"),
+            "action": f"fix the {n} technical-debt {items} back more than 3 times the "
+                      f"cost in a year",
+            "why": (f"best: {now.index[0]} ({best['roi'] + 1:.0f} times its cost); "
+                    f"together they save {money(saves, '')}".rstrip()
+                    + " a month once fixed"),
+            "start_by": "" if end is None else str(end + 3),
+            "cost": float(debt.attrs.get("treat_now_cost", now["resolution_cost"].sum())),
+        })
+    for item, row in debt.iterrows():
+        if str(row["recommendation"]) == "plan":
+            rows.append({
+                "tier": action_tier(None, debt="plan"),
+                "action": f"plan technical debt: {item}",
+                "why": f"returns {row['roi'] + 1:.1f} times its cost in a year",
+                "start_by": "",
+                "cost": float(row["resolution_cost"]),
+            })
+    return rows
 
 
 def breach_side(row: pd.Series) -> str:
@@ -1866,7 +2047,7 @@ def summary(
                                                   for k, v in t["start_by"].items()}}),
         (hiring, lambda t: _summary_hiring(t, hiring_target_months)),
         (invest, _summary_investments),
-        (ranked, lambda t: {"actions_critical": int((t["priority"] == "critical").sum())}),
+        (ranked, lambda t: {"actions_critical": int((t["tier"] == "act now").sum())}),
         (signals, lambda t: {"signals_detected": [str(s)
                                                   for s in t.loc[t["detected"], "signal"]]}),
         (trend, lambda t: {"trend_critical_month": {str(k): str(v)

@@ -86,11 +86,16 @@ def test_status_table_dates_every_area(built):
             assert month.match(text) or text == "no critical line", (column, text)
 
 
+# texts of the appendix, where parameters, p-values and the model's fit belong
+APPENDIX_TEXTS = ("model_check", "parameters")
+
+
 def _board_text(built) -> str:
     tables = [built.present("status"), built.present("actions"),
-              presentation.present_investments(built.tables["invest"])]
-    return "\n".join([*built.messages, *built.texts.values(),
-                      *(t.to_string() for t in tables)])
+              presentation.present_investments(built.tables["invest"]),
+              presentation.present_signals(built.tables["signals"], statistics=False)]
+    texts = [t for k, t in built.texts.items() if k not in APPENDIX_TEXTS]
+    return "\n".join([*built.messages, *texts, *(t.to_string() for t in tables)])
 
 
 def test_no_raw_keys_or_p_values_in_the_board_text(built):
@@ -112,6 +117,87 @@ def test_debt_counts_agree(built):
     assert ranked.at[action, "cost"] == built.tables["invest"].at[invest[0], "cost"]
 
 
+def test_every_cost_shown_ties_to_summary_json(data, built):
+    """Each cost the report shows is the summary.json figure it comes from, and says what
+    it covers: the status and actions tables the plan's cost per resource (never a 0 that
+    reads as free), the plan section its total, the investments the plan as one of its
+    rows and the total of summary.json, the key message that total and its parts."""
+    h, currency = built.headline, built.parameters["currency"]
+    # summary.json: plan_actions (lever, resource, cost) and plan_total_cost, rounded to 6
+    # significant digits as every figure there
+    per_resource = {}
+    for action in h["plan_actions"]:
+        per_resource[action["resource"]] = per_resource.get(action["resource"], 0.0) + \
+            action["cost"]
+    assert sum(per_resource.values()) == pytest.approx(h["plan_total_cost"], rel=1e-5)
+    status = built.tables["status"]
+    shown = built.present("status").set_index("Area")
+    for resource in _resources.keys():
+        cost = status.at[resource, "cost"]
+        assert cost == pytest.approx(per_resource.get(resource, 0.0), rel=1e-5, abs=1e-6)
+        cell = shown.at[status.at[resource, "label"], "Cost"]
+        if cost > 0:
+            assert cell == report.money(cost, currency)
+        else:  # counted under the resources whose actions also relieve it
+            shared = [_resources.labels()[r] for r in built.plan.shares[resource]]
+            assert cell == ("with " + " and ".join(shared) if shared else "none in the plan")
+    # the sample: application instances relieve CPU and memory and are counted under CPU
+    assert shown.at["Memory", "Cost"] == "with CPU"
+    assert shown.at["P95 response time", "Cost"] == "with CPU"
+    for table in (built.present("status"), built.present("actions")):
+        assert not table["Cost"].str.fullmatch(r"0(\.00)? \w+|").any(), table["Cost"]
+    # the actions carry their resource's cost, as the status table shows it
+    actions = built.present("actions").set_index("Action")
+    for resource, remedy in report.REMEDIES.items():
+        if remedy in actions.index:
+            assert actions.at[remedy, "Cost"] == shown.at[_resources.labels()[resource], "Cost"]
+    # the plan section: its total, and the same total in the comparison table
+    assert report.money(built.plan.result.total_cost, currency) == report.money(
+        h["plan_total_cost"], currency)
+    assert built.plan.comparison.table.at["plan_cost", "with_plan"] == pytest.approx(
+        h["plan_total_cost"], rel=1e-5)
+    # the investments: the plan is one of its rows, and its total is summary.json's
+    invest = built.tables["invest"]
+    plan_row = [i for i in invest.index if str(i).startswith("remedy plan")]
+    assert plan_row == [f"remedy plan ({len(h['plan_actions'])} actions)"]
+    assert invest.at[plan_row[0], "cost"] == pytest.approx(h["plan_total_cost"], rel=1e-5)
+    assert invest.at["total", "cost"] == pytest.approx(h["investment_total"], rel=1e-5)
+    assert invest.drop(index="total")["cost"].sum() == pytest.approx(h["investment_total"],
+                                                                     rel=1e-5)
+    team = [i for i in invest.index if str(i).startswith("team")]
+    assert invest.at[team[0], "cost"] == h["hires_planned"] * \
+        built.parameters["developer_annual_cost"]
+    assert status.at["team", "cost"] == invest.at[team[0], "cost"]
+    # the key message: the total of summary.json, then each part with its cost
+    message = next(m for m in built.messages if m.startswith("**Investments required:**"))
+    assert message.startswith(f"**Investments required:** "
+                              f"{report.money(h['investment_total'], currency)} over the "
+                              f"forecast (")
+    for name, cost in invest["cost"].drop(index="total").items():
+        assert f"{presentation.markdown_text(name)} {report.money(cost, currency)}" in message
+
+
+def test_action_tiers_follow_the_dates(built):
+    ranked = built.tables["ranked"]
+    assert set(ranked["tier"]) <= set(report.ACTION_TIERS)
+    end = built.end
+    critical = {m for m, s in built.headline["dashboard_status"].items() if s == "critical"}
+    for _, row in ranked.iterrows():
+        if row["start_by"] == "now":
+            assert row["tier"] == "act now"
+        elif row["start_by"] and not row["action"].startswith("fix the"):
+            months = (pd.Period(row["start_by"], freq="M") - end).n
+            assert row["tier"] == report.action_tier(months) or critical, row
+        if row["tier"] == "watch":
+            assert not row["start_by"] and pd.isna(row["cost"])
+    # the summary counts the actions to act on now
+    assert built.headline["actions_critical"] == int((ranked["tier"] == "act now").sum())
+    # the key messages name the actions of the first two tiers, with their start month
+    act_now = next(m for m in built.messages if m.startswith("**Act now.**"))
+    for action in ranked.loc[ranked["tier"] == "act now", "action"]:
+        assert presentation.markdown_text(action) in act_now
+
+
 def test_hiring_feasibility_follows_the_funnel(data, built):
     h = built.headline
     # the funnel's last quarter, kept up for the quarters up to the target month
@@ -131,7 +217,9 @@ def test_hiring_feasibility_follows_the_funnel(data, built):
 def test_less_than_proportionally_only_below_one(built):
     elasticity = built.headline["elasticity"]
     labels = _resources.labels()
-    for clause in built.texts["forecast"].split(";"):
+    # clauses: "X grows faster than users (elasticity above 1); Y grows less than
+    # proportionally." after the sentence listing the values
+    for clause in re.split(r"; |\. ", built.texts["forecast"]):
         for resource, value in elasticity.items():
             if labels[resource] in clause and "less than proportionally" in clause:
                 assert value < 1, clause

@@ -77,6 +77,20 @@ def test_schedule_dates_prices_and_attributes_each_action(plan):
     assert table["cost"].sum() == pytest.approx(plan.total_cost(6))
 
 
+def test_remedy_shares_name_where_a_shared_action_is_counted(plan):
+    # the CDN relieves bandwidth (its first, so counted there) and CPU: CPU's share of it
+    # is counted under bandwidth; the database lever relieves the database only; the hire
+    # relieves no resource
+    shares = plan_report.remedy_shares(plan)
+    assert shares == {"cpu": ("bandwidth",), "memory": (), "db_utilisation": (),
+                      "bandwidth": ()}
+    costs = plan_report.remedy_costs(plan, months=6)
+    # so CPU reads "with Bandwidth", not as free
+    assert presentation.cost_text(costs["cpu"], ",".join(shares["cpu"])) == "with Bandwidth"
+    assert presentation.cost_text(costs["memory"], ",".join(shares["memory"])) == \
+        "none in the plan"
+
+
 def test_remedy_costs_add_up_to_the_infrastructure_spend(plan):
     costs = plan_report.remedy_costs(plan, months=6)
     assert costs == {"cpu": 0.0, "memory": 0.0, "db_utilisation": 1200.0, "bandwidth": 40.0}
@@ -180,7 +194,15 @@ def test_ranked_actions_carry_the_plan_cost_of_their_resource(data, result):
     assert all(math.isnan(by_action[a]) for a in undated)
     shown = presentation.present_actions(priced)
     assert "Cost" in shown
-    assert set(shown["Cost"]) <= {"", "0.00 EUR", "100 EUR", "2.5 K EUR", "40 EUR"}
+    # never "0.00 EUR": a resource the plan leaves alone says so, an unpriced one too
+    assert set(shown["Cost"]) <= {"not costed", "none in the plan", "100 EUR", "2.5 K EUR",
+                                  "40 EUR"}
+    shared = report.actions(dashboard, remedies=remedies, plan_costs=costs,
+                            plan_shares={"memory": ("cpu",)})
+    memory = shared.set_index("action").loc[report.REMEDIES["memory"]]
+    assert memory["cost_with"] == "cpu"
+    shown = presentation.present_actions(shared).set_index("Action")
+    assert shown.at[report.REMEDIES["memory"], "Cost"] == "with CPU"
 
 
 def test_risk_appetite_reuses_the_plan_and_prices_other_targets(inputs):
@@ -251,7 +273,7 @@ def test_board_schedule_groups_the_instances_added_month_after_month(tmp_path):
     assert shown["Action"].tolist() == ["Twice the database", "One instance (x5, in 2 steps)"]
     # 2 instances from month 1 (100 x 2 a month, months 1-4 = 800) and 3 from month 3
     # (100 x 3, months 3-4 = 600): 1 400; 500 a month once all five run
-    assert shown.iloc[1].tolist() == ["2024-07 to 2024-09", "2024-07",
+    assert shown.iloc[1].tolist() == ["2024-07\nto 2024-09", "2024-07",
                                       "One instance (x5, in 2 steps)", "CPU, Memory", "0 EUR",
                                       "up to 500 EUR", "1.4 K EUR"]
 

@@ -86,7 +86,7 @@ def test_what_changed_explains_from_both_summaries():
     assert "economies of scale" in table.at["Monthly infrastructure cost", "Why"]
     assert table.at["Dashboard metrics critical", "Why"] == "now critical: Database"
     assert table.at["Team", "Why"] == "last quarter's plan asked for 3 hires"
-    cpu = table.loc["P(critical by end of next quarter): CPU"]
+    cpu = table.loc["P(critical next quarter): CPU"]
     assert (cpu["Last quarter"], cpu["This quarter"], cpu["Change"]) == ("10 %", "40 %",
                                                                           "+30 pts")
     assert "utilisation 50 % → 60 %" in cpu["Why"]
@@ -128,6 +128,84 @@ def test_present_signals_says_yes_or_no_with_the_evidence(board):
     assert list(shown["Severity"]) == list(table["severity"])  # no critical in the sample
     first = table["evidence"].iloc[0]
     assert shown.at[0, "Evidence"] == first[0].upper() + first[1:]
+
+
+def test_board_signals_in_words_and_their_statistics_in_the_appendix(board):
+    table = board["signals"]
+    words = presentation.present_signals(table, statistics=False)
+    tests = presentation.present_signal_tests(table)
+    assert list(words.columns) == ["Signal", "Detected", "Severity", "Evidence"]
+    assert list(tests.columns) == ["Signal", "Rule", "Statistics"]
+    assert not words["Evidence"].str.contains("p = |slope").any()
+    for evidence, plain, stats in zip(table["evidence"], words["Evidence"],
+                                      tests["Statistics"], strict=True):
+        if "p = " in evidence:
+            # nothing lost: the words and the statistics make the evidence again
+            assert "p = " in stats
+            rebuilt = plain[:-1] + f" ({stats})" + plain[-1]
+            assert rebuilt.lower() == evidence.lower()
+        else:  # a threshold rule (user growth) has no statistics
+            assert stats == "none" and plain.lower() == evidence.lower()
+
+
+def test_what_changed_keeps_only_what_changed():
+    before = {"mau": 100.0, "team_size": 10, "signals_detected": ["a_signal"],
+              "metrics_attention": 1, "dashboard_status": {"cpu": "attention", "memory": "ok"},
+              "p_critical_next_quarter": {"cpu": 0.2, "memory": 0.001},
+              "remedy_start_by": {"cpu": "2024-09", "memory": ""}}
+    now = {"mau": 120.0, "team_size": 10, "signals_detected": ["another_signal"],
+           "metrics_attention": 1, "dashboard_status": {"cpu": "ok", "memory": "attention"},
+           "p_critical_next_quarter": {"cpu": 0.5, "memory": 0.004},
+           "remedy_start_by": {"cpu": "2024-09", "memory": ""}}
+    full = presentation.what_changed(now, before)
+    table = presentation.what_changed(now, before, only_changed=True)
+    assert len(full) == 8 and "unchanged" not in full.attrs
+    # kept: users (100 -> 120), the CPU probability; and the counts whose members changed
+    # (one metric at attention, one signal, but not the same ones)
+    assert list(table["Figure"]) == ["Users (MAU)", "Dashboard metrics at attention",
+                                     "P(critical next quarter): CPU",
+                                     "Early-warning signals detected"]
+    # left out: the team, memory's probability (< 1 % both times, as shown), both dates
+    assert table.attrs["unchanged"] == ["Team", "P(critical next quarter): Memory",
+                                        "Start remedy by: CPU", "Start remedy by: Memory"]
+    assert presentation.unchanged_text(table) == (
+        "4 figures did not change and are left out: Team; P(critical next quarter): Memory; "
+        "Start remedy by: CPU; Start remedy by: Memory.")
+    assert presentation.unchanged_text(full) == ""
+
+
+def test_cost_text_never_reads_free():
+    assert presentation.cost_text(109_000.0) == "109 K EUR"
+    assert presentation.cost_text(0.0, "cpu") == "with CPU"
+    assert presentation.cost_text(float("nan"), "cpu, bandwidth") == "with CPU and Bandwidth"
+    assert presentation.cost_text(0.0) == "none in the plan"
+    assert presentation.cost_text(float("nan")) == "not costed"
+    # a cost counted here is shown here, even when other actions also relieve it
+    assert presentation.cost_text(78_900.0, "bandwidth", "USD") == "78.9 K USD"
+
+
+def test_present_actions_says_when_and_what_it_costs(board):
+    shown = presentation.present_actions(board["ranked"])
+    assert list(shown.columns) == ["#", "When", "Action", "Why", "Start by", "Cost"]
+    assert set(shown["When"]) <= set(report.ACTION_TIERS)
+    assert "0.00 EUR" not in set(shown["Cost"]) and "" not in set(shown["Cost"])
+    for _, row in shown.iterrows():
+        if row["When"] == "watch":
+            assert (row["Start by"], row["Cost"]) == ("not dated", "not costed")
+        else:
+            assert row["Start by"] != "not dated"
+
+
+def test_trend_summary_names_dates_and_disagreements(board):
+    table = board["trend"]
+    text = presentation.trend_summary(table)
+    assert text.startswith("At the pace of the last months, the critical line is crossed ")
+    for _, row in table.iterrows():
+        if row["critical_status"] == "forecast":
+            month = pd.Period(row["critical_month"], freq="M").strftime("%b %Y")
+            assert f"in {month} ({row['label']})" in text
+        if str(row["agreement"]).startswith("no"):
+            assert row["label"] in text.split("disagrees for")[1]
 
 
 def test_present_trends_shows_interval_and_simulation(board):
@@ -183,10 +261,10 @@ def test_what_changed_compares_signals_and_trend_dates():
     assert (signals_row["Last quarter"], signals_row["This quarter"],
             signals_row["Change"]) == ("1", "2", "+1")
     assert signals_row["Why"] == "new: deployment frequency falling"
-    assert table.at["Critical line on the trend: CPU", "Change"] == "earlier"
-    memory = table.loc["Critical line on the trend: Memory"]
+    assert table.at["Trend crosses critical: CPU", "Change"] == "earlier"
+    memory = table.loc["Trend crosses critical: Memory"]
     assert (memory["Last quarter"], memory["Change"]) == ("no date", "now dated")
-    assert table.at["Critical line on the trend: Bandwidth", "Change"] == "no longer dated"
+    assert table.at["Trend crosses critical: Bandwidth", "Change"] == "no longer dated"
 
 
 

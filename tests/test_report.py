@@ -122,15 +122,85 @@ def test_remedy_starts_lead_time_before_critical(result):
         report.remedy_schedule(result, "2024-06", leads, risk=0)
 
 
-def test_actions_rank_critical_first(data, result):
+def test_actions_rank_by_tier_then_start(data, result):
     dashboard = report.status_dashboard(data.history, data.thresholds)
     debt = report.debt_table(data.backlog, hourly_cost=60.0)
     remedies = report.remedy_schedule(result, "2024-06", {})
     table = report.actions(dashboard, debt=debt, remedies=remedies)
-    order = table["priority"].map({"critical": 0, "important": 1, "nice to have": 2})
-    assert order.is_monotonic_increasing
+    order = table["tier"].map({t: k for k, t in enumerate(report.ACTION_TIERS)})
+    assert order.notna().all() and order.is_monotonic_increasing
     assert list(table["rank"]) == list(range(1, len(table) + 1))
     assert table["action"].is_unique
+    # every row's tier is action_tier of its own start month (month 0 = 2024-06) and of
+    # whether its metric is critical today
+    end = pd.Period("2024-06", freq="M")
+    critical = set(dashboard.loc[dashboard["status"] == "critical", "metric"])
+    metric_of = {**{a: r for r, a in report.REMEDIES.items()},
+                 **{f"{r['action']}: {r['label']}": r["metric"] for _, r in dashboard.iterrows()}}
+    for _, row in table.iterrows():
+        start = row["start_by"]
+        if row["action"].startswith("fix the"):  # the debt items to treat now
+            assert row["tier"] == "this quarter" and start == "2024-09"
+            continue
+        months = (0 if start == "now" else None if not start
+                  else (pd.Period(start, freq="M") - end).n)
+        expected = report.action_tier(months, critical_now=metric_of[row["action"]] in critical)
+        assert row["tier"] == expected, row
+
+
+# month 0 is the quarter's last month; the board reads the report in month 1
+@pytest.mark.parametrize(("start", "expected"), [
+    (0, "act now"),        # "now": overdue or no margin left
+    (1, "act now"),        # the month the report is read in
+    (2, "this quarter"),   # first month after it
+    (3, "this quarter"),   # the end of the quarter the report is read in
+    (4, "plan"),           # the first month of the next quarter
+    (12, "plan"),          # the end of a 12-month horizon
+    (None, "watch"),       # nothing dates it
+])
+def test_action_tier_boundaries(start, expected):
+    assert report.action_tier(start) == expected
+    # a metric critical today is acted on now, whatever its date
+    assert report.action_tier(start, critical_now=True) == "act now"
+
+
+def test_action_tier_of_debt_and_bad_input():
+    # ROI above 300 % ("now"): within the quarter; above 150 % ("plan"): planned
+    assert report.action_tier(None, debt="now") == "this quarter"
+    assert report.action_tier(12, debt="now") == "this quarter"  # the date does not move it
+    assert report.action_tier(0, debt="plan") == "plan"
+    assert report.action_tier(None, debt="plan", critical_now=True) == "act now"
+    for bad in (-1, 1.5, True):
+        with pytest.raises(ValueError, match="start_month must be a whole number"):
+            report.action_tier(bad)
+    with pytest.raises(ValueError, match="debt must be one of"):
+        report.action_tier(2, debt="later")
+
+
+def test_actions_watch_what_nothing_dates_and_date_it_by_its_trend(data, result):
+    dashboard = report.status_dashboard(data.history, data.thresholds)
+    remedies = report.remedy_schedule(result, "2024-06", {})
+    plain = report.actions(dashboard, remedies=remedies).set_index("action")
+    # the infrastructure cost share and the communication overhead are at attention and
+    # have no remedy the forecast dates: watch items, no date, no cost
+    watch = plain[plain["tier"] == "watch"]
+    assert len(watch) >= 2
+    assert (watch["start_by"] == "").all() and watch["cost"].isna().all()
+    assert all("nothing dates it yet" in why for why in watch["why"])
+    # the DB pool's trend crosses critical in 2024-08: with the trend, that month dates it
+    trend = report.trend_table(data.history, data.thresholds, result=result,
+                               end_month="2024-06")
+    assert trend.at["db_connections", "critical_month"] == "2024-08"
+    dated = report.actions(dashboard, remedies=remedies, trend=trend).set_index("action")
+    pool = next(a for a in dated.index if a.endswith("DB connections (share of pool)"))
+    assert plain.at[pool, "tier"] == "watch"
+    assert dated.at[pool, "start_by"] == "2024-08"
+    assert dated.at[pool, "tier"] == "this quarter"  # month 2 after 2024-06
+    assert dated.at[pool, "why"].endswith("its trend crosses the critical line in Aug 2024")
+    undated = dashboard.copy()
+    undated.attrs = {}  # no month 0: a dated remedy cannot be tiered
+    with pytest.raises(ValueError, match="end_month is needed"):
+        report.actions(undated, remedies=remedies)
 
 
 def test_hiring_table_and_investments(data, result):
@@ -141,6 +211,16 @@ def test_hiring_table_and_investments(data, result):
     # the article's convention: one year of each added developer (docs/domain.md section 6)
     assert invest.filter(like="team", axis=0)["cost"].item() == 60_000.0 * len(plan)
     assert invest.at["total", "cost"] == pytest.approx(invest["cost"].iloc[:-1].sum())
+    assert not [i for i in invest.index if i.startswith("remedy plan")]
+    # the remedy plan is a row of its own, in the total
+    with_plan = report.investments(result, hires=len(plan), developer_annual_cost=60_000.0,
+                                   current_velocity=30.0, target_velocity=45.0,
+                                   plan_cost=12_345.0, plan_actions=3,
+                                   plan_risk=(0.999, 0.04))
+    assert with_plan.at["remedy plan (3 actions)", "cost"] == 12_345.0
+    assert with_plan.at["remedy plan (3 actions)", "capacity"] == (
+        "chance of a critical resource within 12 months > 99 % → 4 %")
+    assert with_plan.at["total", "cost"] == pytest.approx(invest.at["total", "cost"] + 12_345.0)
 
 
 def test_summary_keys_are_documented_and_json(data, result):
@@ -269,7 +349,7 @@ def test_summary_records_statuses_and_utilisation(board, raw):
 
 def test_actions_say_why_a_critical_resource_is_first(board):
     first = board["ranked"].iloc[0]
-    assert first["priority"] == "critical"
+    assert first["tier"] == "act now"
     assert first["why"].startswith("DB utilisation is critical now (82.3 %)")
 
 
@@ -367,9 +447,13 @@ def test_trend_table_poor_fit_gives_no_date():
     assert (table["critical_status"] == "poor fit").all()
     assert (table["critical_month"] == "").all() and not table["simulated"].any()
     shown = presentation.present_trends(table)
-    assert (shown["Critical (trend)"] == "poor fit: no date").all()
+    assert (shown["Critical (trend)"] == "poor fit").all()
     assert (shown["Critical (simulation)"] == "not simulated").all()
-    assert shown["Note"].str.startswith("Poor log-linear fit over the last 12 months").all()
+    # the reasons only: the cells already say "poor fit", and no date is given
+    assert not shown["Note"].str.contains("log-linear|no crossing date").any()
+    reasons = [w.split(": ", 2)[-1].removesuffix("; no crossing date is given")
+               for w in table["warning"]]
+    assert list(shown["Note"]) == [r[:1].upper() + r[1:] for r in reasons]
     assert "-0.0" not in " ".join(shown["Trend"])
     headline = report.summary(growth=report.growth_achieved(calm_history(), "2023-Q4"),
                               dashboard=report.status_dashboard(calm_history(),
