@@ -1187,7 +1187,7 @@ def _tier_messages(ranked: pd.DataFrame) -> list[str]:
                  + (f" (start {_start_text(r['start_by'])})" if r["start_by"] else "")
                  for _, r in rows.iterrows()]
         if names:
-            lines.append(f"**{title}.** " + "; ".join(names) + ".")
+            lines.append(f"**{title}.** " + _capital("; ".join(names)) + ".")
     return lines
 
 
@@ -1355,10 +1355,11 @@ def board_texts(
     end = periods.to_month(headline["month"])
     horizon = params["horizon_months"]
     status = (
-        "The month by which half of the simulated futures cross each line if no capacity is "
-        "added (nine in ten between the bracketed months); *start remedy by*: its lead time "
-        f"before {percent(params['remedy_risk'])} of futures are critical; *cost*: the remedy "
-        f"plan's spend on it over {horizon} months (\"with CPU\": counted under CPU), for "
+        "*Attention / critical from*: the month by which half of the simulated futures cross "
+        "the line if no capacity is added (nine in ten between the bracketed months); *start "
+        f"remedy by*: its lead time before {percent(params['remedy_risk'])} of futures are "
+        f"critical; *cost*: the remedy plan's spend on it over {horizon} months (e.g. \"with "
+        "CPU\": counted under CPU), for "
         "the team a year of hires; *how sure*: the share of futures critical by "
         f"{_month(end, horizon)}. *P95 response time*: 95 % of requests are answered within it.")
     actions = (

@@ -173,7 +173,8 @@ SUMMARY_KEYS: Mapping[str, str] = {
                          "month-0 median ('modelled'), for each resource's average "
                          "utilisation [fraction] and the P95 response time [s] [metric -> "
                          "{measured, modelled}]",
-    "investment_total": "total of the investments table [currency]",
+    "investment_total": "total of the investments table: infrastructure bill growth, remedy "
+                        "plan, a year of the planned hires, debt to treat now [currency]",
     "actions_critical": "ranked actions in the tier 'act now' (report.action_tier) [count]",
     "signals_detected": "early-warning signals of the source article detected on the history "
                         "(names from signals.detect_signals, most severe first) [list of str]",
