@@ -560,7 +560,7 @@ def present_scenarios(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFram
             entry["Infrastructure run cost (model)"] = money(row["infra_spend_model"], currency)
         team = row["team_cost"]
         added = row["developers_added"]
-        entry["Team"] = (f"+{added:g} developers, {money(team, currency)}" if pd.notna(added)
+        entry["Team"] = (f"+{added:g} developers\n{money(team, currency)}" if pd.notna(added)
                          else (money(team, currency) if pd.notna(team) else "not stated"))
         entry["Risk"] = row["risk"] or ""
         rows.append(entry)
@@ -1355,12 +1355,11 @@ def board_texts(
     end = periods.to_month(headline["month"])
     horizon = params["horizon_months"]
     status = (
-        "*Attention / critical from*: the month by which half of the simulated futures cross "
-        "the line if no capacity is added (nine in ten between the bracketed months); *start "
-        f"remedy by*: its lead time before {percent(params['remedy_risk'])} of futures are "
-        f"critical; *cost*: the remedy plan's spend on it over {horizon} months (e.g. \"with "
-        "CPU\": counted under CPU), for "
-        "the team a year of hires; *how sure*: the share of futures critical by "
+        "*Attention / critical from*: the month half of the simulated futures cross the line "
+        "if nothing is added (nine in ten within the brackets); *start remedy by*: lead time "
+        f"before {percent(params['remedy_risk'])} of futures are critical; *cost*: the remedy "
+        f"plan's spend on it over {horizon} months (\"with CPU\": counted under CPU; team: a "
+        "year of hires); *how sure*: the share of futures critical by "
         f"{_month(end, horizon)}. *P95 response time*: 95 % of requests are answered within it.")
     actions = (
         f"**Act now**: critical today, or start by {_month(end, 1)}. **This quarter**: start "
