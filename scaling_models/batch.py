@@ -1132,6 +1132,7 @@ def _execute_and_export(name: str, params: dict, effective: dict, notebook: str,
                         outcome: dict[str, Any]) -> dict:
     import papermill
     from papermill.exceptions import PapermillExecutionError
+    from traitlets.config import Config
 
     from scaling_models import notebook_io
 
@@ -1141,6 +1142,9 @@ def _execute_and_export(name: str, params: dict, effective: dict, notebook: str,
         papermill.execute_notebook(
             notebook, str(executed), parameters=params, kernel_name=_KERNEL,
             progress_bar=cell_bar, log_output=False, cwd=str(folder),
+            # the kernel runs on this machine: Unix sockets (IPC) rather than TCP on
+            # localhost, so ipykernel has no unencrypted network socket to warn about
+            config=Config({"KernelManager": {"transport": "ipc"}}),
         )
     except PapermillExecutionError as exc:
         outcome["error"] = _describe_failure(executed, exc)
