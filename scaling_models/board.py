@@ -186,7 +186,8 @@ def build(data: loaders.DataBundle, params: Mapping[str, Any]) -> BoardReport:
         developer_annual_cost=p["developer_annual_cost"],
         current_velocity=float(history["velocity"].iloc[-1]),
         target_velocity=p["target_velocity"], debt=debt,
-        plan_cost=plan.result.total_cost, plan_actions=len(plan.schedule),
+        plan_result=plan.comparison.with_plan, plan_cost=plan.result.total_cost,
+        plan_actions=len(plan.schedule),
         plan_risk=tuple(plan.comparison.table.loc["p_any", ["without_plan", "with_plan"]]))
     team_row = next((i for i in invest.index if str(i).startswith("team")), None)
     status = report.status_table(

@@ -502,7 +502,8 @@ def present_comparison(table: pd.DataFrame, currency: str = "EUR") -> pd.DataFra
                 for r in RESOURCES},
              "infra_spend": "Infrastructure bill over the horizon (median future, plan "
                             "included)",
-             "plan_cost": "Of which the plan (team levers included)"}
+             "plan_cost": "The plan's own spend (its infrastructure counted once in the bill "
+                          "above)"}
     rows = []
     for measure, row in table.iterrows():
         show = probability if str(measure).startswith("p_") else (

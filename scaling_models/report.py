@@ -173,8 +173,9 @@ SUMMARY_KEYS: Mapping[str, str] = {
                          "month-0 median ('modelled'), for each resource's average "
                          "utilisation [fraction] and the P95 response time [s] [metric -> "
                          "{measured, modelled}]",
-    "investment_total": "total of the investments table: infrastructure bill growth, remedy "
-                        "plan, a year of the planned hires, debt to treat now [currency]",
+    "investment_total": "total of the investments table: infrastructure bill growth with the "
+                        "remedy plan in place (its capacity counted once), a year of the "
+                        "planned hires, debt to treat now [currency]",
     "actions_critical": "ranked actions in the tier 'act now' (report.action_tier) [count]",
     "signals_detected": "early-warning signals of the source article detected on the history "
                         "(names from signals.detect_signals, most severe first) [list of str]",
@@ -1631,6 +1632,7 @@ def investments(
     current_velocity: float,
     target_velocity: float,
     debt: pd.DataFrame | None = None,
+    plan_result=None,
     plan_cost: float | None = None,
     plan_actions: int = 0,
     plan_risk: tuple[float, float] | None = None,
@@ -1643,9 +1645,11 @@ def investments(
       (sum of ``infra_cost[t] - infra_cost[0]``, the bill growing with the load) for the
       capacity that keeps the 90th-percentile average utilisation of the most loaded
       resource at its attention line at the horizon (``P90 / attention - 1``);
-    * remedy plan (with ``plan_cost``): the architecture actions of the remedy plan over
-      the horizon (:func:`scaling_models.plan_report.board_plan`), on top of the bill,
-      for the chance of a critical resource ``plan_risk`` (without, with the plan);
+      with ``plan_result``, the bill of the simulation with the remedy plan in place
+      (the engine counts the capacity a plan runs once: what the bill's growth already
+      pays for is not paid again, docs/levers.md), against today's bill, for the chance
+      of a critical resource ``plan_risk`` (without, with the plan): the plan is not a
+      row of its own, which would count the fleet twice;
     * team: one year of the planned hires (the article's convention,
       :func:`scaling_models.cost.team_cost`) for the velocity gained;
     * technical debt: the resolution cost of the items recommended "now", for the hours
@@ -1660,8 +1664,12 @@ def investments(
         velocities before and after [story points/sprint].
     debt : pandas.DataFrame, optional
         From :func:`debt_table`.
+    plan_result : scaling_models.montecarlo.SimulationResult, optional
+        The same forecast with the remedy plan in place
+        (:attr:`scaling_models.plan_report.PlanComparison.with_plan`).
     plan_cost : float, optional
-        The remedy plan's cost over the horizon [currency].
+        The remedy plan's own spend over the horizon [currency], quoted in the
+        infrastructure row (with ``plan_result``).
     plan_actions : int
         Its number of actions.
     plan_risk : (float, float), optional
@@ -1677,24 +1685,30 @@ def investments(
     from scaling_models import cost, montecarlo
 
     rows = []
-    p50 = result.percentile("infra_cost", 50)
-    extra = float((p50 - p50.iloc[0]).clip(lower=0).sum())
+    today = float(result.percentile("infra_cost", 50).iloc[0])
+    billed = result if plan_result is None else plan_result
+    extra = float((billed.percentile("infra_cost", 50) - today).clip(lower=0).sum())
     attention, _ = result.inputs.thresholds()
     needs = []
     for resource, att in zip(montecarlo.RESOURCES, attention, strict=True):
         p90 = result.percentile(f"{resource}_avg", 90)
         needs.append((float(p90.iloc[-1]) / float(att) - 1.0, resource))
     need, worst = max(needs)
-    rows.append({"investment": "infrastructure bill growth", "cost": extra,
-                 "capacity": f"+{max(need, 0.0) * 100:.0f} % capacity ({metric_label(worst)} "
-                             f"is the bottleneck) over {result.months} months"})
-    if plan_cost is not None:
+    if plan_result is None:
+        rows.append({"investment": "infrastructure bill growth", "cost": extra,
+                     "capacity": f"+{max(need, 0.0) * 100:.0f} % capacity "
+                                 f"({metric_label(worst)} is the bottleneck) over "
+                                 f"{result.months} months"})
+    else:
+        own = "" if plan_cost is None else f", {money(plan_cost, '').strip()} of their own"
         buys = "" if plan_risk is None else (
-            f"chance of a critical resource within {result.months} months "
+            f": chance of a critical resource within {result.months} months "
             f"{probability(plan_risk[0])} → {probability(plan_risk[1])}")
-        rows.append({"investment": f"remedy plan ({plan_actions} "
-                                   f"action{'' if plan_actions == 1 else 's'})",
-                     "cost": float(plan_cost), "capacity": buys})
+        rows.append({"investment": "infrastructure bill growth, remedy plan included",
+                     "cost": extra,
+                     "capacity": f"the plan's {plan_actions} action"
+                                 f"{'' if plan_actions == 1 else 's'} in place{own}, part "
+                                 f"paid by the bill's growth{buys}"})
     team_cost = float(cost.team_cost(hires, 1.0, developer_annual_cost))
     gain = target_velocity / current_velocity - 1.0 if current_velocity > 0 else math.nan
     rows.append({"investment": f"team (+{hires} developers, one year)", "cost": team_cost,

@@ -156,11 +156,22 @@ def test_every_cost_shown_ties_to_summary_json(data, built):
         h["plan_total_cost"], currency)
     assert built.plan.comparison.table.at["plan_cost", "with_plan"] == pytest.approx(
         h["plan_total_cost"], rel=1e-5)
-    # the investments: the plan is one of its rows, and its total is summary.json's
+    # the investments: the bill with the plan in place, its capacity counted once; its
+    # total is summary.json's
     invest = built.tables["invest"]
-    plan_row = [i for i in invest.index if str(i).startswith("remedy plan")]
-    assert plan_row == [f"remedy plan ({len(h['plan_actions'])} actions)"]
-    assert invest.at[plan_row[0], "cost"] == pytest.approx(h["plan_total_cost"], rel=1e-5)
+    with_plan, without = (built.plan.comparison.with_plan,
+                          built.plan.comparison.without_plan)
+    today = float(without.percentile("infra_cost", 50).iloc[0])
+    growth = {name: float((run.percentile("infra_cost", 50) - today).clip(lower=0).sum())
+              for name, run in (("with", with_plan), ("without", without))}
+    row = "infrastructure bill growth, remedy plan included"
+    assert invest.at[row, "cost"] == pytest.approx(growth["with"], rel=1e-12)
+    # more than the bill without the plan, less than that bill plus the plan's own spend
+    # (the capacity the load needs is paid once)
+    assert growth["without"] < invest.at[row, "cost"] < growth["without"] + h["plan_total_cost"]
+    assert f"{report.money(h['plan_total_cost'], '').strip()} of their own" in \
+        invest.at[row, "capacity"]
+    assert not [i for i in invest.index if str(i).startswith("remedy plan")]
     assert invest.at["total", "cost"] == pytest.approx(h["investment_total"], rel=1e-5)
     assert invest.drop(index="total")["cost"].sum() == pytest.approx(h["investment_total"],
                                                                      rel=1e-5)

@@ -212,15 +212,20 @@ def test_hiring_table_and_investments(data, result):
     assert invest.filter(like="team", axis=0)["cost"].item() == 60_000.0 * len(plan)
     assert invest.at["total", "cost"] == pytest.approx(invest["cost"].iloc[:-1].sum())
     assert not [i for i in invest.index if i.startswith("remedy plan")]
-    # the remedy plan is a row of its own, in the total
+    # with the remedy plan: the bill of the run with the plan in place, against today's
+    # bill, and no row of its own (the plan's capacity is in that bill once)
     with_plan = report.investments(result, hires=len(plan), developer_annual_cost=60_000.0,
                                    current_velocity=30.0, target_velocity=45.0,
-                                   plan_cost=12_345.0, plan_actions=3,
+                                   plan_result=result, plan_cost=12_345.0, plan_actions=3,
                                    plan_risk=(0.999, 0.04))
-    assert with_plan.at["remedy plan (3 actions)", "cost"] == 12_345.0
-    assert with_plan.at["remedy plan (3 actions)", "capacity"] == (
+    row = "infrastructure bill growth, remedy plan included"
+    assert list(with_plan.index) == [row, *invest.index[1:]]
+    # the same run as the plan's: the same growth as without
+    assert with_plan.at[row, "cost"] == invest.at["infrastructure bill growth", "cost"]
+    assert with_plan.at[row, "capacity"] == (
+        "the plan's 3 actions in place, 12.3 K of their own, part paid by the bill's growth: "
         "chance of a critical resource within 12 months > 99 % → 4 %")
-    assert with_plan.at["total", "cost"] == pytest.approx(invest.at["total", "cost"] + 12_345.0)
+    assert with_plan.at["total", "cost"] == pytest.approx(invest.at["total", "cost"])
 
 
 def test_summary_keys_are_documented_and_json(data, result):
