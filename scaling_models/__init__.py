@@ -29,6 +29,7 @@ __all__ = [
     "loaders",
     "montecarlo",
     "notebook_io",
+    "panels",
     "parameters",
     "periods",
     "plan_report",

@@ -40,6 +40,12 @@ __all__ = [
     "mark_month",
     "label_line",
     "clip_axis",
+    "clip_note",
+    "clip_artists",
+    "fan_values",
+    "FanArtists",
+    "threshold_lines",
+    "breach_series",
     "output_axis_label",
     "metric_name",
     "DescribedFigure",
@@ -199,6 +205,50 @@ def label_line(ax, value: float, text: str, *, colour: str, label: str | None = 
     note.set_in_layout(False)
 
 
+def clip_note(months: np.ndarray, upper: np.ndarray, median: np.ndarray, limit: float, *,
+              shown: str, start: str | pd.Period | None = None
+              ) -> tuple[float, str, str] | None:
+    """Whether, from when and for whom a band goes beyond the top of its axis.
+
+    The words of :func:`clip_axis`: "half the futures" from the month the median crosses
+    ``limit`` when it does, else "1 in 20 futures" from the month ``upper`` (the band's
+    top, P95) does.
+
+    Parameters
+    ----------
+    months, upper, median : ndarray
+        Month positions and the band's top and median, in the axis's units.
+    limit : float
+        Top of the axis, in the axis's units.
+    shown : str
+        ``limit`` as written on the axis (``"150 %"``).
+    start : str or Period, optional
+        Calendar month of position 0, to write the month in words.
+
+    Returns
+    -------
+    tuple or None
+        ``(month, sentence, note)``: the month position where the band leaves the axis,
+        the sentence for a figure's description and the two-line note drawn on it; None
+        when nothing goes beyond ``limit``.
+    """
+    upper = np.asarray(upper, dtype=float)
+    median = np.asarray(median, dtype=float)
+    beyond = np.nonzero(~(upper <= limit))[0]  # NaN-safe: inf and NaN count as beyond
+    if not beyond.size:
+        return None
+    # the median's crossing when it crosses (half the futures), else the band's top's
+    half = np.nonzero(~(median <= limit))[0]
+    first = int(half[0] if half.size else beyond[0])
+    month = months[first]
+    who = "half the futures" if half.size else "1 in 20 futures"
+    when = "" if start is None else " from " + (
+        pd.Period(str(start), freq="M") + int(month)).strftime("%b %Y")
+    # two short lines: one would run past a half-width panel into the tick labels
+    note = f"▲ {who} above {shown}" + (f"\n{when.strip()}" if when else "")
+    return month, f"{who} above {shown}{when}", note
+
+
 def clip_axis(ax, months: np.ndarray, upper: np.ndarray, median: np.ndarray, limit: float,
               *, start: str | pd.Period | None = None, floor: float = 0.0) -> str:
     """Limit the y axis to ``limit`` and say, with an arrow, when the futures go beyond it.
@@ -207,7 +257,8 @@ def clip_axis(ax, months: np.ndarray, upper: np.ndarray, median: np.ndarray, lim
     ``upper``. When ``upper`` (the top of the band, P95) exceeds ``limit``, a marker at
     the top and a sentence say from which month "half the futures" (the median) are beyond
     it, or, when the median stays below, "1 in 20 futures" (``upper``); the sentence is
-    returned ("" when nothing is clipped) for the figure's description.
+    returned ("" when nothing is clipped) for the figure's description
+    (:func:`clip_note`).
 
     Parameters
     ----------
@@ -221,35 +272,147 @@ def clip_axis(ax, months: np.ndarray, upper: np.ndarray, median: np.ndarray, lim
         Bottom of the axis.
     """
     upper = np.asarray(upper, dtype=float)
-    median = np.asarray(median, dtype=float)
     finite = upper[np.isfinite(upper)]
     top = finite.max() * 1.05 if finite.size else limit
     ax.set_ylim(floor, min(limit, max(top, floor + 1e-9)))
-    beyond = np.nonzero(~(upper <= limit))[0]  # NaN-safe: inf and NaN count as beyond
-    if not beyond.size:
-        return ""
-    # the median's crossing when it crosses (half the futures), else the band's top's
-    half = np.nonzero(~(median <= limit))[0]
-    first = int(half[0] if half.size else beyond[0])
-    month = months[first]
     formatter = ax.yaxis.get_major_formatter()
     shown = f"{limit * 100:g} %" if isinstance(formatter, PercentFormatter) else f"{limit:g}"
-    who = "half the futures" if half.size else "1 in 20 futures"
-    when = "" if start is None else " from " + (
-        pd.Period(str(start), freq="M") + int(month)).strftime("%b %Y")
-    text = f"{who} above {shown}{when}"
+    found = clip_note(months, upper, median, limit, shown=shown, start=start)
+    if found is None:
+        return ""
+    month, text, note = found
     # a marker where the band leaves the axis, the sentence low on the right where the
     # futures have already left the lower part of the panel
-    ax.plot([month], [1.0], marker="^", markersize=8, color=COLOURS["band"], clip_on=False,
-            transform=ax.get_xaxis_transform(), linestyle="none")
-    # two short lines: one would run past a half-width panel into the tick labels
-    note = ax.annotate(f"▲ {who} above {shown}" + (f"\n{when.strip()}" if when else ""),
-                       xy=(0.99, 0.03), xycoords="axes fraction", ha="right",
+    marker, words = clip_artists(ax)
+    marker.set_data([month], [1.0])
+    words.set_text(note)
+    return text
+
+
+def clip_artists(ax) -> tuple:
+    """The marker and the note of :func:`clip_axis`, empty, for a panel to fill in place.
+
+    Returns ``(marker, note)``: a Line2D whose data is ``([month], [1.0])`` (x in data
+    coordinates, y in axes coordinates: the top of the axes) and an annotation low on the
+    right whose text is :func:`clip_note`'s note.
+    """
+    (marker,) = ax.plot([], [], marker="^", markersize=8, color=COLOURS["band"],
+                        clip_on=False, transform=ax.get_xaxis_transform(), linestyle="none")
+    note = ax.annotate("", xy=(0.99, 0.03), xycoords="axes fraction", ha="right",
                        va="bottom", fontsize=BOARD_FONT_PT, color=COLOURS["band"],
                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8,
                              "pad": 1})
     note.set_in_layout(False)
-    return text
+    return marker, note
+
+
+def fan_values(result: mc.SimulationResult, output: str
+               ) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """The months and the P5, P25, P50, P75 and P95 a fan chart draws for ``output``.
+
+    Infinite values (a saturated queue's latency; NaN where a percentile interpolates
+    between infinities) are replaced by one cap for every percentile, 1.5 times the
+    largest finite value, so that drawn at the top the bands stay nested (P5 <= P25 <=
+    ... <= P95) and never have holes.
+
+    Returns
+    -------
+    months : ndarray
+        Month positions (0 = the run's month 0).
+    values : dict of int to ndarray
+        Percentile -> values by month, in the output's units.
+    """
+    series = result.percentiles[result.percentiles["output"] == output]
+    if series.empty:
+        raise ValueError(f"output {output!r} was not computed; have {result.outputs}")
+    every = series[[f"P{p}" for p in _FAN_PERCENTILES]].to_numpy(dtype=float)
+    finite = every[np.isfinite(every)]
+    cap = finite.max() * 1.5 if finite.size else 1.0
+    capped = np.where(np.isfinite(every), every, cap)
+    return (series["month"].to_numpy(),
+            {p: capped[:, k] for k, p in enumerate(_FAN_PERCENTILES)})
+
+
+_FAN_PERCENTILES = (5, 25, 50, 75, 95)
+
+
+class FanArtists:
+    """The bands and the median of a fan chart on ``ax``, movable in place.
+
+    :func:`fan_chart` draws with it; a what-if panel keeps it and calls :meth:`update`
+    with the next run's :func:`fan_values` instead of drawing the chart again.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    months, values
+        As returned by :func:`fan_values`.
+
+    Attributes
+    ----------
+    outer, inner : matplotlib.collections.FillBetweenPolyCollection
+        The P5-P95 and P25-P75 bands.
+    median : matplotlib.lines.Line2D
+    """
+
+    def __init__(self, ax, months: np.ndarray, values: Mapping[int, np.ndarray]) -> None:
+        self.outer = ax.fill_between(months, values[5], values[95], alpha=0.2,
+                                     color=COLOURS["band"], label="P5-P95")
+        self.inner = ax.fill_between(months, values[25], values[75], alpha=0.35,
+                                     color=COLOURS["band"], label="P25-P75")
+        (self.median,) = ax.plot(months, values[50], color=COLOURS["band"], label="median")
+
+    @property
+    def artists(self) -> tuple:
+        """The two bands and the median line."""
+        return self.outer, self.inner, self.median
+
+    def update(self, months: np.ndarray, values: Mapping[int, np.ndarray]) -> None:
+        """Move the bands and the median to new values (axis limits are not touched)."""
+        self.outer.set_data(months, values[5], values[95])
+        self.inner.set_data(months, values[25], values[75])
+        self.median.set_data(months, values[50])
+
+
+def breach_series(result: mc.SimulationResult, resource: str, level: str = "critical"
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Months and the share of futures past ``resource``'s ``level`` line by each month.
+
+    What :func:`breach_probability_chart` draws for one metric; ``resource`` is one of
+    :data:`montecarlo.BREACH_METRICS`. [month], [fraction]
+    """
+    table = result.breach_probability
+    rows = table[(table["resource"] == resource) & (table["level"] == level)]
+    if rows.empty:
+        raise ValueError(f"no breach data for {resource!r}/{level!r}")
+    return rows["month"].to_numpy(), rows["probability"].to_numpy(dtype=float)
+
+
+def threshold_lines(inputs: mc.Inputs, output: str) -> list[tuple[str, float, str]]:
+    """The attention and critical lines :func:`fan_chart` draws for ``output``.
+
+    A resource's utilisation (``cpu_avg``...) gets the resource's lines, ``p95_latency_s``
+    the latency lines; any other output none.
+
+    Returns
+    -------
+    list of (level, value, legend label)
+        ``value`` in the output's units (a fraction for utilisation); the label says it
+        as the axis does (``"critical (85 %)"``).
+    """
+    resource = output.rsplit("_", 1)[0]
+    if resource in mc.RESOURCES:
+        att, crit = inputs.thresholds()
+        i = mc.RESOURCES.index(resource)
+        values = [("attention", float(att[i])), ("critical", float(crit[i]))]
+    elif output == "p95_latency_s":
+        values = [(level, float(v)) for level, v in
+                  zip(mc.LEVELS, inputs.latency_lines(), strict=True)]
+    else:
+        return []
+    in_percent = output in _PERCENT_OUTPUTS
+    return [(level, value, f"{level} ({value * 100:g} %)" if in_percent
+             else f"{level} ({value:g})") for level, value in values]
 
 
 def fan_chart(result: mc.SimulationResult, output: str, *, ax=None,
@@ -263,41 +426,16 @@ def fan_chart(result: mc.SimulationResult, output: str, *, ax=None,
     ``start`` (the calendar month of month 0, ``YYYY-MM``) writes calendar months on the x
     axis instead of month numbers.
     """
-    series = result.percentiles[result.percentiles["output"] == output]
-    if series.empty:
-        raise ValueError(f"output {output!r} was not computed; have {result.outputs}")
+    m, values = fan_values(result, output)
     fig, ax = _figure(ax)
-    m = series["month"].to_numpy()
-
-    # one cap for every percentile: a saturated queue's infinite latency (NaN where a
-    # percentile interpolates between infinities) drawn at the top, above every finite
-    # value, so the bands stay nested (P5 <= P25 <= ... <= P95) and never have holes
-    every = series[[f"P{p}" for p in (5, 25, 50, 75, 95)]].to_numpy(dtype=float)
-    finite = every[np.isfinite(every)]
-    cap = finite.max() * 1.5 if finite.size else 1.0
-
-    def col(p):
-        values = series[f"P{p}"].to_numpy(dtype=float)
-        return np.where(np.isfinite(values), values, cap)
-
-    ax.fill_between(m, col(5), col(95), alpha=0.2, color=COLOURS["band"], label="P5-P95")
-    ax.fill_between(m, col(25), col(75), alpha=0.35, color=COLOURS["band"], label="P25-P75")
-    ax.plot(m, col(50), color=COLOURS["band"], label="median")
+    FanArtists(ax, m, values)
     in_percent = output in _PERCENT_OUTPUTS
-    resource = output.rsplit("_", 1)[0]
-    lines = []
-    if show_thresholds and resource in mc.RESOURCES:
-        att, crit = result.inputs.thresholds()
-        i = mc.RESOURCES.index(resource)
-        lines = [("attention", att[i]), ("critical", crit[i])]
-    elif show_thresholds and output == "p95_latency_s":
-        lines = list(zip(mc.LEVELS, result.inputs.latency_lines(), strict=True))
+    lines = threshold_lines(result.inputs, output) if show_thresholds else []
+    if lines and output == "p95_latency_s":
         # a saturating queue sends latency to thousands of seconds: keep the lines visible
         ax.set_ylim(0.0, min(ax.get_ylim()[1], 4.0 * lines[-1][1]))
-    for level, value in lines:
-        shown = f"{value * 100:g} %" if in_percent else f"{value:g}"
-        ax.axhline(value, color=_LEVEL_COLOURS[level], linestyle="--",
-                   label=f"{level} ({shown})")
+    for level, value, label in lines:
+        ax.axhline(value, color=_LEVEL_COLOURS[level], linestyle="--", label=label)
     if show_thresholds and output == "developers":
         ax.axhline(result.inputs.team_size, color="black", linestyle=":",
                    label=f"today ({result.inputs.team_size})")
@@ -327,10 +465,7 @@ def breach_probability_chart(result: mc.SimulationResult, *, level: str = "criti
     fig, ax = _figure(ax)
     table = result.breach_probability
     for resource in resources:
-        rows = table[(table["resource"] == resource) & (table["level"] == level)]
-        if rows.empty:
-            raise ValueError(f"no breach data for {resource!r}/{level!r}")
-        ax.step(rows["month"], rows["probability"], where="post",
+        ax.step(*breach_series(result, resource, level), where="post",
                 label=metric_name(resource))
     ax.set_ylim(-0.02, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" %"))

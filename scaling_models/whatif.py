@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -47,6 +48,8 @@ __all__ = [
     "int_slider",
     "dropdown",
     "new_figure",
+    "LiveFigure",
+    "hold_limits",
     "crossing_dates",
 ]
 
@@ -207,6 +210,13 @@ def _figure_png(fig: Figure) -> str:
 
 def _bundle(item: Any) -> dict[str, Any]:
     """MIME bundle of one callback item (figure, table, text, headlines...)."""
+    if isinstance(item, LiveFigure):
+        width, height = item.figure.get_size_inches() * item.figure.dpi
+        return {
+            "image/png": base64.b64encode(item.png()).decode("ascii"),
+            "text/plain": f"<Figure size {width:g}x{height:g} with "
+                          f"{len(item.figure.axes)} Axes>",
+        }
     if isinstance(item, Figure):
         width, height = item.get_size_inches() * item.dpi
         return {
@@ -321,6 +331,153 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 9.0, height: fl
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.88, wspace=0.25,
                         hspace=0.45)
     return fig, axes
+
+
+class LiveFigure:
+    """A figure redrawn in place: what does not move is rendered once and reused.
+
+    The artists a redraw changes are marked with :meth:`changing` (matplotlib's
+    ``animated`` flag): they are left out of a cached rendering of everything else (axes,
+    ticks, labels, legends, reference lines) and drawn over it at each :meth:`png`, in
+    z-order. Anything else that changes (limits, a title, a static line's data) sets
+    matplotlib's own ``stale`` flag on the figure, and the next :meth:`png` renders the
+    whole figure again, so a stale background is never shown. Callers therefore change
+    the static parts only when they really change (:func:`hold_limits`).
+
+    Changing artists are drawn above every static one; a legend that must stay over
+    them is kept on top from its cached pixels (:meth:`on_top`).
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        A pyplot-free figure (:func:`new_figure`); it gets an Agg canvas.
+
+    Attributes
+    ----------
+    full_renders, quick_renders : int
+        How many :meth:`png` calls rendered everything, and how many only the changing
+        artists over the cached rendering.
+    """
+
+    def __init__(self, figure: Figure) -> None:
+        if not isinstance(figure, Figure):
+            raise TypeError(f"figure must be a matplotlib Figure; got {type(figure).__name__}")
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.figure = figure
+        self.canvas = FigureCanvasAgg(figure)
+        self.full_renders = 0
+        self.quick_renders = 0
+        self._background = None
+        self._png: bytes | None = None
+        self._legends: list[Any] = []
+        self._legend_pixels: list[Any] = []
+
+    def changing(self, *artists: Any) -> Any:
+        """Mark ``artists`` as redrawn at every :meth:`png`; return them (one: itself)."""
+        for artist in artists:
+            artist.set_animated(True)
+        return artists[0] if len(artists) == 1 else artists
+
+    def on_top(self, *legends: Any) -> None:
+        """Keep static ``legends`` over the changing artists.
+
+        Each legend's box is made opaque and square, so that pasting its cached pixels
+        over the changing artists gives what drawing it last would (a legend is as slow
+        to draw as the rest of a step).
+        """
+        from matplotlib.legend import Legend
+
+        for legend in legends:
+            if not isinstance(legend, Legend):
+                raise TypeError(f"on_top takes legends; got {type(legend).__name__}")
+            legend.get_frame().set_alpha(1.0)
+            legend.get_frame().set_boxstyle("square", pad=0.0)
+            self._legends.append(legend)
+
+    def _changing_artists(self) -> list[Any]:
+        found = [a for ax in self.figure.axes for a in ax.get_children() if a.get_animated()]
+        found += [a for a in self.figure.get_children() if a.get_animated()]
+        return sorted(found, key=lambda a: a.get_zorder())
+
+    def png(self) -> bytes:
+        """The figure as PNG bytes, re-rendering only what changed since the last call."""
+        changing = self._changing_artists()
+        if (self._png is not None and not self.figure.stale
+                and not any(a.stale for a in changing)):
+            return self._png  # nothing moved
+        if self._background is None or self.figure.stale:
+            self.canvas.draw()  # every artist but the changing ones
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            renderer = self.canvas.get_renderer()
+            # the box and its 1-pixel edge line
+            self._legend_pixels = [
+                self.canvas.copy_from_bbox(legend.get_window_extent(renderer).padded(1))
+                for legend in self._legends if legend.get_visible()]
+            self.full_renders += 1
+        else:
+            self.canvas.restore_region(self._background)
+            self.quick_renders += 1
+        renderer = self.canvas.get_renderer()
+        for artist in changing:
+            if artist.get_visible():
+                artist.draw(renderer)
+        for pixels in self._legend_pixels:
+            self.canvas.restore_region(pixels)
+        for artist in changing:
+            artist.stale = False  # drawn as they are now
+        # drawing a changing legend or annotation lays out its parts, which flags their
+        # axes stale: that is not a change of the cached rendering
+        self.figure.stale = False
+        from PIL import Image
+
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw",
+                                 "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        # fast zlib level: a redraw's PNG is shown once, its size does not matter locally
+        image.save(buffer, format="png", compress_level=1)
+        self._png = buffer.getvalue()
+        return self._png
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        return _bundle(self)
+
+
+def hold_limits(ax: Any, which: str, low: float, high: float, *, pad: float = 0.05,
+                fill: float = 0.5) -> bool:
+    """Make an axis show ``low``..``high``, changing its limits only when it must.
+
+    The limits stay as they are while they hold the data and the data fills at least
+    ``fill`` of them; otherwise they become the data's range padded by ``pad`` of it on
+    each side. A slider step then moves the bars or lines, not the axis, and a
+    :class:`LiveFigure` keeps its cached rendering.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    which : {"x", "y"}
+    low, high : float
+        Range of the data to show, ``low <= high``.
+    pad, fill : float
+        Padding [fraction of the data's range] and least filled share of the axis [-].
+
+    Returns
+    -------
+    bool
+        True when the limits changed.
+    """
+    if which not in ("x", "y"):
+        raise ValueError(f"which must be 'x' or 'y'; got {which!r}")
+    if not (np.isfinite(low) and np.isfinite(high) and low <= high):
+        raise ValueError(f"need finite low <= high; got low={low!r}, high={high!r}")
+    get, put = ((ax.get_xlim, ax.set_xlim) if which == "x" else (ax.get_ylim, ax.set_ylim))
+    lo, hi = get()
+    if lo <= low and high <= hi and (high - low) >= fill * (hi - lo):
+        return False
+    margin = pad * (high - low) if high > low else max(abs(high), 1.0) * pad
+    put(low - margin, high + margin)
+    return True
 
 
 # --- tables a reader reads (display only) ----------------------------------------------

@@ -159,7 +159,7 @@ class LabServer:
 
 NOTEBOOK_NAMES = ["01_capacity_forecast.ipynb", "02_unit_economics.ipynb",
                   "03_team_scaling.ipynb", "04_tech_debt_roi.ipynb",
-                  "05_growth_scenarios.ipynb"]
+                  "05_growth_scenarios.ipynb", "06_remedy_plan.ipynb"]
 REDRAW_TARGET_S = 0.5
 REDRAW_TIMES: dict[str, float] = {}
 

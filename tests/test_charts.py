@@ -150,3 +150,55 @@ def test_described_figure_needs_a_description():
     data, metadata = shown._repr_mimebundle_()
     assert metadata["image/png"]["alt"] == "Two lines"
     assert data["image/png"]
+
+
+def test_clip_note_words_match_clip_axis():
+    months = np.arange(7)
+    median = np.array([0.6, 0.8, 1.0, 1.1, 1.25, 1.4, 1.6])
+    upper = median + 0.2
+    # the median passes 1.2 in month 4 (1.25): "half the futures", Oct 2024 from Jun 2024
+    assert charts.clip_note(months, upper, median, 1.2, shown="120 %", start="2024-06") == (
+        4, "half the futures above 120 % from Oct 2024",
+        "▲ half the futures above 120 %\nfrom Oct 2024")
+    # the top of the band passes it in month 3 (1.1 + 0.2), the median never
+    assert charts.clip_note(months, upper, np.minimum(median, 1.0), 1.2, shown="1.2")[:2] == (
+        3, "1 in 20 futures above 1.2")
+    assert charts.clip_note(months, upper / 2, median / 2, 1.2, shown="1.2") is None
+    # an infinite top (a saturated queue) is beyond any line
+    assert charts.clip_note(months, np.full(7, np.inf), median / 2, 1.2, shown="1.2")[0] == 0
+
+
+def test_fan_values_breach_series_and_threshold_lines_are_what_the_charts_draw(result):
+    months, values = charts.fan_values(result, "cpu_avg")
+    assert np.array_equal(months, np.arange(13))
+    assert np.allclose(values[50], result.percentile("cpu_avg", 50).to_numpy())
+    ax = charts.fan_chart(result, "cpu_avg").axes[0]
+    assert np.allclose(ax.lines[0].get_ydata(), values[50])  # the median line
+    x, p = charts.breach_series(result, "cpu", "critical")
+    table = result.breach_probability.query("resource == 'cpu' and level == 'critical'")
+    assert np.array_equal(x, table["month"]) and np.array_equal(p, table["probability"])
+    ax = charts.breach_probability_chart(result).axes[0]
+    assert np.array_equal(ax.lines[0].get_ydata(), p)  # CPU, the first line
+    # the default company's CPU lines (docs/domain.md section 5): 70 % and 85 %
+    att, crit = result.inputs.thresholds()
+    assert charts.threshold_lines(result.inputs, "cpu_avg") == [
+        ("attention", att[0], f"attention ({att[0] * 100:g} %)"),
+        ("critical", crit[0], f"critical ({crit[0] * 100:g} %)")]
+    assert [row[0] for row in charts.threshold_lines(result.inputs, "p95_latency_s")] == [
+        "attention", "critical"]
+    assert charts.threshold_lines(result.inputs, "mau") == []
+    with pytest.raises(ValueError, match="no breach data"):
+        charts.breach_series(result, "disk")
+
+
+def test_fan_artists_move_in_place(result):
+    fig, (ax,) = charts.board_figure(2.0)
+    fan = charts.FanArtists(ax, *charts.fan_values(result, "cpu_avg"))
+    months, values = charts.fan_values(result, "memory_avg")
+    fan.update(months, values)
+    assert np.allclose(fan.median.get_ydata(), values[50])
+    # the outer band's outline runs along P5 and back along P95
+    outline = fan.outer.get_paths()[0].vertices[:, 1]
+    assert np.isclose(outline.min(), values[5].min()) and np.isclose(
+        outline.max(), values[95].max())
+    assert len(ax.collections) == 2 and len(ax.lines) == 1  # moved, not drawn again

@@ -1,6 +1,7 @@
 """What-if panel: redraw in place on a widget change, static fallback, headline read-back."""
 
 import base64
+import io
 
 import matplotlib
 import numpy as np
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 import traitlets
 from matplotlib.figure import Figure
+from PIL import Image
 
 from scaling_models import whatif
 
@@ -255,3 +257,122 @@ def test_crossing_dates_in_calendar_months_with_board_wording():
     assert table.loc[("CPU", "critical (90%)"), "Crossed by Dec 2024"] == "> 99 %"
     assert not table.isna().any().any()
     assert "p95_response_time_s" not in " ".join(table.index.get_level_values(0))
+
+
+# --- LiveFigure: cached rendering of what does not move ---------------------------------
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png))).astype(int)
+
+
+def _saved(fig: Figure) -> np.ndarray:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")  # everything drawn, in z-order
+    return _pixels(buffer.getvalue())
+
+
+def _live_line_figure():
+    fig, ax = whatif.new_figure(width=4, height=3)
+    ax.plot([0, 1], [0, 1], color="tab:grey")  # static
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    live = whatif.LiveFigure(fig)
+    # on top of everything static, so that drawing it last is its place in z-order
+    (line,) = ax.plot([0, 1], [0.9, 0.1], color="tab:red", zorder=10)
+    live.changing(line)
+    return fig, ax, live, line
+
+
+def test_live_figure_draws_only_what_changed_and_looks_like_a_full_render():
+    fig, ax, live, line = _live_line_figure()
+    live.png()
+    assert (live.full_renders, live.quick_renders) == (1, 0)
+    line.set_ydata([0.2, 0.7])
+    png = live.png()
+    # the static part came from the cache, and the image is the one savefig draws
+    assert (live.full_renders, live.quick_renders) == (1, 1)
+    assert np.array_equal(_pixels(png), _saved(fig))
+
+
+def test_live_figure_renders_everything_when_a_static_part_changes():
+    fig, ax, live, line = _live_line_figure()
+    live.png()
+    ax.set_ylim(-1, 2)  # ticks and the static line move: the cache is stale
+    png = live.png()
+    assert live.full_renders == 2
+    assert np.array_equal(_pixels(png), _saved(fig))
+    ax.set_title("same")
+    live.png()
+    ax.title.set_text("same")  # unchanged text: nothing to render again
+    line.set_ydata([0.5, 0.5])
+    live.png()
+    assert (live.full_renders, live.quick_renders) == (3, 1)
+
+
+def test_live_figure_returns_the_same_png_when_nothing_moved():
+    fig, ax, live, line = _live_line_figure()
+    first = live.png()
+    assert live.png() is first
+    line.set_ydata([0.3, 0.3])
+    assert live.png() != first
+
+
+def test_live_figure_keeps_a_legend_over_the_changing_artists():
+    fig, ax, live, line = _live_line_figure()
+    line.set_zorder(1)  # under the legend, as any data
+    ax.set_xlim(-0.2, 1.2)  # the line clear of the axes' frame
+    legend = ax.legend(["static", "moving"], loc="center")
+    live.on_top(legend)
+    live.png()
+    line.set_ydata([0.5, 0.5])  # straight through the legend
+    got = _pixels(live.png())
+    assert live.quick_renders == 1
+    want = _saved(fig)
+    box = legend.get_window_extent(live.canvas.get_renderer())
+    height = got.shape[0]
+    # inside the box (away from its 1-pixel edge) the legend hides the line, as savefig
+    rows = slice(int(height - box.y1) + 2, int(height - box.y0) - 2)
+    cols = slice(int(box.x0) + 2, int(box.x1) - 2)
+    assert np.array_equal(got[rows, cols], want[rows, cols])
+    # and the line shows outside it
+    assert np.array_equal(got[:, : int(box.x0) - 2], want[:, : int(box.x0) - 2])
+    with pytest.raises(TypeError, match="on_top takes legends"):
+        live.on_top(line)
+
+
+def test_panel_shows_a_live_figure_as_png():
+    fig, ax, live, line = _live_line_figure()
+
+    def compute(x):
+        line.set_ydata([x, 1 - x])
+        return [live, whatif.headlines(("x", x, "x", ".1f"))]
+
+    panel = whatif.WhatIfPanel(compute, {"x": whatif.slider(0.2, 0.0, 1.0, 0.1, "x")})
+    panel.redraw()
+    first = panel.output.outputs[0]["data"]["image/png"]
+    panel.controls["x"].value = 0.6
+    second = panel.output.outputs[0]["data"]["image/png"]
+    assert base64.b64decode(second).startswith(b"\x89PNG") and second != first
+    assert live.quick_renders == 1
+    with pytest.raises(TypeError, match="must be a matplotlib Figure"):
+        whatif.LiveFigure("figure")
+
+
+def test_hold_limits_moves_the_axis_only_when_the_data_leaves_or_shrinks():
+    fig, ax = whatif.new_figure()
+    assert whatif.hold_limits(ax, "y", 0.0, 10.0, pad=0.1)
+    assert ax.get_ylim() == (-1.0, 11.0)
+    # 2..9 fits in -1..11 and fills 7/12 > half of it: held
+    assert not whatif.hold_limits(ax, "y", 2.0, 9.0, pad=0.1)
+    assert ax.get_ylim() == (-1.0, 11.0)
+    # beyond the top: padded to the data's range
+    assert whatif.hold_limits(ax, "y", 0.0, 20.0, pad=0.1)
+    assert ax.get_ylim() == (-2.0, 22.0)
+    # 3..6 fills 3/24 of the axis: shrunk
+    assert whatif.hold_limits(ax, "y", 3.0, 6.0, pad=0.0)
+    assert ax.get_ylim() == (3.0, 6.0)
+    assert whatif.hold_limits(ax, "x", 5.0, 5.0)  # a single value gets some room
+    assert ax.get_xlim()[0] < 5.0 < ax.get_xlim()[1]
+    with pytest.raises(ValueError, match="which must be 'x' or 'y'"):
+        whatif.hold_limits(ax, "z", 0.0, 1.0)
+    with pytest.raises(ValueError, match="need finite low <= high"):
+        whatif.hold_limits(ax, "y", 2.0, 1.0)

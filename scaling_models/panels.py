@@ -1,0 +1,126 @@
+"""The figures of the analyst notebooks' what-if panels, drawn once and moved in place.
+
+Each class draws its figure for a first result and keeps the artists that a slider
+moves (bands, lines, bars, notes); its ``update(...)`` moves them to the next result and
+returns the figure as a :class:`scaling_models.whatif.LiveFigure`, whose axes, ticks,
+labels and reference lines stay rendered between slider steps. The axes hold their
+limits while the data fits them (:func:`scaling_models.whatif.hold_limits`), so a step
+shows the data moving, not the axes, and costs a few milliseconds of drawing instead of
+a full rendering.
+
+Units are those of the charts they mirror (:mod:`scaling_models.charts`): utilisation and
+shares as fractions drawn in percent, months from the run's month 0 written as calendar
+months, money in the currency given.
+
+This module is display glue only: every number it draws comes from the package's
+results (:mod:`scaling_models.montecarlo`, :mod:`scaling_models.debt`,
+:mod:`scaling_models.sensitivity`, :mod:`scaling_models.plan_report`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import PercentFormatter
+
+from scaling_models import charts, whatif
+from scaling_models import montecarlo as mc
+
+__all__ = ["CapacityFigure"]
+
+def _percent_axis(axis) -> None:
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" %"))
+
+
+class CapacityFigure:
+    """One resource's utilisation fan and every resource's chance of being critical.
+
+    Left: the P5-P95 and P25-P75 bands and the median of the resource's monthly average
+    utilisation [%], its attention and critical lines, and the note of
+    :func:`scaling_models.charts.clip_axis` when futures go beyond ``limit``. Right: the
+    share of futures past the critical line by each month, for every breach metric
+    (:data:`scaling_models.montecarlo.BREACH_METRICS`), the chosen resource in bold.
+
+    Parameters
+    ----------
+    result : scaling_models.montecarlo.SimulationResult
+        The first run to draw (with the ``<resource>_avg`` outputs).
+    resource : str
+        One of :data:`scaling_models.montecarlo.RESOURCES`.
+    start : str or pandas.Period
+        Calendar month of the run's month 0 (``YYYY-MM``).
+    limit, floor : float
+        Highest and lowest utilisation the left axis may show [fraction].
+    """
+
+    def __init__(self, result: mc.SimulationResult, resource: str, start: str | pd.Period,
+                 *, limit: float = 1.5, floor: float = 0.4) -> None:
+        fig, (left, right) = whatif.new_figure(1, 2, height=3.6)
+        fig.subplots_adjust(left=0.1, right=0.96, wspace=0.3, bottom=0.16)
+        self.live = whatif.LiveFigure(fig)
+        self.left, self.right = left, right
+        self.limit, self.floor = float(limit), float(floor)
+        self.start = pd.Period(str(start), freq="M")
+        output = f"{resource}_avg"
+        months, values = charts.fan_values(result, output)
+        self.fan = charts.FanArtists(left, months, values)
+        self.levels = {}
+        for level, value, label in charts.threshold_lines(result.inputs, output):
+            self.levels[level] = left.axhline(value, color=charts.COLOURS[level],
+                                              linestyle="--", label=label)
+        self.marker, self.note = charts.clip_artists(left)
+        charts.month_axis(left, self.start, int(months[-1]))
+        _percent_axis(left.yaxis)
+        left.set_ylim(self.floor, self.limit)
+        left.set_ylabel("utilisation [%]")
+        self.left_legend = left.legend(loc="center right", fontsize="small")
+        self.steps = {}
+        for metric in mc.BREACH_METRICS:
+            (self.steps[metric],) = right.step(*charts.breach_series(result, metric),
+                                               where="post", label=charts.metric_name(metric))
+        right.set_ylim(-0.02, 1.02)
+        _percent_axis(right.yaxis)
+        charts.month_axis(right, self.start, int(months[-1]))
+        right.set_ylabel("futures past the critical line [%]")
+        self.right_legend = right.legend(loc="lower right", fontsize="small")
+        # everything a step moves is drawn over the cached rest, the legends over it
+        self.live.changing(*self.fan.artists, *self.levels.values(), self.marker,
+                           self.note, *self.steps.values())
+        self.live.on_top(self.left_legend, self.right_legend)
+        self.update(result, resource)
+
+    def update(self, result: mc.SimulationResult, resource: str) -> whatif.LiveFigure:
+        """Move the figure to ``result`` and ``resource``; return it to display."""
+        if resource not in mc.RESOURCES:
+            raise ValueError(f"resource must be one of {mc.RESOURCES}; got {resource!r}")
+        output = f"{resource}_avg"
+        label = charts.metric_name(resource)
+        months, values = charts.fan_values(result, output)
+        self.fan.update(months, values)
+        texts = self.left_legend.get_texts()
+        for k, (level, value, text) in enumerate(charts.threshold_lines(result.inputs,
+                                                                       output)):
+            self.levels[level].set_ydata([value, value])
+            texts[3 + k].set_text(text)  # after the two bands and the median
+        # the axis keeps its range while the futures fit it; beyond `limit` they are
+        # marked, not drawn to 600 %
+        critical = self.levels["critical"].get_ydata()[0]
+        low = max(min(self.floor, float(np.min(values[5]))), 0.0)
+        high = min(self.limit, 1.05 * max(float(np.max(values[95])), critical))
+        whatif.hold_limits(self.left, "y", low, high, pad=0.0)
+        top = self.left.get_ylim()[1]
+        found = charts.clip_note(months, values[95], values[50], top,
+                                 shown=f"{top * 100:.0f} %", start=self.start)
+        self.marker.set_visible(found is not None)
+        self.note.set_visible(found is not None)
+        if found is not None:
+            self.marker.set_data([found[0]], [1.0])
+            self.note.set_text(found[2])
+        self.left.title.set_text(label)  # set_text: stale only when it changes
+        for metric, line in self.steps.items():
+            line.set_data(*charts.breach_series(result, metric))
+            chosen = metric == resource
+            line.set_linewidth(3 if chosen else 1)
+            line.set_alpha(1 if chosen else 0.35)
+        self.right.title.set_text(f"Above critical ({label} in bold)")
+        return self.live
