@@ -19,6 +19,8 @@ results (:mod:`scaling_models.montecarlo`, :mod:`scaling_models.debt`,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
@@ -26,7 +28,7 @@ from matplotlib.ticker import PercentFormatter
 from scaling_models import charts, whatif
 from scaling_models import montecarlo as mc
 
-__all__ = ["CapacityFigure"]
+__all__ = ["CapacityFigure", "EconomicsFigure", "DebtFigure"]
 
 def _percent_axis(axis) -> None:
     axis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" %"))
@@ -123,4 +125,146 @@ class CapacityFigure:
             line.set_linewidth(3 if chosen else 1)
             line.set_alpha(1 if chosen else 0.35)
         self.right.title.set_text(f"Above critical ({label} in bold)")
+        return self.live
+
+
+def _fan_limits(ax, values, *extra: float) -> None:
+    """Hold ``ax``'s y limits from 0 to a fan's P95 (and ``extra`` reference values),
+    with room for a few slider steps above."""
+    high = max([float(np.max(values[95])), *extra])
+    whatif.hold_limits(ax, "y", 0.0, high, pad=0.2, bottom=0.0)
+
+
+class EconomicsFigure:
+    """Cost per user and infrastructure share of revenue, as fans, for one scenario.
+
+    Left: the P5-P95 and P25-P75 bands and the median of ``cost_per_user``
+    [currency/user/month]; right: those of ``infra_share`` [%] with the target share
+    (:data:`scaling_models.cost.INFRA_SHARE_TARGET`).
+
+    Parameters
+    ----------
+    result : scaling_models.montecarlo.SimulationResult
+        The first run to draw (with the ``cost_per_user`` and ``infra_share`` outputs).
+    scenario : str
+        The scenario's name, for the left title.
+    start : str or pandas.Period
+        Calendar month of the run's month 0 (``YYYY-MM``).
+    currency : str
+        Currency label of the axis.
+    """
+
+    def __init__(self, result: mc.SimulationResult, scenario: str, start: str | pd.Period,
+                 *, currency: str = "EUR") -> None:
+        from scaling_models import cost
+
+        fig, (left, right) = whatif.new_figure(1, 2, height=3.6)
+        fig.subplots_adjust(left=0.1, right=0.96, wspace=0.3, bottom=0.16)
+        self.live = whatif.LiveFigure(fig)
+        self.left, self.right = left, right
+        self.target = float(cost.INFRA_SHARE_TARGET)
+        start = pd.Period(str(start), freq="M")
+        self.fans = {}
+        for ax, output in ((left, "cost_per_user"), (right, "infra_share")):
+            months, values = charts.fan_values(result, output)
+            self.fans[output] = charts.FanArtists(ax, months, values)
+            charts.month_axis(ax, start, int(months[-1]))
+            ax.set_ylabel(charts.output_axis_label(output, currency))
+        charts.label_line(right, self.target, "target", colour=charts.COLOURS["critical"],
+                          at=0.99)
+        right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1, symbol=" %"))
+        right.set_title("Infrastructure share of revenue")
+        self.legend = left.legend(loc="lower left", fontsize="small")  # the axis starts at 0
+        self.live.changing(*(a for fan in self.fans.values() for a in fan.artists))
+        self.live.on_top(self.legend)
+        self.update(result, scenario)
+
+    def update(self, result: mc.SimulationResult, scenario: str) -> whatif.LiveFigure:
+        """Move the fans to ``result`` (scenario ``scenario``); return the figure."""
+        for output, fan in self.fans.items():
+            months, values = charts.fan_values(result, output)
+            fan.update(months, values)
+            if output == "infra_share":
+                _fan_limits(self.right, values, self.target)
+            else:
+                _fan_limits(self.left, values)
+        self.left.title.set_text(f"Cost per user, {scenario}")
+        return self.live
+
+
+class DebtFigure:
+    """Each debt item's ROI as a bar, its 5-95 % range under uncertain estimates, and the
+    ROI bands' lines.
+
+    Bars are ranked by ROI, largest on top, green when the item fits in the debt budget
+    (``selected``), grey otherwise. A step that keeps the ranking moves the bars only;
+    a new ranking writes the item names again (a full rendering).
+
+    Parameters
+    ----------
+    ranked : pandas.DataFrame
+        :func:`scaling_models.debt.prioritise` of the assessed backlog: ``roi`` [-] and
+        ``selected`` (bool) by item, ranked.
+    draws : pandas.DataFrame
+        :func:`scaling_models.debt.simulate_roi`: ROI draws [-], one column per item.
+    band_names : mapping of str to str
+        Words for the bands of :data:`scaling_models.debt.ROI_BANDS` (``"now"`` ->
+        ``"treat now"``), in the legend.
+    """
+
+    def __init__(self, ranked: pd.DataFrame, draws: pd.DataFrame,
+                 band_names: Mapping[str, str]) -> None:
+        from matplotlib.collections import LineCollection
+
+        from scaling_models import debt
+
+        fig, ax = whatif.new_figure(height=5.5)
+        fig.subplots_adjust(left=0.35, bottom=0.1, top=0.93)
+        self.live = whatif.LiveFigure(fig)
+        self.ax = ax
+        n = len(ranked)
+        self.rows = np.arange(n)[::-1]  # the first item on top
+        self.bars = ax.barh(self.rows, np.ones(n), color="lightgrey").patches
+        self.whiskers = LineCollection([], colors="black", linewidths=1,
+                                       label="5-95 % under uncertainty")
+        ax.add_collection(self.whiskers)
+        (self.low_caps,) = ax.plot([], [], "|", color="black", markersize=4)
+        (self.high_caps,) = ax.plot([], [], "|", color="black", markersize=4)
+        ax.set_ylim(-0.6, n - 0.4)
+        self.order: list = []
+        lines = []
+        for band, colour in (("backlog", "grey"), ("plan", "tab:orange"),
+                             ("now", "tab:red")):
+            lines.append(ax.axvline(debt.ROI_BANDS[band], color=colour, linestyle="--",
+                                    zorder=2.5, label=f"{band_names[band]} from "
+                                    f"{debt.ROI_BANDS[band]:.0%}"))
+        self.band_top = max(debt.ROI_BANDS.values())
+        ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+        ax.set(title="ROI (green: fits in the debt budget)",
+               xlabel="ROI [annual savings / cost of the fix, %]")
+        self.live.changing(*self.bars, self.whiskers, self.low_caps, self.high_caps,
+                           *lines)
+        self.live.on_top(ax.legend(loc="lower right", fontsize="small"))
+        self.update(ranked, draws)
+
+    def update(self, ranked: pd.DataFrame, draws: pd.DataFrame) -> whatif.LiveFigure:
+        """Redraw the bars for a new ranking and new draws; return the figure."""
+        if len(ranked) != len(self.bars):
+            raise ValueError(f"ranked must have the {len(self.bars)} items drawn; got "
+                             f"{len(ranked)}")
+        roi = ranked["roi"].to_numpy(dtype=float)
+        spread = draws[list(ranked.index)].quantile([0.05, 0.95]).to_numpy()
+        low, high = spread
+        if list(ranked.index) != self.order:  # the names, only when the ranking moves
+            self.order = list(ranked.index)
+            self.ax.set_yticks(self.rows, [str(item) for item in self.order])
+        for bar, value, chosen in zip(self.bars, roi, ranked["selected"], strict=True):
+            bar.set_width(value)
+            bar.set_facecolor("tab:green" if chosen else "lightgrey")
+        self.whiskers.set_segments([[(lo, y), (hi, y)] for lo, hi, y in
+                                    zip(low, high, self.rows, strict=True)])
+        self.low_caps.set_data(low, self.rows)
+        self.high_caps.set_data(high, self.rows)
+        right = max(float(np.max(high)), float(np.max(roi)), self.band_top)
+        whatif.hold_limits(self.ax, "x", 0.0, right, pad=0.15, bottom=0.0)
         return self.live

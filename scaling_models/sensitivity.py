@@ -11,6 +11,12 @@ Two views of the same question, both on the Monte Carlo engine
 * :func:`rank_sensitivity` runs the full simulation once and reports Spearman's rank
   correlation between each drawn input and a per-path output (global, all inputs varying).
 
+A breach month is a whole month (the first month a path is above its line), so a small
+change of an input moves it by 0 or 1 month. :func:`crossing_metric` reads instead the
+time each path crosses its line, interpolated linearly between the last month below
+and the first month above (:func:`crossing_months`), so that the tornado's bars grow
+with the input's effect instead of in whole months.
+
 References
 ----------
 .. [1] A. Saltelli, M. Ratto, T. Andres et al., *Global Sensitivity Analysis: The Primer*,
@@ -33,7 +39,8 @@ from scaling_models import montecarlo as mc
 from scaling_models._checks import renamed
 from scaling_models.distributions import Constant
 
-__all__ = ["Metric", "breach_metric", "output_metric", "tornado", "rank_sensitivity"]
+__all__ = ["Metric", "breach_metric", "crossing_months", "crossing_metric", "output_metric",
+           "tornado", "rank_sensitivity"]
 
 #: A metric maps a simulation result to one number.
 Metric = Callable[[mc.SimulationResult], float]
@@ -57,6 +64,94 @@ def breach_metric(resource: str, level: str = "critical", stat: str = "P50") -> 
         return float(result.months + 1) if np.isnan(value) else value
 
     metric.__name__ = f"{resource}/{level} breach month {stat}"
+    return metric
+
+
+def crossing_months(values: np.ndarray, threshold: float) -> np.ndarray:
+    """When each path first goes above ``threshold``, in months, linearly interpolated.
+
+    For a path whose first month above the line is :math:`t \\ge 1` (the breach month of
+    :func:`scaling_models.montecarlo.simulate`: the first value strictly above), the
+    crossing is
+
+    .. math:: t - 1 + \\frac{c - v_{t-1}}{v_t - v_{t-1}}
+
+    with :math:`c` the threshold and :math:`v` the path's monthly values: the time at
+    which the straight line between the last month at or below the line and the first
+    month above it meets the line, in :math:`[t - 1, t)`. A path already above at month 0
+    crosses at 0; one that never goes above gives NaN.
+
+    Parameters
+    ----------
+    values : ndarray, shape (n_paths, months + 1)
+        Per-path monthly values (e.g. ``SimulationResult.paths["cpu_avg"]``), months on
+        the last axis; finite.
+    threshold : float
+        The line, in the values' units.
+
+    Returns
+    -------
+    ndarray, shape (n_paths,)
+        Crossing times [months after month 0], NaN for no crossing within the horizon.
+
+    Examples
+    --------
+    >>> crossing_months(np.array([[0.5, 0.7, 0.9, 1.0], [0.85, 0.9, 0.9, 0.9],
+    ...                           [0.1, 0.2, 0.3, 0.4]]), 0.8)
+    array([1.5, 0. , nan])
+    """
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2 or v.shape[1] < 1:
+        raise ValueError(f"values must be a 2-d array (paths, months); got shape {v.shape}")
+    if not np.all(np.isfinite(v)):
+        raise ValueError("values must be finite (a saturated latency has no crossing time "
+                         "by interpolation)")
+    above = v > threshold
+    crossed = above.any(axis=1)
+    t = np.argmax(above, axis=1)  # first month above (0 when none: masked below)
+    rows = np.arange(v.shape[0])
+    before = v[rows, np.maximum(t - 1, 0)]
+    after = v[rows, t]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = (threshold - before) / (after - before)
+    times = np.where(t == 0, 0.0, t - 1 + share)
+    return np.where(crossed, times, np.nan)
+
+
+def crossing_metric(resource: str, level: str = "critical", stat: str = "P50") -> Metric:
+    """Metric: a percentile of the interpolated time a resource crosses its line.
+
+    The continuous version of :func:`breach_metric` for the four resources
+    (:data:`montecarlo.RESOURCES`): each path's crossing of the ``level`` line by its
+    average utilisation, :func:`crossing_months`, then the ``stat`` percentile (``"P50"``:
+    the median, linear interpolation between paths) over all paths. A path that does not
+    cross within the horizon counts as crossing at ``months + 1``, as a breach not
+    reached reads in :func:`breach_metric`. The simulation keeps the resource's paths
+    (the metric's ``outputs`` attribute, read by :func:`tornado`).
+    """
+    if resource not in mc.RESOURCES:
+        raise ValueError(f"resource must be one of {mc.RESOURCES}; got {resource!r}")
+    if level not in mc.LEVELS:
+        raise ValueError(f"level must be one of {mc.LEVELS}; got {level!r}")
+    try:
+        q = float(stat.removeprefix("P")) if stat.startswith("P") else float("nan")
+    except ValueError:
+        q = float("nan")
+    if not 0 <= q <= 100:
+        raise ValueError(f"stat must be a percentile 'P0'..'P100'; got {stat!r}")
+    output = f"{resource}_avg"
+
+    def metric(result: mc.SimulationResult) -> float:
+        if result.paths is None or output not in result.paths:
+            raise ValueError(f"{metric.__name__} needs the paths of {output!r}: simulate "
+                             f"with keep_paths=True and that output")
+        lines = result.inputs.thresholds()[mc.LEVELS.index(level)]
+        times = crossing_months(result.paths[output],
+                                float(lines[mc.RESOURCES.index(resource)]))
+        return float(np.percentile(np.where(np.isnan(times), result.months + 1, times), q))
+
+    metric.__name__ = f"{resource}/{level} crossing month {stat}"
+    metric.outputs = (output,)
     return metric
 
 
@@ -186,8 +281,18 @@ def tornado(
 
 def _run_metric(metric: Metric, inputs: mc.Inputs, n_paths: int, months: int,
                 rng: int) -> float:
-    """One simulation of a tornado, summarised by ``metric`` (a task on a cluster)."""
-    return float(metric(mc.simulate(inputs, n_paths=n_paths, months=months, rng=rng)))
+    """One simulation of a tornado, summarised by ``metric`` (a task on a cluster).
+
+    A metric with an ``outputs`` attribute (:func:`crossing_metric`) reads per-path
+    outputs: the run keeps the paths of those outputs only.
+    """
+    outputs = getattr(metric, "outputs", None)
+    if outputs is None:
+        run = mc.simulate(inputs, n_paths=n_paths, months=months, rng=rng)
+    else:
+        run = mc.simulate(inputs, n_paths=n_paths, months=months, rng=rng, keep_paths=True,
+                          outputs=tuple(outputs))
+    return float(metric(run))
 
 
 def rank_sensitivity(

@@ -445,13 +445,14 @@ class LiveFigure:
 
 
 def hold_limits(ax: Any, which: str, low: float, high: float, *, pad: float = 0.05,
-                fill: float = 0.5) -> bool:
+                fill: float = 0.5, bottom: float | None = None) -> bool:
     """Make an axis show ``low``..``high``, changing its limits only when it must.
 
     The limits stay as they are while they hold the data and the data fills at least
     ``fill`` of them; otherwise they become the data's range padded by ``pad`` of it on
-    each side. A slider step then moves the bars or lines, not the axis, and a
-    :class:`LiveFigure` keeps its cached rendering.
+    each side (only at the top when ``bottom`` fixes the lower limit). A slider step
+    then moves the bars or lines, not the axis, and a :class:`LiveFigure` keeps its
+    cached rendering.
 
     Parameters
     ----------
@@ -460,7 +461,9 @@ def hold_limits(ax: Any, which: str, low: float, high: float, *, pad: float = 0.
     low, high : float
         Range of the data to show, ``low <= high``.
     pad, fill : float
-        Padding [fraction of the data's range] and least filled share of the axis [-].
+        Padding [fraction of the shown range] and least filled share of the axis [-].
+    bottom : float, optional
+        A fixed lower limit (0 for a cost or a share), at most ``low``.
 
     Returns
     -------
@@ -471,12 +474,17 @@ def hold_limits(ax: Any, which: str, low: float, high: float, *, pad: float = 0.
         raise ValueError(f"which must be 'x' or 'y'; got {which!r}")
     if not (np.isfinite(low) and np.isfinite(high) and low <= high):
         raise ValueError(f"need finite low <= high; got low={low!r}, high={high!r}")
+    if bottom is not None and not bottom <= low:
+        raise ValueError(f"bottom must be <= low; got bottom={bottom!r}, low={low!r}")
     get, put = ((ax.get_xlim, ax.set_xlim) if which == "x" else (ax.get_ylim, ax.set_ylim))
+    if bottom is not None:
+        low = bottom
     lo, hi = get()
-    if lo <= low and high <= hi and (high - low) >= fill * (hi - lo):
+    if lo <= low and high <= hi and (high - low) >= fill * (hi - lo) and (
+            bottom is None or lo == bottom):
         return False
     margin = pad * (high - low) if high > low else max(abs(high), 1.0) * pad
-    put(low - margin, high + margin)
+    put(low if bottom is not None else low - margin, high + margin)
     return True
 
 

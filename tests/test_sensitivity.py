@@ -138,3 +138,72 @@ def test_per_resource_elasticities_are_swung_and_ranked_by_name():
     assert table.loc["elasticity_db_utilisation", "swing"] == 0
     ranks = sens.rank_sensitivity("cpu/critical", inputs, n_paths=500, months=36, rng=2)
     assert ranks.index[0] == "elasticity_cpu" and ranks.loc["elasticity_cpu", "spearman"] < -0.5
+
+
+def test_crossing_months_interpolates_between_the_months_around_the_line():
+    values = np.array([
+        [0.5, 0.7, 0.9, 1.0],    # 0.7 -> 0.9 across 0.8: 1 + 0.1 / 0.2 = 1.5
+        [0.85, 0.9, 0.9, 0.9],   # above at month 0: 0
+        [0.1, 0.2, 0.3, 0.4],    # never: NaN
+        [0.5, 0.9, 0.7, 0.95],   # first above in month 1: 0 + 0.3 / 0.4 = 0.75
+        [0.5, 0.8, 0.9, 0.9],    # on the line in month 1 is not above: 1 + 0 / 0.1 = 1.0
+    ])
+    assert_allclose(sens.crossing_months(values, 0.8), [1.5, 0.0, np.nan, 0.75, 1.0])
+    with pytest.raises(ValueError, match="2-d array"):
+        sens.crossing_months(np.ones(3), 0.5)
+    with pytest.raises(ValueError, match="must be finite"):
+        sens.crossing_months(np.array([[0.5, np.inf]]), 0.8)
+
+
+def test_crossing_months_fall_in_the_month_before_the_engines_breach_month():
+    inputs = replace(mc.Inputs(), growth_rate=(0.0, 0.05))
+    run = mc.simulate(inputs, n_paths=2_000, months=12, rng=8, keep_paths=True,
+                      outputs=("cpu_avg",))
+    _, critical = inputs.thresholds()
+    times = sens.crossing_months(run.paths["cpu_avg"], critical[0])
+    month = run.breach_months["cpu/critical"].to_numpy()  # whole months, NaN = never
+    assert np.array_equal(np.isnan(times), np.isnan(month))
+    crossed = ~np.isnan(month)
+    assert crossed.sum() > 500 and (~crossed).sum() > 50  # both kinds of path
+    # the crossing lies in [t - 1, t) for a breach in month t >= 1, at 0 for month 0
+    t, c = month[crossed], times[crossed]
+    assert np.all(np.where(t == 0, c == 0, (t - 1 <= c) & (c < t)))
+
+
+def test_tornado_of_crossing_times_matches_the_interpolated_closed_form():
+    metric = sens.crossing_metric("bandwidth", "critical", "P50")
+    table = sens.tornado(metric, SMOOTH, names=["growth_rate"], n_paths=21, months=36, rng=1)
+    e_median = SMOOTH.elasticity.median()
+    rate = table.loc["growth_rate"]
+    for end in ("low", "high"):
+        g = rate[f"value_{end}"]
+        # every path is 0.40 x (1 + g)^(e t) (no noise, other inputs at their medians):
+        # the straight line between the two months around the 0.90 line meets it at
+        exact = capacity.months_to_threshold(0.40, g, 0.90, e_median)
+        t = np.ceil(exact)
+        before, after = (0.40 * (1 + g) ** (e_median * m) for m in (t - 1, t))
+        assert_allclose(rate[f"metric_{end}"], t - 1 + (0.90 - before) / (after - before),
+                        rtol=1e-9)
+        # a chord of a convex curve crosses the line a little early, within the month
+        assert exact - 1 < rate[f"metric_{end}"] <= exact
+    assert rate["metric_high"] < rate["metric_low"]
+    assert rate["swing"] != np.round(rate["swing"])  # not whole months
+
+
+def test_crossing_metric_needs_the_paths_and_reads_later_as_the_horizon_plus_one():
+    metric = sens.crossing_metric("cpu", "critical", "P90")
+    assert metric.outputs == ("cpu_avg",)
+    slow = replace(SMOOTH, growth_rate=0.001)
+    run = mc.simulate(slow, n_paths=50, months=6, rng=1, keep_paths=True,
+                      outputs=("cpu_avg",))
+    assert metric(run) == 7.0  # 0.70 at 0.1 %/month stays below 0.90 for 6 months
+    with pytest.raises(ValueError, match="needs the paths of 'cpu_avg'"):
+        metric(mc.simulate(slow, n_paths=50, months=6, rng=1))
+    for call, message in ((lambda: sens.crossing_metric("p95_response_time_s"),
+                           "resource must be one of"),
+                          (lambda: sens.crossing_metric("cpu", "severe"),
+                           "level must be one of"),
+                          (lambda: sens.crossing_metric("cpu", stat="median"),
+                           "stat must be a percentile")):
+        with pytest.raises(ValueError, match=message):
+            call()

@@ -372,6 +372,12 @@ def test_hold_limits_moves_the_axis_only_when_the_data_leaves_or_shrinks():
     assert ax.get_ylim() == (3.0, 6.0)
     assert whatif.hold_limits(ax, "x", 5.0, 5.0)  # a single value gets some room
     assert ax.get_xlim()[0] < 5.0 < ax.get_xlim()[1]
+    # a share from 0: only the top moves, padded by a fifth of the range
+    assert whatif.hold_limits(ax, "y", 0.07, 0.10, pad=0.2, bottom=0.0)
+    assert ax.get_ylim() == pytest.approx((0.0, 0.12))
+    assert not whatif.hold_limits(ax, "y", 0.06, 0.11, pad=0.2, bottom=0.0)
+    with pytest.raises(ValueError, match="bottom must be <= low"):
+        whatif.hold_limits(ax, "y", 0.07, 0.10, bottom=0.08)
     with pytest.raises(ValueError, match="which must be 'x' or 'y'"):
         whatif.hold_limits(ax, "z", 0.0, 1.0)
     with pytest.raises(ValueError, match="need finite low <= high"):
