@@ -32,6 +32,7 @@ __all__ = [
     "panels",
     "parameters",
     "periods",
+    "plan_grid",
     "plan_report",
     "plans",
     "portfolio",

@@ -28,7 +28,8 @@ from matplotlib.ticker import PercentFormatter
 from scaling_models import charts, whatif
 from scaling_models import montecarlo as mc
 
-__all__ = ["CapacityFigure", "EconomicsFigure", "DebtFigure"]
+__all__ = ["CapacityFigure", "EconomicsFigure", "DebtFigure", "TornadoFigure", "PlanFigure",
+           "plan_summary"]
 
 def _percent_axis(axis) -> None:
     axis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" %"))
@@ -268,3 +269,166 @@ class DebtFigure:
         right = max(float(np.max(high)), float(np.max(roi)), self.band_top)
         whatif.hold_limits(self.ax, "x", 0.0, right, pad=0.15, bottom=0.0)
         return self.live
+
+
+class TornadoFigure:
+    """A tornado (:func:`scaling_models.sensitivity.tornado`) whose bars move in place.
+
+    One row per swung input, the largest swing on top: a bar from the base (every input
+    at its median) to the metric with the input at its P10 and one to the metric at its
+    P90, and under the input's name its P10 and P90 values. A step that keeps the order
+    of the rows moves bars and values only; a new order writes the names again (a full
+    rendering).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The first tornado to draw (``value_low``, ``value_high``, ``metric_low``,
+        ``metric_high`` by input, ``attrs["base"]``).
+    title, xlabel : str
+        The title (moved by :meth:`update`) and what the metric is, with its unit.
+    names : mapping of str to str, optional
+        Words for the inputs (``"growth_rate"`` -> ``"monthly growth"``).
+    formats : mapping of str to str, optional
+        Format spec of each input's values (default ``".2f"``; ``".1%"`` for a rate).
+    """
+
+    def __init__(self, table: pd.DataFrame, title: str, xlabel: str, *,
+                 names: Mapping[str, str] | None = None,
+                 formats: Mapping[str, str] | None = None) -> None:
+        fig, ax = whatif.new_figure(height=3.4)
+        fig.subplots_adjust(left=0.33, bottom=0.16)
+        self.live = whatif.LiveFigure(fig)
+        self.ax = ax
+        self.names = dict(names or {})
+        self.formats = dict(formats or {})
+        n = len(table)
+        self.rows = np.arange(n)[::-1]  # the largest swing on top
+        self.low_bars = ax.barh(self.rows, np.zeros(n), color="tab:blue",
+                                label="input at P10").patches
+        self.high_bars = ax.barh(self.rows, np.zeros(n), color="tab:orange",
+                                 label="input at P90").patches
+        self.base = ax.axvline(0.0, color="black", linewidth=1)
+        # each input's P10-P90 under its name (in axes x, data y): the names stay
+        # rendered, the values move
+        self.values = [ax.text(-0.02, y - 0.2, "", transform=ax.get_yaxis_transform(),
+                               ha="right", va="center", fontsize="small", color="0.35")
+                       for y in self.rows]
+        ax.set_ylim(-0.6, n - 0.4)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel(xlabel)
+        self.order: list = []
+        self.live.changing(*self.low_bars, *self.high_bars, self.base, *self.values)
+        self.live.on_top(ax.legend(loc="lower right", fontsize="small"))
+        self.update(table, title)
+
+    def update(self, table: pd.DataFrame, title: str) -> whatif.LiveFigure:
+        """Move the bars to a new tornado; return the figure."""
+        if len(table) != len(self.rows):
+            raise ValueError(f"table must have the {len(self.rows)} inputs drawn; got "
+                             f"{len(table)}")
+        if list(table.index) != self.order:  # the names, only when the order moves
+            self.order = list(table.index)
+            self.ax.set_yticks(self.rows + 0.15,
+                               [self.names.get(k, k) for k in self.order])
+        base = float(table.attrs["base"])
+        self.base.set_xdata([base, base])
+        ends = [base]
+        for k, name in enumerate(self.order):
+            row = table.loc[name]
+            for bar, end in ((self.low_bars[k], "low"), (self.high_bars[k], "high")):
+                bar.set_x(base)
+                bar.set_width(float(row[f"metric_{end}"]) - base)
+                ends.append(float(row[f"metric_{end}"]))
+            spec = self.formats.get(name, ".2f")
+            self.values[k].set_text(f"{format(row['value_low'], spec)} to "
+                                    f"{format(row['value_high'], spec)}")
+        whatif.hold_limits(self.ax, "x", min(ends), max(ends), pad=0.15)
+        self.ax.title.set_text(title)
+        return self.live
+
+
+class PlanFigure:
+    """Per resource, the share of futures critical by each month without and with a
+    remedy plan, and the plan's risk target.
+
+    The figure of :func:`scaling_models.plan_report.risk_figure` (the board's), on fixed
+    margins for a live panel: the curves without the plan (the same futures whatever the
+    plan) stay rendered; the curves with the plan and the target line move.
+
+    Parameters
+    ----------
+    curves : pandas.DataFrame
+        :attr:`scaling_models.plan_report.PlanComparison.curves` of the first plan.
+    end_month : str or pandas.Period
+        Calendar month of month 0 (``YYYY-MM``), "today".
+    risk : float
+        The plan's risk target. [fraction]
+    """
+
+    def __init__(self, curves: pd.DataFrame, end_month: str | pd.Period, risk: float) -> None:
+        fig, axes = whatif.new_figure(2, 2, height=5.0, sharex=True, sharey=True)
+        fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.17, hspace=0.3,
+                            wspace=0.08)
+        self.live = whatif.LiveFigure(fig)
+        end = pd.Period(str(end_month), freq="M")
+        months = int(curves["month"].max())
+        self.with_plan, self.targets = {}, []
+        for i, (ax, resource) in enumerate(zip(axes.flat, mc.RESOURCES, strict=True)):
+            rows = curves[curves["resource"] == resource]
+            ax.step(rows["month"], rows["without_plan"], where="post", color="0.45",
+                    linestyle="--", label="without the plan")
+            (self.with_plan[resource],) = ax.step(
+                rows["month"], rows["with_plan"], where="post", color=charts.COLOURS["plan"],
+                linewidth=2, label="with the plan")
+            self.targets.append(ax.axhline(risk, color=charts.COLOURS["critical"],
+                                           linestyle=":", linewidth=1,
+                                           label="risk target, all resources together"))
+            ax.set_title(charts.metric_name(resource), loc="left")
+            ax.set_ylim(0, 1.02)
+            _percent_axis(ax.yaxis)
+            charts.month_axis(ax, end, months)
+            ax.set_ylabel("critical by then [%]" if i % 2 == 0 else "")
+            if i < 2:
+                ax.set_xlabel("")
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncols=len(labels), frameon=False,
+                   fontsize="small")
+        fig.suptitle("Share of futures in which each resource has been critical")
+        self.live.changing(*self.with_plan.values(), *self.targets)
+        self.update(curves, risk)
+
+    def update(self, curves: pd.DataFrame, risk: float) -> whatif.LiveFigure:
+        """Move the curves with the plan and the target line; return the figure."""
+        for resource, line in self.with_plan.items():
+            rows = curves[curves["resource"] == resource]
+            line.set_data(rows["month"].to_numpy(), rows["with_plan"].to_numpy())
+        for target in self.targets:
+            target.set_ydata([risk, risk])
+        return self.live
+
+
+def plan_summary(result, *, budget: float | None, currency: str = "EUR") -> str:
+    """One sentence on a plan of :func:`scaling_models.plans.optimise`, probabilities in
+    the board's words (:func:`scaling_models.report.probability`).
+
+    Feasible: how many actions, their cost over the horizon, the chance that some
+    resource is critical with the plan on the optimiser's futures and on independent
+    ones, against the target. Otherwise: that no plan within ``budget`` (or the
+    catalogue, with no budget) reaches the target, how close the best one gets, the
+    chance without a plan, and its cost. [currency]
+    """
+    from scaling_models.report import money, probability
+
+    cost = money(result.total_cost, currency)
+    achieved, validated = probability(result.achieved_risk), probability(result.validated_risk)
+    target = probability(result.risk)
+    if result.feasible:
+        return (f"{len(result.plan.actions)} action(s) costing {cost} over {result.months} "
+                f"months keep the chance that some resource is critical at {achieved} "
+                f"({validated} on independent futures; target {target}).")
+    limit = "the catalogue" if budget is None else f"a budget of {money(budget, currency)}"
+    before = probability(result.p_critical.at["any", "without_plan"])
+    return (f"No plan within {limit} reaches the {target} target: the best found gets to "
+            f"{achieved} ({validated} on independent futures; {before} without a plan) "
+            f"for {cost}.")

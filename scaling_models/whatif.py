@@ -46,6 +46,7 @@ __all__ = [
     "slider",
     "range_slider",
     "int_slider",
+    "choice_slider",
     "dropdown",
     "new_figure",
     "LiveFigure",
@@ -127,7 +128,8 @@ def headlines(*rows: tuple[str, float, str, str]) -> Headlines:
     """Build :class:`Headlines` from ``(name, value, label, format_spec)`` rows.
 
     ``format_spec`` is a Python format spec (``",.0f"`` for money, ``".2f"`` for a ratio,
-    ``".1%"`` for a share) or ``"probability"``: a share of simulated futures, printed as
+    ``".1%"`` for a share that is not a probability) or ``"probability"``: a share of
+    simulated futures (any probability: never a plain ``%`` spec), printed as
     the board report prints it (:func:`scaling_models.report.probability`: whole
     percentages, ``< 1 %`` and ``> 99 %`` instead of 0 % and 100 %) and recorded as that
     whole percentage (``"< 1 %"`` -> 0.0, ``"> 99 %"`` -> 1.0). The recorded value is the
@@ -135,10 +137,10 @@ def headlines(*rows: tuple[str, float, str, str]) -> Headlines:
 
     Examples
     --------
-    >>> print(headlines(("p_breach", 0.63421, "P(breach by month 12)", ".1%"),
+    >>> print(headlines(("share", 0.06342, "Infrastructure share of revenue", ".1%"),
     ...                 ("cost", 12345.6, "Cost [EUR/month]", ",.0f")))
-    P(breach by month 12): 63.4%
-    Cost [EUR/month]:      12,346
+    Infrastructure share of revenue: 6.3%
+    Cost [EUR/month]:                12,346
     >>> print(headlines(("p", 0.9996, "P(critical)", "probability")))
     P(critical): > 99 %
     """
@@ -305,6 +307,20 @@ def int_slider(value: int, low: int, high: int, label: str, *, step: int = 1
         raise ValueError(f"slider {label!r}: value must be in [{low}, {high}]; got {value!r}")
     return widgets.IntSlider(value=value, min=low, max=high, step=step, description=label,
                              continuous_update=False, style=_STYLE, layout=_LAYOUT)
+
+
+def choice_slider(options: Sequence[Any] | Mapping[str, Any], value: Any, label: str
+                  ) -> widgets.SelectionSlider:
+    """A slider over a few given values (a grid computed ahead); reports on release.
+
+    ``options`` may map the readout's labels to the values.
+    """
+    opts = list(options.items()) if isinstance(options, Mapping) else list(options)
+    allowed = [o[1] if isinstance(o, tuple) else o for o in opts]
+    if value not in allowed:
+        raise ValueError(f"slider {label!r}: value must be one of {allowed}; got {value!r}")
+    return widgets.SelectionSlider(options=opts, value=value, description=label,
+                                   continuous_update=False, style=_STYLE, layout=_LAYOUT)
 
 
 def dropdown(options: Sequence[Any] | Mapping[str, Any], value: Any, label: str
@@ -564,8 +580,11 @@ class WhatIfPanel:
     Parameters
     ----------
     compute : callable
-        ``compute(**values)`` with one keyword per control; returns a figure, a DataFrame,
-        a string, :class:`Headlines`, or a list/tuple of those (shown in order).
+        ``compute(**values)`` with one keyword per control; returns a figure (or a
+        :class:`LiveFigure`), a DataFrame, a string, :class:`Headlines`, or a list/tuple
+        of those (shown in order). An item returned as the very object of the last redraw
+        (a table from a cache) is not rendered again: return a new object when its
+        content changes.
     controls : mapping of str to ipywidgets value widget
         Keyword name -> widget (see :func:`slider`, :func:`int_slider`, :func:`dropdown`).
     title : str, optional
@@ -609,6 +628,7 @@ class WhatIfPanel:
         self.last_seconds = float("nan")
         self._holding = False
         self._bundles: list[dict[str, Any]] = []
+        self._shown: list[tuple[Any, dict[str, Any]]] = []
         header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
         box = widgets.HBox(list(self.controls.values()),
                            layout=widgets.Layout(flex_flow="row wrap"))
@@ -658,7 +678,8 @@ class WhatIfPanel:
         self.output.add_class(_STALE)
         try:
             result = self.compute(**self.values)
-            bundles = [_bundle(item) for item in _as_items(result)]
+            items = _as_items(result)
+            bundles = [self._bundle_of(item) for item in items]
         except (ValueError, TypeError) as exc:
             self._fail(f"Cannot compute this setting: {_one_line(exc)}", None)
         except Exception as exc:  # a bug: one line where the analyst looks, details kept
@@ -667,6 +688,7 @@ class WhatIfPanel:
         else:
             self.last_result, self.last_error, self.last_traceback = result, None, None
             self._bundles = bundles
+            self._shown = list(zip(items, bundles, strict=True))
             # one trait assignment = one message to the frontend: the old content is
             # replaced, never appended to, and nothing blank is painted in between
             self.output.outputs = tuple(
@@ -678,6 +700,16 @@ class WhatIfPanel:
         self.output.remove_class(_STALE)
         self.last_seconds = time.perf_counter() - start
         return self._bundles
+
+    def _bundle_of(self, item: Any) -> dict[str, Any]:
+        """The item's MIME bundle; the one already shown when ``compute`` returned this
+        very object last time (a cached table is not rendered to HTML again). Figures
+        are always rendered: they change in place."""
+        if not isinstance(item, (Figure, LiveFigure)):
+            for shown, bundle in self._shown:
+                if shown is item:
+                    return bundle
+        return _bundle(item)
 
     def _fail(self, message: str, details: str | None) -> None:
         """Show ``message`` in the status line; keep the last good content (if any)."""

@@ -188,10 +188,10 @@ def test_pyplot_figures_are_closed_after_rendering():
 
 
 def test_headlines_record_what_is_printed():
-    h = whatif.headlines(("p", 0.63449, "P(breach)", ".1%"), ("c", 1234.56, "Cost", ",.0f"),
+    h = whatif.headlines(("p", 0.63449, "Share", ".1%"), ("c", 1234.56, "Cost", ",.0f"),
                          ("r", 2.0 / 3.0, "Ratio", ".2f"))
     assert h.record() == {"p": 0.634, "c": 1235.0, "r": 0.67}
-    assert h.text() == "P(breach): 63.4%\nCost:      1,235\nRatio:     0.67"
+    assert h.text() == "Share: 63.4%\nCost:  1,235\nRatio: 0.67"
     bundle = h._repr_mimebundle_()
     assert bundle[whatif.HEADLINE_MIME] == h.record()
 
