@@ -197,15 +197,17 @@ class DebtFigure:
     """Each debt item's ROI as a bar, its 5-95 % range under uncertain estimates, and the
     ROI bands' lines.
 
-    Bars are ranked by ROI, largest on top, green when the item fits in the debt budget
-    (``selected``), grey otherwise. A step that keeps the ranking moves the bars only;
-    a new ranking writes the item names again (a full rendering).
+    The rows keep the order of the first ranking drawn, largest ROI on top: a step moves
+    the bars only (near-equal items swap places as the hourly cost moves, and writing
+    the names again would be a full rendering at each swap); a bar longer than the one
+    above it shows that the ranking changed. Green when the item fits in the debt budget
+    (``selected``), grey otherwise.
 
     Parameters
     ----------
     ranked : pandas.DataFrame
         :func:`scaling_models.debt.prioritise` of the assessed backlog: ``roi`` [-] and
-        ``selected`` (bool) by item, ranked.
+        ``selected`` (bool) by item, ranked; its order is the rows'.
     draws : pandas.DataFrame
         :func:`scaling_models.debt.simulate_roi`: ROI draws [-], one column per item.
     band_names : mapping of str to str
@@ -232,7 +234,8 @@ class DebtFigure:
         (self.low_caps,) = ax.plot([], [], "|", color="black", markersize=4)
         (self.high_caps,) = ax.plot([], [], "|", color="black", markersize=4)
         ax.set_ylim(-0.6, n - 0.4)
-        self.order: list = []
+        self.order = list(ranked.index)
+        ax.set_yticks(self.rows, [str(item) for item in self.order])
         lines = []
         for band, colour in (("backlog", "grey"), ("plan", "tab:orange"),
                              ("now", "tab:red")):
@@ -249,16 +252,13 @@ class DebtFigure:
         self.update(ranked, draws)
 
     def update(self, ranked: pd.DataFrame, draws: pd.DataFrame) -> whatif.LiveFigure:
-        """Redraw the bars for a new ranking and new draws; return the figure."""
-        if len(ranked) != len(self.bars):
-            raise ValueError(f"ranked must have the {len(self.bars)} items drawn; got "
+        """Move the bars to a new assessment and new draws; return the figure."""
+        if sorted(map(str, ranked.index)) != sorted(map(str, self.order)):
+            raise ValueError(f"ranked must have the {len(self.order)} items drawn; got "
                              f"{len(ranked)}")
+        ranked = ranked.loc[self.order]
         roi = ranked["roi"].to_numpy(dtype=float)
-        spread = draws[list(ranked.index)].quantile([0.05, 0.95]).to_numpy()
-        low, high = spread
-        if list(ranked.index) != self.order:  # the names, only when the ranking moves
-            self.order = list(ranked.index)
-            self.ax.set_yticks(self.rows, [str(item) for item in self.order])
+        low, high = draws[self.order].quantile([0.05, 0.95]).to_numpy()
         for bar, value, chosen in zip(self.bars, roi, ranked["selected"], strict=True):
             bar.set_width(value)
             bar.set_facecolor("tab:green" if chosen else "lightgrey")
