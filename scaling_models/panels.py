@@ -368,8 +368,9 @@ class PlanFigure:
 
     def __init__(self, curves: pd.DataFrame, end_month: str | pd.Period, risk: float) -> None:
         fig, axes = whatif.new_figure(2, 2, height=5.0, sharex=True, sharey=True)
-        fig.subplots_adjust(left=0.09, right=0.98, top=0.9, bottom=0.17, hspace=0.3,
-                            wspace=0.08)
+        # room between the columns for the month labels at their ends
+        fig.subplots_adjust(left=0.09, right=0.96, top=0.9, bottom=0.17, hspace=0.3,
+                            wspace=0.22)
         self.live = whatif.LiveFigure(fig)
         end = pd.Period(str(end_month), freq="M")
         months = int(curves["month"].max())
@@ -387,7 +388,7 @@ class PlanFigure:
             ax.set_title(charts.metric_name(resource), loc="left")
             ax.set_ylim(0, 1.02)
             _percent_axis(ax.yaxis)
-            charts.month_axis(ax, end, months)
+            charts.month_axis(ax, end, months, n_ticks=4)
             ax.set_ylabel("critical by then [%]" if i % 2 == 0 else "")
             if i < 2:
                 ax.set_xlabel("")
