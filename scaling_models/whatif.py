@@ -445,14 +445,12 @@ class LiveFigure:
         # drawing a changing legend or annotation lays out its parts, which flags their
         # axes stale: that is not a change of the cached rendering
         self.figure.stale = False
-        from PIL import Image
+        from matplotlib import image
 
-        width, height = self.canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw",
-                                 "RGBA", 0, 1)
         buffer = io.BytesIO()
         # fast zlib level: a redraw's PNG is shown once, its size does not matter locally
-        image.save(buffer, format="png", compress_level=1)
+        image.imsave(buffer, np.asarray(self.canvas.buffer_rgba()), format="png",
+                     pil_kwargs={"compress_level": 1})
         self._png = buffer.getvalue()
         return self._png
 

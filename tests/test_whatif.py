@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import traitlets
 from matplotlib.figure import Figure
-from PIL import Image
+from matplotlib.image import imread
 
 from scaling_models import whatif
 
@@ -261,7 +261,7 @@ def test_crossing_dates_in_calendar_months_with_board_wording():
 
 # --- LiveFigure: cached rendering of what does not move ---------------------------------
 def _pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png))).astype(int)
+    return np.round(imread(io.BytesIO(png), format="png") * 255).astype(int)
 
 
 def _saved(fig: Figure) -> np.ndarray:
