@@ -425,7 +425,8 @@ def plan_summary(result, *, budget: float | None, currency: str = "EUR") -> str:
     achieved, validated = probability(result.achieved_risk), probability(result.validated_risk)
     target = probability(result.risk)
     if result.feasible:
-        return (f"{len(result.plan.actions)} action(s) costing {cost} over {result.months} "
+        n = len(result.plan.actions)
+        return (f"{n} action{'' if n == 1 else 's'} costing {cost} over {result.months} "
                 f"months keep the chance that some resource is critical at {achieved} "
                 f"({validated} on independent futures; target {target}).")
     limit = "the catalogue" if budget is None else f"a budget of {money(budget, currency)}"

@@ -324,7 +324,7 @@ def risk_figure(curves: pd.DataFrame, end_month: str | pd.Period, *,
                 linewidth=2, label="with the plan")
         if risk is not None:
             ax.axhline(risk, color=charts.COLOURS["critical"], linestyle=":", linewidth=1,
-                       label=f"risk target, all resources together ({risk:.0%})")
+                       label=f"risk target, all resources together ({probability(risk)})")
         label = RESOURCE_LABELS.get(resource, resource)
         ax.set_title(label, loc="left")
         ax.set_ylim(0, 1.02)

@@ -264,16 +264,18 @@ _LAYOUT = {"width": "360px"}
 
 
 def slider(value: float, low: float, high: float, step: float, label: str, *,
-           percent: bool = False) -> widgets.FloatSlider:
+           percent: bool = False, readout: str | None = None) -> widgets.FloatSlider:
     """A float slider that reports only on release (one redraw per move, not per pixel).
 
-    ``percent=True`` shows the readout as a percentage (the value stays a fraction).
+    ``percent=True`` shows the readout as a percentage (the value stays a fraction);
+    ``readout`` is any other d3 format for it, e.g. ``",.0f"`` for money (``11,000``
+    rather than ``1.10e+4``).
     """
     if not low <= value <= high:
         raise ValueError(f"slider {label!r}: value must be in [{low}, {high}]; got {value!r}")
     return widgets.FloatSlider(
         value=value, min=low, max=high, step=step, description=label,
-        readout_format=".1%" if percent else ".3g", continuous_update=False,
+        readout_format=readout or (".1%" if percent else ".3g"), continuous_update=False,
         style=_STYLE, layout=_LAYOUT,
     )
 

@@ -382,3 +382,11 @@ def test_hold_limits_moves_the_axis_only_when_the_data_leaves_or_shrinks():
         whatif.hold_limits(ax, "z", 0.0, 1.0)
     with pytest.raises(ValueError, match="need finite low <= high"):
         whatif.hold_limits(ax, "y", 2.0, 1.0)
+
+
+def test_slider_readout_formats():
+    # d3 formats: a fraction as a percentage, money with thousands separators
+    assert whatif.slider(0.1, 0.0, 1.0, 0.01, "share", percent=True).readout_format == ".1%"
+    assert whatif.slider(11_000.0, 1_000.0, 50_000.0, 500.0, "cost",
+                         readout=",.0f").readout_format == ",.0f"
+    assert whatif.slider(2.0, 0.0, 5.0, 0.1, "x").readout_format == ".3g"
