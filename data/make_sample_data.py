@@ -201,6 +201,17 @@ _DEBT_ITEMS = [
     ("Cron jobs without monitoring", "observability", "low"),
 ]
 
+# the capacity resource an item's fix relieves (a key of scaling_models.resources): the
+# database gets fewer, cheaper queries (indexes, no N+1, a catalogue cache) or offloads
+# its reporting reads (a replica); sessions leave the application servers' memory
+_RELIEVES = {
+    "Missing DB indexes on orders": "db_utilisation",
+    "Sessions stored in app memory": "memory",
+    "N+1 queries in search API": "db_utilisation",
+    "No read replica for reporting queries": "db_utilisation",
+    "No cache for product catalogue": "db_utilisation",
+}
+
 
 def backlog(rng: np.random.Generator) -> pd.DataFrame:
     """Twenty technical-debt items with the inputs of the article's ROI framework."""
@@ -217,6 +228,7 @@ def backlog(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame({
         "item": [name for name, _, _ in _DEBT_ITEMS],
         "category": [cat for _, cat, _ in _DEBT_ITEMS],
+        "relieves": [_RELIEVES.get(name, "") for name, _, _ in _DEBT_ITEMS],
         "priority": [prio for _, _, prio in _DEBT_ITEMS],
         "investigation_days": investigation,
         "implementation_days": implementation,

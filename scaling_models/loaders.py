@@ -255,6 +255,10 @@ _BACKLOG = FileSchema(
         Column(name="item", kind="text", unit="-", description="Short unique name."),
         Column(name="category", kind="text", unit="-", required=False,
                description="Free grouping, e.g. architecture, database, observability."),
+        Column(name="relieves", kind="category", unit="-", required=False,
+               categories=resource_registry.keys(),
+               description="Capacity resource the fix relieves (a key of "
+                           "scaling_models.resources), empty for none."),
         Column(name="priority", kind="category", unit="-", categories=("high", "medium", "low"),
                description="Article's priority: high blocks scaling or is a security risk."),
         _count("investigation_days", "days", "Estimated investigation effort (X).",
@@ -540,7 +544,8 @@ def _convert(path: Path, frame: pd.DataFrame, col: Column, key: str) -> pd.Serie
     if col.kind == "category":
         bad = ~missing & ~text.isin(col.categories).to_numpy()
         if bad.any():
-            raise DataError(path, f"must be one of {', '.join(col.categories)}",
+            got = ", ".join(repr(v) for v in dict.fromkeys(text[bad]))
+            raise DataError(path, f"must be one of {', '.join(col.categories)}; got {got}",
                             column=col.name, rows=_row_labels(frame, key, bad))
         return text.astype(object)
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scaling_models import loaders
+from scaling_models import loaders, resources
 from scaling_models.loaders import DATA_DIR, SCHEMAS, DataError
 
 SAMPLES = ("company_history.csv", "debt_backlog.csv", "hiring_funnel.csv")
@@ -436,13 +436,15 @@ def _backlog_csv(tmp_path, rows):
     return path
 
 
-GOOD_ITEM = "No logs,observability,high,1,2,1,5,0.5,1000,4,0.4"
+# item, category, relieves (empty: relieves no resource), priority, then the numbers
+GOOD_ITEM = "No logs,observability,,high,1,2,1,5,0.5,1000,4,0.4"
 
 
 def test_backlog_bad_priority_and_duplicates(tmp_path):
     assert len(loaders.load_backlog(_backlog_csv(tmp_path, [GOOD_ITEM]))) == 1
     path = _backlog_csv(tmp_path, [GOOD_ITEM.replace("high", "urgent")])
-    with pytest.raises(DataError, match="'priority', row item No logs: must be one of high"):
+    with pytest.raises(DataError, match="'priority', row item No logs: must be one of high, "
+                                        "medium, low; got 'urgent'"):
         loaders.load_backlog(path)
     path = _backlog_csv(tmp_path, [GOOD_ITEM, GOOD_ITEM])
     with pytest.raises(DataError, match="'item', rows item No logs, item No logs: duplicate"):
@@ -451,6 +453,38 @@ def test_backlog_bad_priority_and_duplicates(tmp_path):
     with pytest.raises(DataError, match="incidents_avoided_per_month must be <= "
                                         "incidents_per_month"):
         loaders.load_backlog(path)
+
+
+def test_backlog_relieves_names_a_resource_of_the_registry(tmp_path):
+    replica = "Read replica,database,db_utilisation,medium,1,2,1,5,0.5,1000,4,0.4"
+    table = loaders.load_backlog(_backlog_csv(tmp_path, [GOOD_ITEM, replica]))
+    assert table.at["Read replica", "relieves"] == "db_utilisation"
+    assert table["relieves"].isna().tolist() == [True, False]  # an empty cell: no resource
+    # the sample backlog links the database items to the database
+    sample = loaders.load_backlog()
+    assert set(sample["relieves"].dropna()) <= set(resources.keys())
+    assert sample.at["No read replica for reporting queries", "relieves"] == "db_utilisation"
+    assert sample.at["Sessions stored in app memory", "relieves"] == "memory"
+
+
+def test_backlog_unknown_relieves_is_refused(tmp_path):
+    path = _backlog_csv(tmp_path, [GOOD_ITEM.replace("observability,,", "observability,"
+                                                                         "database,")])
+    with pytest.raises(DataError) as info:
+        loaders.load_backlog(path)
+    message = str(info.value)
+    assert message.startswith(str(path))
+    assert ("column 'relieves', row item No logs: must be one of cpu, memory, "
+            "db_utilisation, bandwidth; got 'database'") in message
+    assert info.value.column == "relieves" and info.value.rows == ("item No logs",)
+
+
+def test_backlog_without_relieves_still_loads(tmp_path):
+    header = ",".join(n for n in SCHEMAS["debt_backlog.csv"].names if n != "relieves")
+    path = tmp_path / "debt_backlog.csv"
+    path.write_text(f"{header}\n{GOOD_ITEM.replace(',,', ',')}\n")
+    table = loaders.load_backlog(path)
+    assert "relieves" not in table.columns and table.index.tolist() == ["No logs"]
 
 
 def test_funnel_rules(tmp_path):
