@@ -478,11 +478,19 @@ def debt_table(backlog: pd.DataFrame, *, hourly_cost: float, top: int = 5) -> pd
     Returns
     -------
     pandas.DataFrame
-        Indexed by item, columns ``priority`` (when present), ``effort_days``,
-        ``monthly_cost``, ``monthly_savings``, ``resolution_cost``, ``roi``,
-        ``payback_months``, ``recommendation``; best ROI first. ``attrs`` holds, for the
-        whole backlog, ``n_items``, ``n_treat_now`` and the items to treat now's
-        ``treat_now_cost`` [currency] and ``treat_now_savings`` [currency/month].
+        Indexed by item, columns ``priority`` and ``relieves`` (when present),
+        ``effort_days``, ``monthly_cost``, ``monthly_savings``, ``resolution_cost``,
+        ``roi``, ``payback_months``, ``recommendation``; best ROI first. ``attrs`` holds,
+        for the whole backlog, ``n_items``, ``n_treat_now``, the items to treat now's
+        ``treat_now_cost`` [currency] and ``treat_now_savings`` [currency/month], and
+        ``relieved_by``: resource key -> the items whose ``relieves`` names it, best ROI
+        first (empty without the column).
+
+    Raises
+    ------
+    ValueError
+        For a ``relieves`` value that is not a resource key (a backlog read without the
+        loader; :func:`scaling_models.loaders.load_backlog` refuses it first).
     """
     from scaling_models import debt
 
@@ -491,8 +499,9 @@ def debt_table(backlog: pd.DataFrame, *, hourly_cost: float, top: int = 5) -> pd
     assessed = debt.assess_backlog(backlog, hourly_cost=hourly_cost)
     if "item" in assessed.columns:  # a backlog read without the loader
         assessed = assessed.set_index("item")
-    columns = [c for c in ("priority", "effort_days", "monthly_cost", "monthly_savings",
-                           "resolution_cost", "roi", "payback_months", "recommendation")
+    columns = [c for c in ("priority", "relieves", "effort_days", "monthly_cost",
+                           "monthly_savings", "resolution_cost", "roi", "payback_months",
+                           "recommendation")
                if c in assessed.columns]
     table = assessed[columns].head(int(top)).copy()
     table.attrs["n_items"] = len(assessed)
@@ -500,7 +509,24 @@ def debt_table(backlog: pd.DataFrame, *, hourly_cost: float, top: int = 5) -> pd
     table.attrs["n_treat_now"] = len(now)
     table.attrs["treat_now_cost"] = float(now["resolution_cost"].sum())
     table.attrs["treat_now_savings"] = float(now["monthly_savings"].sum())
+    table.attrs["relieved_by"] = _relieved_by(assessed)
     return table
+
+
+def _relieved_by(assessed: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """Resource key -> the items of the whole backlog that relieve it, in ROI order."""
+    if "relieves" not in assessed.columns:
+        return {}
+    known = _resources.keys()
+    out: dict[str, list[str]] = {}
+    for item, key in assessed["relieves"].items():
+        if not isinstance(key, str) or not key:  # empty cell: relieves no resource
+            continue
+        if key not in known:
+            raise ValueError(f"backlog column 'relieves', item {item!r}: must be one of "
+                             f"{', '.join(known)} or empty; got {key!r}")
+        out.setdefault(key, []).append(str(item))
+    return {key: tuple(items) for key, items in out.items()}
 
 
 # --- scenarios ----------------------------------------------------------------------------
@@ -1825,7 +1851,9 @@ def actions(
     debt : pandas.DataFrame, optional
         From :func:`debt_table`: the items of the backlog recommended ``now`` are one
         action (their number, cost and savings from its ``attrs``), the items shown
-        recommended ``plan`` one action each.
+        recommended ``plan`` one action each. The action of a resource at attention or
+        critical names, in its ``why``, the backlog's items that relieve it
+        (``attrs["relieved_by"]``: two at most, then how many more).
     remedies : pandas.DataFrame, optional
         Per resource, with columns ``action``, ``start_by`` (YYYY-MM or ``"now"``),
         ``critical_month``, ``probability`` of reaching critical, ``lead_months``,
@@ -1856,9 +1884,11 @@ def actions(
     """
     month = end_month if end_month is not None else dashboard.attrs.get("month")
     end = None if month is None else periods.to_month(month)
-    rows = _dashboard_actions(dashboard, remedies, trend, end)
+    relieved_by = {} if debt is None else debt.attrs.get("relieved_by", {})
+    rows = _dashboard_actions(dashboard, remedies, trend, end, relieved_by)
     if remedies is not None:
-        rows += _remedy_actions(dashboard, remedies, plan_costs, plan_shares, end)
+        rows += _remedy_actions(dashboard, remedies, plan_costs, plan_shares, end,
+                                relieved_by)
     if debt is not None:
         rows += _debt_actions(debt, end)
     columns = ["rank", "tier", "action", "why", "start_by", "cost", "cost_with"]
@@ -1889,10 +1919,23 @@ def _start_month(end: pd.Period | None, start_by: str) -> int | None:
     return max(0, (periods.to_month(start_by) - end).n)
 
 
+def _relief(items: Collection[str]) -> str:
+    """The clause naming the debt items that relieve a resource ("" for none)."""
+    items = list(items)
+    if not items:
+        return ""
+    # two names at most: the ranked actions must stay one line each on the board's page
+    named = ", ".join(items[:2]) + (f" and {len(items) - 2} more" if len(items) > 2 else "")
+    noun = "debt items that relieve" if len(items) > 1 else "debt item that relieves"
+    return f"; {noun} it: {named}"
+
+
 def _dashboard_actions(dashboard: pd.DataFrame, remedies: pd.DataFrame | None,
-                       trend: pd.DataFrame | None, end: pd.Period | None) -> list[dict]:
+                       trend: pd.DataFrame | None, end: pd.Period | None,
+                       relieved_by: Mapping[str, Collection[str]]) -> list[dict]:
     """The actions of the dashboard metrics not ok that no remedy dates."""
     dated = set() if remedies is None else set(remedies.index)
+    resource_of = {r.metric: r.key for r in _resources.RESOURCES.values()}
     trend_month = {} if trend is None else trend["critical_month"].astype(str).to_dict()
     rows = []
     for _, row in dashboard.iterrows():
@@ -1912,6 +1955,7 @@ def _dashboard_actions(dashboard: pd.DataFrame, remedies: pd.DataFrame | None,
             why += f"; its trend crosses the critical line in {_in_words(end, ahead)}"
         elif status == "attention":
             why += "; nothing dates it yet"
+        why += _relief(relieved_by.get(resource_of.get(row["metric"], ""), ()))
         rows.append({
             "tier": action_tier(_start_month(end, start_by),
                                 critical_now=status == "critical"),
@@ -1925,7 +1969,8 @@ def _dashboard_actions(dashboard: pd.DataFrame, remedies: pd.DataFrame | None,
 def _remedy_actions(dashboard: pd.DataFrame, remedies: pd.DataFrame,
                     plan_costs: Mapping[str, float] | None,
                     plan_shares: Mapping[str, Collection[str]] | None,
-                    end: pd.Period | None) -> list[dict]:
+                    end: pd.Period | None,
+                    relieved_by: Mapping[str, Collection[str]]) -> list[dict]:
     """One action per resource whose remedy the forecast dates."""
     row_of = {row["metric"]: row for _, row in dashboard.iterrows()}
     rows = []
@@ -1948,6 +1993,8 @@ def _remedy_actions(dashboard: pd.DataFrame, remedies: pd.DataFrame,
         elif status == "attention":
             why = (f"{current['label']} is at attention now "
                    f"({format_value(current['value'], current['unit'])}); " + why)
+        if status in ("attention", "critical"):
+            why += _relief(relieved_by.get(resource, ()))
         rows.append({
             "tier": action_tier(_start_month(end, row["start_by"]),
                                 critical_now=status == "critical"),

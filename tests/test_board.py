@@ -117,6 +117,18 @@ def test_debt_counts_agree(built):
     assert ranked.at[action, "cost"] == built.tables["invest"].at[invest[0], "cost"]
 
 
+def test_the_database_action_names_the_debt_that_relieves_it(data, built):
+    # the database is critical now; the backlog's relieves column links four items to it
+    assert built.tables["dashboard"].set_index("metric").at["db_utilisation",
+                                                             "status"] == "critical"
+    linked = data.backlog.index[data.backlog["relieves"] == "db_utilisation"]
+    assert "No read replica for reporting queries" in linked
+    shown = built.present("actions").set_index("Action")
+    why = shown.at[_resources.get("db_utilisation").remedy, "Why"]
+    assert "debt items that relieve it: No read replica for reporting queries" in why
+    assert why.endswith(f"and {len(linked) - 2} more")
+
+
 def test_every_cost_shown_ties_to_summary_json(data, built):
     """Each cost the report shows is the summary.json figure it comes from, and says what
     it covers: the status and actions tables the plan's cost per resource (never a 0 that

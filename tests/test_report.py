@@ -12,6 +12,7 @@ from histories import THRESHOLDS, calm_history
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from scaling_models import (
+    debt,
     loaders,
     montecarlo,
     notebook_io,
@@ -90,6 +91,30 @@ def test_debt_table_ranks_by_roi(data):
     assert table.attrs["n_items"] == len(data.backlog)
     with pytest.raises(ValueError, match="top must be an integer >= 1"):
         report.debt_table(data.backlog, hourly_cost=60.0, top=0)
+
+
+def test_debt_table_carries_what_each_item_relieves(data):
+    table = report.debt_table(data.backlog, hourly_cost=60.0, top=3)
+    assert "relieves" in table.columns
+    # from the whole backlog, not only the 3 items shown: the file's own column, read
+    # without the loader, gives the items of each resource
+    raw = pd.read_csv(loaders.DATA_DIR / "debt_backlog.csv").dropna(subset=["relieves"])
+    relieved_by = table.attrs["relieved_by"]
+    assert {k: set(v) for k, v in relieved_by.items()} == {
+        k: set(g["item"]) for k, g in raw.groupby("relieves")}
+    assert len(relieved_by["db_utilisation"]) == 4
+    # best ROI first
+    roi = debt.assess_backlog(data.backlog, hourly_cost=60.0)["roi"]
+    assert roi[list(relieved_by["db_utilisation"])].is_monotonic_decreasing
+    # without the column: no link, and no error
+    assert report.debt_table(data.backlog.drop(columns="relieves"),
+                             hourly_cost=60.0).attrs["relieved_by"] == {}
+    # a backlog built without the loader still gets its keys checked
+    bad = data.backlog.assign(relieves=data.backlog["relieves"].replace("memory", "ram"))
+    with pytest.raises(ValueError, match="column 'relieves', item 'Sessions stored in app "
+                                         "memory': must be one of cpu, memory, "
+                                         "db_utilisation, bandwidth or empty; got 'ram'"):
+        report.debt_table(bad, hourly_cost=60.0)
 
 
 def test_breach_table_columns_are_the_next_four_quarters(result):
@@ -201,6 +226,46 @@ def test_actions_watch_what_nothing_dates_and_date_it_by_its_trend(data, result)
     undated.attrs = {}  # no month 0: a dated remedy cannot be tiered
     with pytest.raises(ValueError, match="end_month is needed"):
         report.actions(undated, remedies=remedies)
+
+
+def _db_why(table):
+    rows = table[table["action"] == report.REMEDIES["db_utilisation"]]
+    assert len(rows) == 1
+    return rows["why"].iloc[0]
+
+
+def test_actions_name_the_debt_items_that_relieve_a_resource(data, result):
+    dashboard = report.status_dashboard(data.history, data.thresholds)
+    assert dashboard.set_index("metric").at["db_utilisation", "status"] == "critical"
+    remedies = report.remedy_schedule(result, "2024-06", {"db_utilisation": 3.0})
+    debt_ = report.debt_table(data.backlog, hourly_cost=60.0)
+    # the sample backlog: four items relieve the database; the two best by ROI are named
+    best = debt_.attrs["relieved_by"]["db_utilisation"][:2]
+    assert best == ("No read replica for reporting queries", "N+1 queries in search API")
+    table = report.actions(dashboard, debt=debt_, remedies=remedies)
+    assert _db_why(table).endswith(
+        "; debt items that relieve it: No read replica for reporting queries, "
+        "N+1 queries in search API and 2 more")
+    # memory is ok today: the item that relieves it is not named on its remedy
+    assert all("Sessions stored in app memory" not in why for why in table["why"])
+    # one item relieving the database: named alone, singular
+    one = data.backlog.assign(relieves=data.backlog["relieves"].where(
+        data.backlog.index == "Missing DB indexes on orders"))
+    single = report.actions(dashboard, debt=report.debt_table(one, hourly_cost=60.0),
+                            remedies=remedies)
+    assert _db_why(single).endswith(
+        "; debt item that relieves it: Missing DB indexes on orders")
+    # without a dated remedy the dashboard's own row of the database carries the clause
+    plain = report.actions(dashboard, debt=debt_, end_month="2024-06")
+    db_row = plain[plain["action"].str.endswith(": DB utilisation")]
+    assert db_row["why"].iloc[0].endswith("N+1 queries in search API and 2 more")
+    # no item relieves it, or no column: no clause
+    for backlog in (data.backlog.assign(relieves=None),
+                    data.backlog.drop(columns="relieves")):
+        table = report.actions(dashboard, debt=report.debt_table(backlog, hourly_cost=60.0),
+                               remedies=remedies)
+        assert all("relieve" not in why for why in table["why"])
+        assert _db_why(table).endswith("lead time 3 months")
 
 
 def test_hiring_table_and_investments(data, result):
