@@ -1924,10 +1924,9 @@ def _relief(items: Collection[str]) -> str:
     items = list(items)
     if not items:
         return ""
-    # two names at most: the ranked actions must stay one line each on the board's page
+    # two names at most: the ranked actions share the report's first page
     named = ", ".join(items[:2]) + (f" and {len(items) - 2} more" if len(items) > 2 else "")
-    noun = "debt items that relieve" if len(items) > 1 else "debt item that relieves"
-    return f"; {noun} it: {named}"
+    return f"; debt that relieves it: {named}"
 
 
 def _dashboard_actions(dashboard: pd.DataFrame, remedies: pd.DataFrame | None,

@@ -125,7 +125,7 @@ def test_the_database_action_names_the_debt_that_relieves_it(data, built):
     assert "No read replica for reporting queries" in linked
     shown = built.present("actions").set_index("Action")
     why = shown.at[_resources.get("db_utilisation").remedy, "Why"]
-    assert "debt items that relieve it: No read replica for reporting queries" in why
+    assert "debt that relieves it: No read replica for reporting queries" in why
     assert why.endswith(f"and {len(linked) - 2} more")
 
 

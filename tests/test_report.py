@@ -244,17 +244,17 @@ def test_actions_name_the_debt_items_that_relieve_a_resource(data, result):
     assert best == ("No read replica for reporting queries", "N+1 queries in search API")
     table = report.actions(dashboard, debt=debt_, remedies=remedies)
     assert _db_why(table).endswith(
-        "; debt items that relieve it: No read replica for reporting queries, "
+        "; debt that relieves it: No read replica for reporting queries, "
         "N+1 queries in search API and 2 more")
     # memory is ok today: the item that relieves it is not named on its remedy
     assert all("Sessions stored in app memory" not in why for why in table["why"])
-    # one item relieving the database: named alone, singular
+    # one item relieving the database: named alone
     one = data.backlog.assign(relieves=data.backlog["relieves"].where(
         data.backlog.index == "Missing DB indexes on orders"))
     single = report.actions(dashboard, debt=report.debt_table(one, hourly_cost=60.0),
                             remedies=remedies)
     assert _db_why(single).endswith(
-        "; debt item that relieves it: Missing DB indexes on orders")
+        "; debt that relieves it: Missing DB indexes on orders")
     # without a dated remedy the dashboard's own row of the database carries the clause
     plain = report.actions(dashboard, debt=debt_, end_month="2024-06")
     db_row = plain[plain["action"].str.endswith(": DB utilisation")]
