@@ -1127,6 +1127,35 @@ def _run_job(
         return outcome
 
 
+def _tracked_kernel_manager(kernels: list[Any]) -> type:
+    """nbclient's kernel manager class, each instance appended to ``kernels``.
+
+    papermill shuts its kernel down once the notebook has started running, but a kernel
+    interrupted while it starts (Ctrl-C, SIGTERM) is left running, in the job's folder
+    that the interrupted batch is about to remove: :func:`_stop_kernels` stops it first.
+    """
+    from jupyter_client import AsyncKernelManager
+
+    class TrackedKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            kernels.append(self)
+
+    return TrackedKernelManager
+
+
+def _stop_kernels(kernels: list[Any]) -> None:
+    """Kill the kernels of ``kernels`` still running (none after a normal run)."""
+    from jupyter_core.utils import run_sync
+
+    for manager in kernels:
+        if manager.has_kernel:
+            try:
+                run_sync(manager.shutdown_kernel)(now=True)
+            except Exception:  # best effort: the batch is failing already
+                pass
+
+
 def _execute_and_export(name: str, params: dict, effective: dict, notebook: str,
                         folder: Path, chromium: str | None, cell_bar: bool,
                         outcome: dict[str, Any]) -> dict:
@@ -1138,6 +1167,7 @@ def _execute_and_export(name: str, params: dict, effective: dict, notebook: str,
 
     folder.mkdir(parents=True, exist_ok=True)
     executed = folder / Path(notebook).name
+    kernels: list[Any] = []
     try:
         papermill.execute_notebook(
             notebook, str(executed), parameters=params, kernel_name=_KERNEL,
@@ -1145,6 +1175,7 @@ def _execute_and_export(name: str, params: dict, effective: dict, notebook: str,
             # the kernel runs on this machine: Unix sockets (IPC) rather than TCP on
             # localhost, so ipykernel has no unencrypted network socket to warn about
             config=Config({"KernelManager": {"transport": "ipc"}}),
+            kernel_manager_class=_tracked_kernel_manager(kernels),
         )
     except PapermillExecutionError as exc:
         outcome["error"] = _describe_failure(executed, exc)
@@ -1157,6 +1188,8 @@ def _execute_and_export(name: str, params: dict, effective: dict, notebook: str,
     except Exception as exc:  # kernel death, timeouts: report, never lose the folder
         outcome["error"] = f"{type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
         return outcome
+    finally:
+        _stop_kernels(kernels)
 
     records = notebook_io.read_records(executed)
     # the parameters the notebook ran with, defaults included: the seed actually used

@@ -424,6 +424,50 @@ def test_signal_during_force_leaves_the_previous_report_and_no_leftovers(tmp_pat
     assert not list(out.glob(".2024-Q2.tmp-*")) and not list(out.glob("2024-Q2.backup-*"))
 
 
+def _children(pid: int) -> list[int]:
+    """Process ids of ``pid``'s children (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_a_signal_while_the_kernel_starts_stops_the_kernel_too(tmp_path):
+    # the signal lands as soon as the kernel process exists, before papermill manages
+    # it: the kernel was left running in the removed job folder (its start-up then
+    # failed with a traceback on the batch's stderr)
+    params = tmp_path / "fast.yaml"
+    params.write_text(FAST)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scaling_models", "report", "--quarter", "2024-Q2", "--out",
+         str(tmp_path / "out"), "--params", str(params), "--no-pdf"],
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    kernel = None
+    for _ in range(3000):
+        kernel = next(iter(_children(proc.pid)), None)
+        if kernel is not None or proc.poll() is not None:
+            break
+        time.sleep(0.01)
+    assert kernel is not None, "no kernel process started"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err, err
+    for _ in range(50):  # killed, then reaped by init once its parent has exited
+        if not Path(f"/proc/{kernel}").exists() or "zombie" in Path(
+                f"/proc/{kernel}/status").read_text(errors="replace"):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"kernel process {kernel} still running after the batch exited")
+
+
 def test_signal_during_the_swap_rolls_it_back(tmp_path, monkeypatch):
     out = tmp_path / "out"
     before = _previous_report(out)
